@@ -1,0 +1,47 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "SMS Retention",
+    "summary": "Two-way SMS retention campaigns: post-purchase reviews, replies "
+    "on the customer record, and a sandbox provider",
+    "version": "17.0.1.0.0",
+    "category": "Marketing/SMS Marketing",
+    "website": "https://github.com/sms-retention/sms-retention",
+    "author": "SMS Retention developers",
+    "maintainers": ["sms-retention"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "application": True,
+    "depends": [
+        "sms",
+        "sale_management",
+        "phone_validation",
+        "base_automation",
+        "link_tracker",
+        "mail",
+    ],
+    "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "data": [
+        "security/security.xml",
+        "security/ir.model.access.csv",
+        "views/sms_retention_campaign_views.xml",
+        "views/sms_retention_message_views.xml",
+        "views/sms_retention_inbound_views.xml",
+        "views/sms_retention_sandbox_message_views.xml",
+        "views/ir_actions_server_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/sms_retention_simulate_reply_views.xml",
+        "views/sms_retention_menus.xml",
+        "data/sms_template_data.xml",
+        "data/sms_retention_campaign_data.xml",
+        "data/base_automation_data.xml",
+        "data/ir_cron_data.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/sale_order_demo.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+    "installable": True,
+}

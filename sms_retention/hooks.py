@@ -1,0 +1,24 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+
+
+def post_init_hook(env):
+    """Pick each existing company's SMS provider at install time.
+
+    A company that already sends through an Odoo IAP SMS account keeps it;
+    every other company starts on the sandbox, which needs no network and no
+    credentials. New companies default to the sandbox too.
+    """
+    companies = env["res.company"].sudo().search([])
+    accounts = env["iap.account"].sudo().search(
+        [("service_name", "=", "sms"), ("account_token", "!=", False)]
+    )
+    # An IAP account without companies serves all of them.
+    iap_companies = (
+        companies
+        if any(not account.company_ids for account in accounts)
+        else accounts.company_ids
+    )
+    if iap_companies:
+        (companies & iap_companies).write({"sms_retention_provider": "iap"})
+    (companies - iap_companies).write({"sms_retention_provider": "sandbox"})

@@ -1,0 +1,16 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    """SMS Retention settings of the current company (no sudo)."""
+
+    _inherit = "res.config.settings"
+
+    sms_retention_provider = fields.Selection(
+        related="company_id.sms_retention_provider", readonly=False
+    )
+    sms_retention_reply_window_days = fields.Integer(
+        related="company_id.sms_retention_reply_window_days", readonly=False
+    )

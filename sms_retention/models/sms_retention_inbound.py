@@ -1,0 +1,268 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.tools import mute_logger, plaintext2html
+
+from ..tools.phone import PhoneNumberError, region_of, to_e164
+
+_logger = logging.getLogger(__name__)
+
+# Twilio's own limit; longer bodies cannot come from a provider and are cut here.
+BODY_MAX_CHARS = 1600
+
+
+def clean_body(body):
+    """Return ``(text, truncated, original_length)`` for any provider body.
+
+    Accepts None, bytes (invalid UTF-8 is replaced, never raised) and text;
+    drops NUL characters, which PostgreSQL cannot store.
+    """
+    if body is None:
+        body = ""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    body = str(body).replace("\x00", "")
+    length = len(body)
+    if length > BODY_MAX_CHARS:
+        return body[:BODY_MAX_CHARS], True, length
+    return body, False, length
+
+
+class SmsRetentionInbound(models.Model):
+    """An SMS received from a customer, whatever the provider.
+
+    ``_receive`` is the single entry point for every provider (sandbox,
+    Twilio, ...). Providers call it after authenticating the request; it runs
+    as superuser (``*_sudo``) because webhooks are public. Users read replies
+    through access rights and record rules.
+    """
+
+    _name = "sms.retention.inbound"
+    _description = "SMS Retention Inbound Message"
+    _order = "received_at desc, id desc"
+    _rec_name = "from_number"
+
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    provider = fields.Char(required=True, index=True)
+    provider_message_id = fields.Char(
+        "Provider Message ID", help="Unique per provider: a re-delivery is stored once."
+    )
+    from_number_raw = fields.Char("From (as received)", required=True)
+    from_number = fields.Char("From", index=True, help="The sender's number in E.164.")
+    to_number = fields.Char("To")
+    body = fields.Text()
+    body_truncated = fields.Boolean(
+        help=f"The body was longer than {BODY_MAX_CHARS} characters and was cut."
+    )
+    body_length = fields.Integer(help="Length of the body as received.")
+    received_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    outbound_message_id = fields.Many2one(
+        "sms.retention.message",
+        string="Answered Message",
+        ondelete="set null",
+        index="btree_not_null",
+    )
+    campaign_id = fields.Many2one(
+        related="outbound_message_id.campaign_id", store=True, index=True
+    )
+    res_model = fields.Char("Conversation Model")
+    res_id = fields.Many2oneReference("Conversation Record", model_field="res_model")
+    state = fields.Selection(
+        [("matched", "Matched"), ("unmatched", "Unmatched")],
+        required=True,
+        index=True,
+    )
+    error = fields.Char(help="Why the sender could not be matched, when it could not.")
+
+    _sql_constraints = [
+        (
+            "provider_message_unique",
+            "UNIQUE(provider, provider_message_id)",
+            "This provider message was already received.",
+        ),
+    ]
+
+    # ------------------------------------------------------------
+    # ENTRY POINT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _receive(
+        self,
+        provider,
+        from_number,
+        body,
+        to_number=None,
+        provider_message_id=None,
+        received_at=None,
+        company=None,
+    ):
+        """Store one inbound SMS, match it and post it; idempotent per message id.
+
+        Never raises on provider input: an unknown or unreadable sender is
+        kept as an unmatched reply.
+
+        :return: the ``sms.retention.inbound`` record (sudo), new or existing
+        """
+        inbound_sudo = self.sudo()
+        if provider_message_id:
+            existing = inbound_sudo.search(
+                [
+                    ("provider", "=", provider),
+                    ("provider_message_id", "=", provider_message_id),
+                ],
+                limit=1,
+            )
+            if existing:
+                return existing
+        company = (company or self.env.company).sudo()
+        text, truncated, length = clean_body(body)
+        raw_from = str(from_number or "").strip()[:64]
+        vals = {
+            "company_id": company.id,
+            "provider": provider,
+            "provider_message_id": provider_message_id or False,
+            "from_number_raw": raw_from or "?",
+            "to_number": (to_number or "")[:64] or False,
+            "body": text,
+            "body_truncated": truncated,
+            "body_length": length,
+            "received_at": received_at or fields.Datetime.now(),
+        }
+        region = region_of(to_number) or company.country_id.code
+        try:
+            e164 = to_e164(raw_from, region)
+        except PhoneNumberError as exc:
+            e164 = False
+            vals["error"] = _(
+                "Cannot read the sender's number %(number)s: %(reason)s",
+                number=raw_from or "-",
+                reason=str(exc),
+            )
+        vals.update(inbound_sudo._match(e164, company))
+        vals["from_number"] = e164
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                inbound = inbound_sudo.create(vals)
+        except pg_errors.UniqueViolation:
+            # A concurrent delivery of the same message won the race.
+            return inbound_sudo.search(
+                [
+                    ("provider", "=", provider),
+                    ("provider_message_id", "=", provider_message_id),
+                ],
+                limit=1,
+            )
+        inbound._post_on_chatters()
+        return inbound
+
+    @api.model
+    def _match(self, e164, company):
+        """Find the customer and the conversation an inbound number belongs to."""
+        if not e164:
+            return {"state": "unmatched"}
+        window_start = fields.Datetime.now() - timedelta(
+            days=company.sms_retention_reply_window_days or 7
+        )
+        outbound = (
+            self.env["sms.retention.message"]
+            .sudo()
+            .search(
+                [
+                    ("number", "=", e164),
+                    ("state", "=", "sent"),
+                    ("company_id", "=", company.id),
+                    ("sent_at", ">=", window_start),
+                ],
+                order="sent_at desc, id desc",
+                limit=1,
+            )
+        )
+        partners = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("phone_sanitized", "=", e164),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="write_date desc, id desc",
+            )
+        )
+        partner = partners[:1]
+        if outbound and outbound.partner_id in partners:
+            partner = outbound.partner_id
+        elif len(partners) > 1:
+            last = (
+                self.env["sms.retention.message"]
+                .sudo()
+                .search(
+                    [("partner_id", "in", partners.ids), ("state", "=", "sent")],
+                    order="sent_at desc, id desc",
+                    limit=1,
+                )
+            )
+            partner = last.partner_id or partner
+        if not partner:
+            return {"state": "unmatched"}
+        vals = {"state": "matched", "partner_id": partner.id}
+        if outbound and outbound.partner_id == partner:
+            vals.update(
+                outbound_message_id=outbound.id,
+                res_model=outbound.res_model,
+                res_id=outbound.res_id,
+            )
+        return vals
+
+    def _post_on_chatters(self):
+        """Post the reply on the customer and on the record it answers.
+
+        Posted as a comment authored by the customer, so the record's
+        followers (the salesperson of an order) are notified.
+        """
+        for inbound in self.filtered("partner_id"):
+            body = Markup("<p><b>%s</b></p>%s") % (
+                _("SMS reply from %(number)s", number=inbound.from_number),
+                plaintext2html(inbound.body or _("(empty message)")),
+            )
+            targets = [inbound.partner_id]
+            source = inbound.outbound_message_id._get_source_record()
+            if source and hasattr(source, "message_post"):
+                targets.append(source)
+            # The customer may have no e-mail: notify from the company then.
+            email_from = (
+                inbound.partner_id.email_formatted
+                or inbound.company_id.partner_id.email_formatted
+            )
+            for record in targets:
+                record.sudo().message_post(
+                    body=body,
+                    author_id=inbound.partner_id.id,
+                    email_from=email_from or None,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    # Notification e-mails go through the mail queue, keeping
+                    # provider webhooks fast.
+                    force_send=False,
+                )
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        newly_linked = self.browse()
+        if vals.get("partner_id"):
+            newly_linked = self.filtered(lambda r: not r.partner_id)
+            vals.setdefault("state", "matched")
+        res = super().write(vals)
+        newly_linked._post_on_chatters()
+        return res

@@ -1,0 +1,308 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+import threading
+
+from odoo import _, api, fields, models
+from odoo.tools import config
+
+from ..tools.phone import PhoneNumberError, to_e164
+
+_logger = logging.getLogger(__name__)
+
+SEND_BATCH_PARAM = "sms_retention.send_batch_size"
+SEND_BATCH_DEFAULT = 500
+
+
+class SmsRetentionMessage(models.Model):
+    """One planned retention SMS: campaign, customer, source record and fate.
+
+    The sending job reads and writes these as superuser (``*_sudo``); users
+    see them through access rules and the multi-company rule.
+    """
+
+    _name = "sms.retention.message"
+    _description = "SMS Retention Outbound Message"
+    _order = "planned_at desc, id desc"
+    _rec_name = "partner_id"
+
+    campaign_id = fields.Many2one(
+        "sms.retention.campaign", required=True, ondelete="cascade", index=True
+    )
+    partner_id = fields.Many2one("res.partner", index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    res_model = fields.Char("Source Model", required=True)
+    res_id = fields.Many2oneReference("Source Record", model_field="res_model")
+    source_display_name = fields.Char(
+        "Source", compute="_compute_source_display_name"
+    )
+    dedupe_key = fields.Char(
+        help="Messages of one campaign with the same key are sent once.",
+        copy=False,
+    )
+    number = fields.Char(help="The customer's number, in E.164.")
+    planned_at = fields.Datetime(required=True, index=True)
+    sent_at = fields.Datetime(readonly=True)
+    state = fields.Selection(
+        [
+            ("scheduled", "Scheduled"),
+            ("sent", "Sent"),
+            ("skipped", "Skipped"),
+            ("failed", "Failed"),
+            ("canceled", "Canceled"),
+        ],
+        default="scheduled",
+        required=True,
+        index=True,
+    )
+    skip_reason = fields.Selection(
+        [
+            ("no_partner", "No customer"),
+            ("no_number", "No mobile number"),
+            ("invalid_number", "Invalid number"),
+            ("duplicate", "Duplicate"),
+        ],
+        index=True,
+    )
+    failure_type = fields.Char(readonly=True, help="The provider's failure code.")
+    body = fields.Text(readonly=True, help="The text as sent, in the customer's language.")
+    sms_uuid = fields.Char("SMS UUID", index="btree_not_null", readonly=True, copy=False)
+    sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True, ondelete="set null")
+
+    _sql_constraints = [
+        (
+            "campaign_dedupe_unique",
+            "UNIQUE(campaign_id, dedupe_key)",
+            "This campaign already has a message for this record.",
+        ),
+    ]
+
+    @api.depends("res_model", "res_id")
+    def _compute_source_display_name(self):
+        for message in self:
+            record = message._get_source_record()
+            message.source_display_name = record.display_name if record else False
+
+    def _get_source_record(self):
+        """The record this message was sent about, or None."""
+        if not self:
+            return None
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists() or None
+
+    # ------------------------------------------------------------
+    # CREATE
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        partners.fetch(["mobile", "phone", "phone_sanitized", "country_id"])
+        companies = self.env["res.company"].browse(
+            {vals["company_id"] for vals in vals_list if vals.get("company_id")}
+        )
+        companies.fetch(["country_id"])
+        for vals in vals_list:
+            if vals.get("state", "scheduled") != "scheduled" or vals.get("number"):
+                continue
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            company = self.env["res.company"].browse(vals.get("company_id"))
+            vals.update(self._number_or_skip(partner, company))
+        messages = super().create(vals_list)
+        self._schedule_sending(messages)
+        return messages
+
+    @api.model
+    def _number_or_skip(self, partner, company):
+        if not partner:
+            return {"state": "skipped", "skip_reason": "no_partner"}
+        raw = partner.mobile or partner.phone
+        if not raw:
+            return {"state": "skipped", "skip_reason": "no_number"}
+        if partner.phone_sanitized:
+            return {"number": partner.phone_sanitized}
+        region = partner.country_id.code or company.country_id.code
+        try:
+            return {"number": to_e164(raw, region)}
+        except PhoneNumberError:
+            return {"state": "skipped", "skip_reason": "invalid_number"}
+
+    @api.model
+    def _create_unique(self, vals_list):
+        """Create the messages whose (campaign, dedupe key) is new.
+
+        Duplicates already stored are left out with one query; a concurrent
+        insert of the same key is absorbed by the unique constraint.
+        """
+        keys = {(v["campaign_id"], v["dedupe_key"]) for v in vals_list}
+        self.flush_model(["campaign_id", "dedupe_key"])
+        self.env.cr.execute(
+            """SELECT campaign_id, dedupe_key FROM sms_retention_message
+                WHERE (campaign_id, dedupe_key) IN %s""",
+            [tuple(keys)],
+        )
+        existing = set(self.env.cr.fetchall())
+        todo, seen = [], set()
+        for vals in vals_list:
+            key = (vals["campaign_id"], vals["dedupe_key"])
+            if key in existing or key in seen:
+                continue
+            seen.add(key)
+            todo.append(vals)
+        if not todo:
+            return self.browse()
+        return self.create(todo)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_send_now(self):
+        """Send the selected scheduled messages now, whatever their planned time."""
+        todo_sudo = self.sudo()._lock_scheduled(self.ids)
+        todo_sudo._send_batch()
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda m: m.state == "scheduled").write({"state": "canceled"})
+        return True
+
+    def action_open_source(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------
+
+    @api.model
+    def _schedule_sending(self, messages):
+        """Wake the sending job when the earliest new message falls due."""
+        planned = messages.filtered(lambda m: m.state == "scheduled").mapped(
+            "planned_at"
+        )
+        if planned:
+            cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+            cron.sudo()._trigger(at=max(min(planned), fields.Datetime.now()))
+
+    @api.model
+    def _lock_scheduled(self, ids=None, limit=None):
+        """Lock scheduled messages (due ones when ``ids`` is None).
+
+        ``FOR UPDATE SKIP LOCKED``: two senders never get the same message.
+        """
+        query = """
+            SELECT id FROM sms_retention_message
+             WHERE state = 'scheduled' AND {condition}
+             ORDER BY planned_at, id
+             LIMIT %(limit)s
+             FOR UPDATE SKIP LOCKED
+        """
+        self.flush_model(["state", "planned_at"])
+        if ids is None:
+            condition, params = "planned_at <= %(now)s", {"now": fields.Datetime.now()}
+        else:
+            condition, params = "id IN %(ids)s", {"ids": tuple(ids) or (0,)}
+        self.env.cr.execute(
+            query.format(condition=condition), dict(params, limit=limit)
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _cron_send_due(self):
+        """Send due messages in batches, committing after each batch."""
+        batch_size = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SEND_BATCH_PARAM, SEND_BATCH_DEFAULT)
+        )
+        auto_commit = not (
+            getattr(threading.current_thread(), "testing", False)
+            or config["test_enable"]
+        )
+        while True:
+            batch_sudo = self.sudo()._lock_scheduled(limit=batch_size)
+            if not batch_sudo:
+                break
+            batch_sudo._send_batch()
+            if not auto_commit:
+                # Tests share one transaction: one batch keeps them bounded.
+                if len(batch_sudo) < batch_size:
+                    break
+                continue
+            # Commit each batch so that a crash never resends it.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._trigger_next()
+
+    @api.model
+    def _trigger_next(self):
+        self.flush_model(["state", "planned_at"])
+        self.env.cr.execute(
+            """SELECT MIN(planned_at) FROM sms_retention_message
+                WHERE state = 'scheduled' AND planned_at > %s""",
+            [fields.Datetime.now()],
+        )
+        next_due = self.env.cr.fetchone()[0]
+        if next_due:
+            self.env.ref("sms_retention.ir_cron_sms_retention_send").sudo()._trigger(
+                at=next_due
+            )
+
+    def _send_batch(self):
+        """Render, materialise as ``sms.sms`` and send these locked messages."""
+        if not self:
+            return
+        bodies = self._render_bodies()
+        sms_vals, todo = [], self.browse()
+        for message in self:
+            body = bodies.get(message.id)
+            if not body:
+                message.write({"state": "failed", "failure_type": "empty_body"})
+                continue
+            todo |= message
+            sms_vals.append(
+                {
+                    "number": message.number,
+                    "body": body,
+                    "partner_id": message.partner_id.id,
+                    "sms_retention_company_id": message.company_id.id,
+                    "state": "outgoing",
+                }
+            )
+        sms_records = self.env["sms.sms"].sudo().create(sms_vals)
+        for message, sms in zip(todo, sms_records, strict=True):
+            message.write({"sms_id": sms.id, "sms_uuid": sms.uuid, "body": sms.body})
+        sms_records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
+        sent = todo.filtered(lambda m: m.sms_id.state in ("process", "pending", "sent"))
+        sent.write({"state": "sent", "sent_at": fields.Datetime.now()})
+        for message in todo - sent:
+            message.write(
+                {"state": "failed", "failure_type": message.sms_id.failure_type or "unknown"}
+            )
+
+    def _render_bodies(self):
+        """Render each message's template in its customer's language."""
+        bodies = {}
+        for (template, res_model), messages in self.grouped(
+            lambda m: (m.campaign_id.sms_template_id, m.res_model)
+        ).items():
+            by_res_id = {}
+            for message in messages:
+                by_res_id.setdefault(message.res_id, self.browse())
+                by_res_id[message.res_id] |= message
+            rendered = template._render_field(
+                "body", list(by_res_id), compute_lang=True
+            )
+            for res_id, body in rendered.items():
+                for message in by_res_id[res_id]:
+                    bodies[message.id] = body
+        return bodies

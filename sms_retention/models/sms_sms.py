@@ -1,0 +1,142 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from werkzeug.urls import url_join
+
+from odoo import fields, models, tools
+
+from odoo.addons.sms.models.sms_sms import SmsSms as CoreSmsSms
+
+_logger = logging.getLogger(__name__)
+
+# 17.0 builds since Aug 2025 route each SMS to an API object in ``send()``.
+CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
+
+
+class SmsSms(models.Model):
+    """Route every outgoing SMS to its company's provider.
+
+    Sudo policy: provider results are applied with ``sudo()`` on the records
+    being sent, as Odoo core does, since the sender may not read trackers.
+    """
+
+    _inherit = "sms.sms"
+
+    sms_retention_company_id = fields.Many2one(
+        "res.company",
+        string="Sending Company",
+        help="Company whose provider sends this SMS, when it is not the "
+        "company of the chatter message.",
+    )
+
+    # ------------------------------------------------------------
+    # PROVIDER ROUTING
+    # ------------------------------------------------------------
+
+    def _sms_retention_company(self):
+        self.ensure_one()
+        return (
+            self.sms_retention_company_id
+            or self.mail_message_id.record_company_id
+            or self.env.company
+        )
+
+    def _sms_retention_split_by_provider(self):
+        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider."""
+        for company, records in self.grouped(
+            lambda sms: sms._sms_retention_company()
+        ).items():
+            api_class = company._sms_retention_api_class()
+            if api_class:
+                yield api_class(self.env)._set_company(company), records
+            else:
+                yield None, records
+
+    def _split_by_api(self):
+        """Newer 17.0 builds: hand our providers' SMS to their API objects."""
+        via_core = self.browse()
+        for api, records in self._sms_retention_split_by_provider():
+            if api is None:
+                via_core |= records
+            else:
+                yield api, records
+        if via_core:
+            if CORE_ROUTES_BY_API:
+                yield from super(SmsSms, via_core)._split_by_api()
+            else:
+                yield None, via_core
+
+    def _send(self, unlink_failed=False, unlink_sent=True, raise_exception=False):
+        if CORE_ROUTES_BY_API:
+            return super()._send(
+                unlink_failed=unlink_failed,
+                unlink_sent=unlink_sent,
+                raise_exception=raise_exception,
+            )
+        # July-2024 17.0 build: core ``_send`` always calls IAP.
+        for api, records in self._sms_retention_split_by_provider():
+            if api is None:
+                super(SmsSms, records)._send(
+                    unlink_failed=unlink_failed,
+                    unlink_sent=unlink_sent,
+                    raise_exception=raise_exception,
+                )
+            else:
+                records._sms_retention_send_with_api(
+                    api, unlink_failed, unlink_sent, raise_exception
+                )
+
+    def _sms_retention_send_with_api(
+        self, api, unlink_failed, unlink_sent, raise_exception
+    ):
+        """Send through ``api`` and apply its results, as core does for IAP."""
+        messages = [
+            {
+                "content": body,
+                "numbers": [{"number": sms.number, "uuid": sms.uuid} for sms in group],
+            }
+            for body, group in self.grouped("body").items()
+        ]
+        reports_url = url_join(self[0].get_base_url(), "/sms/status")
+        try:
+            results = api._send_sms_batch(messages, delivery_reports_url=reports_url)
+        except Exception as exc:
+            _logger.warning(
+                "SMS batch of %s through %s failed: %s",
+                len(self),
+                api.PROVIDER,
+                exc.__class__.__name__,
+            )
+            if raise_exception:
+                raise
+            results = [{"uuid": sms.uuid, "state": "server_error"} for sms in self]
+        else:
+            _logger.info(
+                "SMS batch of %s sent through %s", len(self), api.PROVIDER
+            )
+        self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
+
+    def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
+        sms_by_uuid = {sms.uuid: sms for sms in self.sudo()}
+        all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
+        for state, group in tools.groupby(results, key=lambda r: r["state"]):
+            sms_sudo = all_sms_sudo.browse(
+                [sms_by_uuid[r["uuid"]].id for r in group if r["uuid"] in sms_by_uuid]
+            )
+            success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
+            if success_state:
+                sms_sudo.sms_tracker_id._action_update_from_sms_state(success_state)
+                extra = {"to_delete": True} if unlink_sent else {}
+                sms_sudo.write({"state": success_state, "failure_type": False, **extra})
+                continue
+            failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
+            if failure_type == "unknown":
+                sms_sudo.sms_tracker_id._action_update_from_provider_error(state)
+            else:
+                sms_sudo.sms_tracker_id._action_update_from_sms_state(
+                    "error", failure_type=failure_type
+                )
+            extra = {"to_delete": True} if unlink_failed else {}
+            sms_sudo.write({"state": "error", "failure_type": failure_type, **extra})
+        all_sms_sudo.mail_message_id._notify_message_notification_update()

@@ -1,0 +1,157 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Test layers: mock (providers), asserts, fixtures (companies, customers)."""
+
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from odoo.tests import common
+
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+from odoo.addons.sms.tools.sms_api import SmsApi
+
+from ..tools.sms_api_sandbox import SmsApiSandbox
+
+
+class MockSmsRetention(common.BaseCase):
+    """Record what reaches each provider; IAP never leaves the process."""
+
+    @contextmanager
+    def mock_sms_providers(self, iap_state="success"):
+        self.iap_calls = []
+        self.sandbox_batches = []
+        sandbox_send = SmsApiSandbox._send_sms_batch
+
+        def _contact_iap(api, local_endpoint, params, timeout=15):
+            self.iap_calls.append(params)
+            return [
+                {"uuid": number["uuid"], "state": iap_state}
+                for message in params["messages"]
+                for number in message["numbers"]
+            ]
+
+        def _sandbox_send(api, messages, delivery_reports_url=False):
+            self.sandbox_batches.append((api.company, messages))
+            return sandbox_send(api, messages, delivery_reports_url)
+
+        with patch.object(SmsApi, "_contact_iap", autospec=True, side_effect=_contact_iap), \
+                patch.object(SmsApiSandbox, "_send_sms_batch", autospec=True,
+                             side_effect=_sandbox_send):
+            yield
+
+
+class SmsRetentionCase(MockSmsRetention):
+    """Asserts on what was sent and received."""
+
+    def _iap_numbers(self):
+        return [
+            number["number"]
+            for params in self.iap_calls
+            for message in params["messages"]
+            for number in message["numbers"]
+        ]
+
+    def _sandbox_numbers(self):
+        return [
+            number["number"]
+            for _company, messages in self.sandbox_batches
+            for message in messages
+            for number in message["numbers"]
+        ]
+
+    def assertSandboxOutbox(self, number, content=None, company=None):
+        """One outbox entry for ``number`` (E.164), with ``content`` if given."""
+        domain = [("number", "=", number)]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        outbox = self.env["sms.retention.sandbox.message"].search(domain)
+        self.assertEqual(len(outbox), 1, f"expected one sandbox SMS to {number}")
+        if content is not None:
+            self.assertEqual(outbox.body, content)
+        return outbox
+
+    def assertNoOutbox(self, number):
+        self.assertFalse(
+            self.env["sms.retention.sandbox.message"].search([("number", "=", number)])
+        )
+
+
+class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
+    """A US company on the sandbox, a salesperson, and customers with mobiles."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, **DISABLED_MAIL_CONTEXT))
+        cls.company = cls.env["res.company"].create(
+            {
+                "name": "Retention Test Co",
+                "country_id": cls.env.ref("base.us").id,
+                "sms_retention_provider": "sandbox",
+            }
+        )
+        cls.env = cls.env(
+            context=dict(
+                cls.env.context,
+                allowed_company_ids=[cls.company.id],
+            )
+        )
+        cls.env.user.company_ids |= cls.company
+        cls.env.user.company_id = cls.company
+        cls.salesperson = cls.env["res.users"].create(
+            {
+                "name": "Sally Seller",
+                "login": "sally.seller",
+                "email": "sally@example.com",
+                "company_id": cls.company.id,
+                "company_ids": [(6, 0, cls.company.ids)],
+                "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])],
+                "notification_type": "inbox",
+            }
+        )
+        cls.customer_us = cls._create_customer("Alice Walker", "+1 212 555 0101", "us")
+        cls.customer_cn = cls._create_customer(
+            "王芳", "138 0013 8001", "cn", lang=cls._lang("zh_CN")
+        )
+        cls.product = cls.env["product.product"].create(
+            {"name": "Retention Widget", "list_price": 20.0}
+        )
+        cls.campaign = cls.env.ref("sms_retention.sms_retention_campaign_review")
+
+    @classmethod
+    def _lang(cls, code):
+        cls.env["res.lang"]._activate_lang(code)
+        return code
+
+    @classmethod
+    def _create_customer(cls, name, mobile, country_code, **values):
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "mobile": mobile,
+                "country_id": cls.env.ref(f"base.{country_code}").id,
+                "company_id": False,
+                **values,
+            }
+        )
+
+    def _create_order(self, partner, user=None, confirm=True):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "user_id": (user or self.salesperson).id,
+                "order_line": [(0, 0, {"product_id": self.product.id})],
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def _messages_of(self, records):
+        return self.env["sms.retention.message"].search(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        )
+
+    def _run_sending_job(self):
+        self.env["sms.retention.message"]._cron_send_due()

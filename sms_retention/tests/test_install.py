@@ -1,0 +1,44 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(TransactionCase):
+    def test_dependencies_installed(self):
+        modules = self.env["ir.module.module"].search(
+            [("name", "in", ["sms", "sale_management", "phone_validation",
+                             "base_automation", "link_tracker", "mail",
+                             "sms_retention"])]
+        )
+        self.assertEqual(set(modules.mapped("state")), {"installed"})
+        self.assertEqual(len(modules), 7)
+
+    def test_sandbox_is_the_default_provider(self):
+        # No IAP SMS account existed at install: every company uses the sandbox.
+        self.assertEqual(
+            set(self.env["res.company"].search([]).mapped("sms_retention_provider")),
+            {"sandbox"},
+        )
+        company = self.env["res.company"].create({"name": "New Co"})
+        self.assertEqual(company.sms_retention_provider, "sandbox")
+
+    def test_default_automation_and_campaign(self):
+        rule = self.env.ref("sms_retention.base_automation_order_confirmed")
+        self.assertTrue(rule.active)
+        self.assertEqual(rule.model_id.model, "sale.order")
+        self.assertEqual(rule.trigger, "on_state_set")
+        self.assertEqual(rule.action_server_ids.state, "sms_retention")
+        campaign = rule.action_server_ids.sms_retention_campaign_id
+        self.assertEqual(campaign, self.env.ref("sms_retention.sms_retention_campaign_review"))
+        self.assertEqual((campaign.delay, campaign.delay_unit), (2, "days"))
+        cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+        self.assertTrue(cron.active)
+
+    def test_template_is_translated(self):
+        template = self.env.ref("sms_retention.sms_template_review_request")
+        for lang, fragment in (("zh_CN", "请回复1到5分"), ("zh_TW", "請回覆1到5分"),
+                               ("th_TH", "ตอบกลับด้วยคะแนน")):
+            self.env["res.lang"]._activate_lang(lang)
+            self.env["ir.module.module"]._load_module_terms(["sms_retention"], [lang])
+            self.assertIn(fragment, template.with_context(lang=lang).body)

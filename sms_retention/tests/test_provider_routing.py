@@ -1,0 +1,88 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import tagged
+
+from ..models.sms_sms import CORE_ROUTES_BY_API
+from ..tools.sms_api_sandbox import SmsApiSandbox
+from .common import SmsRetentionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestProviderRouting(SmsRetentionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_iap = cls.env["res.company"].create(
+            {"name": "IAP Co", "country_id": cls.env.ref("base.be").id,
+             "sms_retention_provider": "iap"}
+        )
+
+    def _sms(self, number, company, body="Hello"):
+        return self.env["sms.sms"].create(
+            {"number": number, "body": body, "sms_retention_company_id": company.id}
+        )
+
+    def test_sandbox_records_sent_sms_without_network(self):
+        sms = self._sms("+12125550101", self.company, body="Sandbox hello")
+        with self.mock_sms_providers():
+            sms.send(unlink_sent=False)
+        self.assertEqual(sms.state, "sent", "the sandbox reports delivery")
+        self.assertFalse(self.iap_calls, "no IAP request for a sandbox company")
+        outbox = self.assertSandboxOutbox("+12125550101", "Sandbox hello", self.company)
+        self.assertEqual(outbox.sms_uuid, sms.uuid)
+
+    def test_iap_company_goes_to_iap(self):
+        sms = self._sms("+32456001122", self.company_iap)
+        with self.mock_sms_providers():
+            sms.send(unlink_sent=False)
+        self.assertEqual(self._iap_numbers(), ["+32456001122"])
+        self.assertFalse(self.sandbox_batches)
+        self.assertEqual(sms.state, "pending")
+
+    def test_one_batch_split_by_company_provider(self):
+        sms_sandbox = self._sms("+12125550101", self.company)
+        sms_iap = self._sms("+32456001122", self.company_iap)
+        with self.mock_sms_providers():
+            (sms_sandbox | sms_iap).send(unlink_sent=False)
+        self.assertEqual(self._iap_numbers(), ["+32456001122"])
+        self.assertEqual(self._sandbox_numbers(), ["+12125550101"])
+        self.assertEqual(self.sandbox_batches[0][0], self.company)
+
+    def test_switching_provider_takes_effect_immediately(self):
+        self.company.sms_retention_provider = "iap"
+        with self.mock_sms_providers():
+            self._sms("+12125550101", self.company).send()
+        self.assertEqual(self._iap_numbers(), ["+12125550101"])
+        self.assertNoOutbox("+12125550101")
+
+    def test_invalid_number_fails_like_a_provider_would(self):
+        sms = self._sms("not a number", self.company)
+        with self.mock_sms_providers():
+            sms.send(unlink_failed=False)
+        self.assertEqual(sms.state, "error")
+        self.assertEqual(sms.failure_type, "sms_number_format")
+        self.assertFalse(self.env["sms.retention.sandbox.message"].search(
+            [("sms_uuid", "=", sms.uuid)]))
+
+    def test_chatter_sms_goes_through_the_sandbox(self):
+        """Odoo's own chatter SMS path uses the company's provider."""
+        partner = self.customer_us.with_company(self.company)
+        with self.mock_sms_providers():
+            partner._message_sms("Chatter hello", partner_ids=partner.ids)
+        outbox = self.assertSandboxOutbox("+12125550101", "Chatter hello")
+        self.assertEqual(outbox.partner_id, self.customer_us)
+        self.assertFalse(self.iap_calls)
+
+    def test_split_by_api_hook_for_newer_builds(self):
+        """On builds with ``_split_by_api`` our providers get their own API object."""
+        sms_sandbox = self._sms("+12125550101", self.company)
+        sms_iap = self._sms("+32456001122", self.company_iap)
+        routed = list((sms_sandbox | sms_iap)._split_by_api())
+        sandbox = [(api, sms) for api, sms in routed if isinstance(api, SmsApiSandbox)]
+        self.assertEqual(len(sandbox), 1)
+        self.assertEqual(sandbox[0][1], sms_sandbox)
+        self.assertEqual(sandbox[0][0].company, self.company)
+        others = [sms for api, sms in routed if not isinstance(api, SmsApiSandbox)]
+        self.assertEqual(others, [sms_iap])
+        if CORE_ROUTES_BY_API:
+            self.assertIs(self.company._get_sms_api_class(), SmsApiSandbox)

@@ -1,0 +1,2 @@
+from . import phone
+from . import sms_api_sandbox

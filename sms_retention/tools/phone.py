@@ -1,0 +1,52 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Phone number helpers, free of the ORM.
+
+Every number we store or match is E.164 (``+8613800138000``). National
+formats are read with a region: the receiving number's, else the company's.
+"""
+
+import phonenumbers
+
+
+class PhoneNumberError(ValueError):
+    """A number that cannot be read as a phone number; ``str()`` says why."""
+
+
+def region_of(number):
+    """ISO country code of an E.164 number, or None when it cannot be told."""
+    if not number:
+        return None
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.region_code_for_number(parsed) or None
+
+
+def to_e164(number, region=None):
+    """Normalise ``number`` to E.164, reading national formats in ``region``.
+
+    :raise PhoneNumberError: when the text is not a possible phone number.
+    """
+    text = (number or "").strip()
+    if not text:
+        raise PhoneNumberError("empty number")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    try:
+        parsed = phonenumbers.parse(text, (region or "").upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        reason = {
+            phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: (
+                "no country code, and no country to read a national number"
+            ),
+            phonenumbers.NumberParseException.NOT_A_NUMBER: "not a phone number",
+            phonenumbers.NumberParseException.TOO_SHORT_NSN: "too short",
+            phonenumbers.NumberParseException.TOO_SHORT_AFTER_IDD: "too short",
+            phonenumbers.NumberParseException.TOO_LONG: "too long",
+        }.get(exc.error_type, str(exc))
+        raise PhoneNumberError(reason) from exc
+    if not phonenumbers.is_possible_number(parsed):
+        raise PhoneNumberError("not a possible number for its country")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

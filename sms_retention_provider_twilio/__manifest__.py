@@ -1,0 +1,17 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "SMS Retention: Twilio Provider",
+    "summary": "Send SMS through Twilio and receive replies by signed webhooks",
+    "version": "17.0.1.0.0",
+    "category": "Marketing/SMS Marketing",
+    "website": "https://github.com/sms-retention/sms-retention",
+    "author": "SMS Retention developers",
+    "maintainers": ["sms-retention"],
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["sms_retention"],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [],
+    "installable": True,
+}
