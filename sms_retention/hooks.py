@@ -10,8 +10,10 @@ def post_init_hook(env):
     credentials. New companies default to the sandbox too.
     """
     companies = env["res.company"].sudo().search([])
-    accounts = env["iap.account"].sudo().search(
-        [("service_name", "=", "sms"), ("account_token", "!=", False)]
+    accounts = (
+        env["iap.account"]
+        .sudo()
+        .search([("service_name", "=", "sms"), ("account_token", "!=", False)])
     )
     # An IAP account without companies serves all of them.
     iap_companies = (

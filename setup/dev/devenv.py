@@ -26,6 +26,7 @@ PGUSER, PGPASSWORD) when any is set, else a private cluster under .local.
 """
 
 import argparse
+import ast
 import getpass
 import hashlib
 import json
@@ -474,7 +475,7 @@ def addon_dependencies():
     """Every module our addons depend on, outside the repository."""
     deps = set()
     for addon in ADDONS:
-        manifest = eval((REPO / addon / "__manifest__.py").read_text())  # noqa: S307
+        manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
         deps.update(manifest.get("depends", []))
     return sorted(deps - set(ADDONS))
 
@@ -584,9 +585,31 @@ def _fresh_test_db(odoo_src, pg, config, prefix):
     return db
 
 
+def check_standalone_installs(odoo_src, pg, config):
+    """Each addon installs alone, with only its own dependencies, cleanly."""
+    template = ensure_template(odoo_src, pg, config)
+    for addon in ADDONS:
+        t0 = time.time()
+        db = f"smsr_alone_{addon}"
+        pg.copydb(template, db)
+        try:
+            odoo_run_logged(config, ["-d", db, "-i", addon, "--stop-after-init"],
+                            LOCAL / "logs" / f"install-{addon}.log")
+            installed = pg.psql(
+                "SELECT string_agg(name, ',' ORDER BY name) FROM ir_module_module "
+                "WHERE state = 'installed' AND name LIKE 'sms_retention%'", db=db)
+        finally:
+            pg.dropdb(db)
+        expected = sorted({addon, "sms_retention"})
+        if installed.split(",") != expected:
+            die(f"installing {addon} alone installed {installed}, expected {expected}")
+        say(f"{addon} installs alone without warnings ({time.time() - t0:.0f}s)")
+
+
 def cmd_test(args):
-    t0 = time.time()
     odoo_src, pg, config = provision()
+    if not args.paths:
+        check_standalone_installs(odoo_src, pg, config)
     db = _fresh_test_db(odoo_src, pg, config, "smsr_test_")
     try:
         t1 = time.time()
@@ -603,7 +626,7 @@ def cmd_test(args):
     finally:
         if not args.keep_db:
             pg.dropdb(db)
-    say(f"test command took {time.time() - t0:.0f}s")
+    # pytest's summary stays the last line of the output.
     sys.exit(res.returncode)
 
 
@@ -624,17 +647,68 @@ def cmd_odoo_test(args):
     say(f"Odoo's runner passed in {time.time() - t0:.0f}s")
 
 
+README_SECTIONS = [
+    ("DESCRIPTION", None),
+    ("INSTALL", "Installation"),
+    ("CONFIGURE", "Configuration"),
+    ("USAGE", "Usage"),
+    ("ROADMAP", "Known issues / Roadmap"),
+    ("CONTRIBUTORS", "Contributors"),
+]
+
+
+def render_readme(addon):
+    """README.rst of an addon, generated from its readme/*.md fragments."""
+    manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
+    title = manifest["name"]
+    parts = ["=" * len(title), title, "=" * len(title), ""]
+    parts += [".. Generated from readme/*.md by setup/dev/devenv.py readme.", ""]
+    for fragment, heading in README_SECTIONS:
+        path = REPO / addon / "readme" / f"{fragment}.md"
+        if not path.exists():
+            continue
+        if heading:
+            parts += [heading, "=" * len(heading), ""]
+        parts += [path.read_text().strip(), ""]
+    return "\n".join(parts)
+
+
+def cmd_readme(args):
+    stale = []
+    for addon in ADDONS:
+        path = REPO / addon / "README.rst"
+        text = render_readme(addon)
+        if path.exists() and path.read_text() == text:
+            continue
+        if args.check:
+            stale.append(addon)
+        else:
+            path.write_text(text)
+            say(f"wrote {path.relative_to(REPO)}")
+    if stale:
+        die(f"README.rst is stale in {', '.join(stale)}: run "
+            "python3 setup/dev/devenv.py readme", code=1)
+
+
 def cmd_lint(_args):
     provision_python()
     bindir = VENV / "bin"
     paths = [*ADDONS, "tests", "setup/dev"]
-    res1 = run([str(bindir / "ruff"), "check", *paths], check=False, cwd=REPO)
-    res2 = run([str(bindir / "ruff"), "format", "--check", *paths], check=False, cwd=REPO)
-    res3 = run([str(bindir / "pylint"), "--rcfile=.pylintrc-mandatory", *ADDONS],
-               check=False, cwd=REPO)
-    if res1.returncode or res2.returncode or res3.returncode:
-        die("lint failed", code=1)
-    say("lint passed (ruff, ruff format, pylint-odoo mandatory checks)")
+    manifests = [f"{addon}/__manifest__.py" for addon in ADDONS]
+    steps = [
+        [str(bindir / "ruff"), "check", *paths],
+        [str(bindir / "ruff"), "format", "--check", *paths],
+        [str(bindir / "pylint"), "--rcfile=.pylintrc-mandatory", *ADDONS],
+        [str(bindir / "oca-checks-odoo-module"), *manifests],
+        [str(bindir / "oca-checks-po"), "--disable=po-pretty-format",
+         *[str(p.relative_to(REPO)) for a in ADDONS for p in (REPO / a).glob("i18n/*.po")]],
+        [sys.executable, __file__, "readme", "--check"],
+    ]
+    failed = [step for step in steps if run(step, check=False, cwd=REPO).returncode]
+    if failed:
+        die(f"lint failed: {', '.join(Path(step[0]).name for step in failed)}", code=1)
+    say("lint passed (ruff, ruff format, pylint-odoo mandatory checks, "
+        "oca-checks-odoo-module, oca-checks-po, README.rst)")
 
 
 def cmd_odoo(args):
@@ -660,6 +734,9 @@ def main():
     p_test.set_defaults(func=cmd_test)
     sub.add_parser("odoo-test").set_defaults(func=cmd_odoo_test)
     sub.add_parser("lint").set_defaults(func=cmd_lint)
+    p_readme = sub.add_parser("readme", help="generate each addon's README.rst")
+    p_readme.add_argument("--check", action="store_true")
+    p_readme.set_defaults(func=cmd_readme)
     p_odoo = sub.add_parser("odoo")
     p_odoo.add_argument("odoo_args", nargs=argparse.REMAINDER)
     p_odoo.set_defaults(func=cmd_odoo)

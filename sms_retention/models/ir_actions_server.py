@@ -31,8 +31,10 @@ class IrActionsServer(models.Model):
             campaign = action.sms_retention_campaign_id
             if not campaign:
                 raise ValidationError(
-                    _("Choose the retention campaign the action %(action)s sends.",
-                      action=action.name)
+                    _(
+                        "Choose the retention campaign the action %(action)s sends.",
+                        action=action.name,
+                    )
                 )
             if campaign.model_id != action.model_id:
                 raise ValidationError(

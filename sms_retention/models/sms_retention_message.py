@@ -3,7 +3,7 @@
 import logging
 import threading
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import config
 
 from ..tools.phone import PhoneNumberError, to_e164
@@ -33,9 +33,7 @@ class SmsRetentionMessage(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     res_model = fields.Char("Source Model", required=True)
     res_id = fields.Many2oneReference("Source Record", model_field="res_model")
-    source_display_name = fields.Char(
-        "Source", compute="_compute_source_display_name"
-    )
+    source_display_name = fields.Char("Source", compute="_compute_source_display_name")
     dedupe_key = fields.Char(
         help="Messages of one campaign with the same key are sent once.",
         copy=False,
@@ -65,9 +63,15 @@ class SmsRetentionMessage(models.Model):
         index=True,
     )
     failure_type = fields.Char(readonly=True, help="The provider's failure code.")
-    body = fields.Text(readonly=True, help="The text as sent, in the customer's language.")
-    sms_uuid = fields.Char("SMS UUID", index="btree_not_null", readonly=True, copy=False)
-    sms_id = fields.Many2one("sms.sms", string="SMS", readonly=True, ondelete="set null")
+    body = fields.Text(
+        readonly=True, help="The text as sent, in the customer's language."
+    )
+    sms_uuid = fields.Char(
+        "SMS UUID", index="btree_not_null", readonly=True, copy=False
+    )
+    sms_id = fields.Many2one(
+        "sms.sms", string="SMS", readonly=True, ondelete="set null"
+    )
 
     _sql_constraints = [
         (
@@ -286,13 +290,16 @@ class SmsRetentionMessage(models.Model):
         sent.write({"state": "sent", "sent_at": fields.Datetime.now()})
         for message in todo - sent:
             message.write(
-                {"state": "failed", "failure_type": message.sms_id.failure_type or "unknown"}
+                {
+                    "state": "failed",
+                    "failure_type": message.sms_id.failure_type or "unknown",
+                }
             )
 
     def _render_bodies(self):
         """Render each message's template in its customer's language."""
         bodies = {}
-        for (template, res_model), messages in self.grouped(
+        for (template, _res_model), messages in self.grouped(
             lambda m: (m.campaign_id.sms_template_id, m.res_model)
         ).items():
             by_res_id = {}

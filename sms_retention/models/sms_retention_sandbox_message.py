@@ -53,9 +53,13 @@ class SmsRetentionSandboxMessage(models.Model):
                 try:
                     e164 = to_e164(number["number"], company.country_id.code)
                 except PhoneNumberError:
-                    results.append({"uuid": number["uuid"], "state": "wrong_number_format"})
+                    results.append(
+                        {"uuid": number["uuid"], "state": "wrong_number_format"}
+                    )
                     continue
-                results.append({"uuid": number["uuid"], "state": "delivered", "credit": 0})
+                results.append(
+                    {"uuid": number["uuid"], "state": "delivered", "credit": 0}
+                )
                 vals_list.append(
                     {
                         "company_id": company.id,

@@ -112,9 +112,7 @@ class SmsSms(models.Model):
                 raise
             results = [{"uuid": sms.uuid, "state": "server_error"} for sms in self]
         else:
-            _logger.info(
-                "SMS batch of %s sent through %s", len(self), api.PROVIDER
-            )
+            _logger.info("SMS batch of %s sent through %s", len(self), api.PROVIDER)
         self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
 
     def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):

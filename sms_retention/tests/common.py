@@ -34,9 +34,17 @@ class MockSmsRetention(common.BaseCase):
             self.sandbox_batches.append((api.company, messages))
             return sandbox_send(api, messages, delivery_reports_url)
 
-        with patch.object(SmsApi, "_contact_iap", autospec=True, side_effect=_contact_iap), \
-                patch.object(SmsApiSandbox, "_send_sms_batch", autospec=True,
-                             side_effect=_sandbox_send):
+        with (
+            patch.object(
+                SmsApi, "_contact_iap", autospec=True, side_effect=_contact_iap
+            ),
+            patch.object(
+                SmsApiSandbox,
+                "_send_sms_batch",
+                autospec=True,
+                side_effect=_sandbox_send,
+            ),
+        ):
             yield
 
 
@@ -105,7 +113,9 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 "email": "sally@example.com",
                 "company_id": cls.company.id,
                 "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [(6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])],
+                "groups_id": [
+                    (6, 0, [cls.env.ref("sales_team.group_sale_salesman").id])
+                ],
                 "notification_type": "inbox",
             }
         )

@@ -38,21 +38,30 @@ class TestInbound(SmsRetentionCommon):
         self.assertEqual((inbound.res_model, inbound.res_id), ("sale.order", order.id))
         for record in (self.customer_us, order):
             posted = record.message_ids.filtered(
-                lambda m: "5 - great service" in (m.body or ""))
+                lambda m: "5 - great service" in (m.body or "")
+            )
             self.assertEqual(len(posted), 1, record)
             self.assertEqual(posted.author_id, self.customer_us)
             self.assertEqual(posted.subtype_id, self.env.ref("mail.mt_comment"))
 
     def test_salesperson_following_the_order_is_notified(self):
-        env = self.env(context=dict(self.env.context, tracking_disable=False,
-                                    mail_create_nosubscribe=False))
+        env = self.env(
+            context=dict(
+                self.env.context, tracking_disable=False, mail_create_nosubscribe=False
+            )
+        )
         self.env = env
         order, _message = self._sent_review(self.customer_us)
         self.assertIn(self.salesperson.partner_id, order.message_partner_ids)
         self._receive("+12125550101", "The box arrived damaged")
         posted = order.message_ids.filtered(lambda m: "damaged" in (m.body or ""))
-        self.assertIn(self.salesperson.partner_id, posted.notification_ids.res_partner_id)
-        self.assertIn(self.salesperson.partner_id, posted.partner_ids | posted.notified_partner_ids)
+        self.assertIn(
+            self.salesperson.partner_id, posted.notification_ids.res_partner_id
+        )
+        self.assertIn(
+            self.salesperson.partner_id,
+            posted.partner_ids | posted.notified_partner_ids,
+        )
 
     def test_national_format_is_read_in_the_receiving_country(self):
         _order, message = self._sent_review(self.customer_cn)
@@ -72,11 +81,16 @@ class TestInbound(SmsRetentionCommon):
         self.assertEqual(inbound.state, "unmatched")
         self.assertFalse(inbound.partner_id)
         self.assertEqual(inbound.body, "who is this?")
-        self.assertFalse(self.env["res.partner"].search([("phone_sanitized", "=", "+12125559999")]))
+        self.assertFalse(
+            self.env["res.partner"].search([("phone_sanitized", "=", "+12125559999")])
+        )
         inbound.partner_id = self.customer_us
         self.assertEqual(inbound.state, "matched")
-        self.assertTrue(self.customer_us.message_ids.filtered(
-            lambda m: "who is this?" in (m.body or "")))
+        self.assertTrue(
+            self.customer_us.message_ids.filtered(
+                lambda m: "who is this?" in (m.body or "")
+            )
+        )
 
     def test_unreadable_sender_is_kept_with_a_reason(self):
         inbound = self._receive("not-a-number", "hello")
@@ -88,8 +102,11 @@ class TestInbound(SmsRetentionCommon):
     def test_bodies_empty_long_binary_emoji(self):
         empty = self._receive("+12125550101", None)
         self.assertEqual(empty.body, "")
-        self.assertTrue(self.customer_us.message_ids.filtered(
-            lambda m: "(empty message)" in (m.body or "")))
+        self.assertTrue(
+            self.customer_us.message_ids.filtered(
+                lambda m: "(empty message)" in (m.body or "")
+            )
+        )
         long_body = "x" * 2000
         long_in = self._receive("+12125550101", long_body)
         self.assertEqual(len(long_in.body), 1600)
@@ -106,9 +123,15 @@ class TestInbound(SmsRetentionCommon):
         first = self._receive("+12125550101", "5", provider_message_id="SM1")
         again = self._receive("+12125550101", "5", provider_message_id="SM1")
         self.assertEqual(first, again)
-        self.assertEqual(self.env["sms.retention.inbound"].search_count(
-            [("provider_message_id", "=", "SM1")]), 1)
-        posted = self.customer_us.message_ids.filtered(lambda m: "<p>5</p>" in (m.body or ""))
+        self.assertEqual(
+            self.env["sms.retention.inbound"].search_count(
+                [("provider_message_id", "=", "SM1")]
+            ),
+            1,
+        )
+        posted = self.customer_us.message_ids.filtered(
+            lambda m: "<p>5</p>" in (m.body or "")
+        )
         self.assertEqual(len(posted), 1, "a re-delivery is not posted twice")
 
     def test_reply_outside_window_matches_partner_only(self):
@@ -136,7 +159,7 @@ class TestInbound(SmsRetentionCommon):
         order, _message = self._sent_review(self.customer_us)
         outbox = self.assertSandboxOutbox("+12125550101")
         action = outbox.action_simulate_reply()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.body = "4 stars"
         result = wizard.save().action_simulate()
         inbound = self.env["sms.retention.inbound"].browse(result["res_id"])
@@ -148,8 +171,11 @@ class TestInbound(SmsRetentionCommon):
 
     def test_simulate_reply_wizard_rejects_unreadable_number(self):
         wizard = self.env["sms.retention.simulate.reply"].create(
-            {"number": "12ab", "body": "hi", "company_id": self.company.id})
+            {"number": "12ab", "body": "hi", "company_id": self.company.id}
+        )
         with self.assertRaises(UserError) as ctx:
             wizard.action_simulate()
         self.assertIn("Cannot read 12ab as a phone number", str(ctx.exception))
-        self.assertFalse(self.env["sms.retention.inbound"].search([("from_number_raw", "=", "12ab")]))
+        self.assertFalse(
+            self.env["sms.retention.inbound"].search([("from_number_raw", "=", "12ab")])
+        )

@@ -7,9 +7,21 @@ from odoo.tests import TransactionCase, tagged
 class TestInstall(TransactionCase):
     def test_dependencies_installed(self):
         modules = self.env["ir.module.module"].search(
-            [("name", "in", ["sms", "sale_management", "phone_validation",
-                             "base_automation", "link_tracker", "mail",
-                             "sms_retention"])]
+            [
+                (
+                    "name",
+                    "in",
+                    [
+                        "sms",
+                        "sale_management",
+                        "phone_validation",
+                        "base_automation",
+                        "link_tracker",
+                        "mail",
+                        "sms_retention",
+                    ],
+                )
+            ]
         )
         self.assertEqual(set(modules.mapped("state")), {"installed"})
         self.assertEqual(len(modules), 7)
@@ -30,15 +42,20 @@ class TestInstall(TransactionCase):
         self.assertEqual(rule.trigger, "on_state_set")
         self.assertEqual(rule.action_server_ids.state, "sms_retention")
         campaign = rule.action_server_ids.sms_retention_campaign_id
-        self.assertEqual(campaign, self.env.ref("sms_retention.sms_retention_campaign_review"))
+        self.assertEqual(
+            campaign, self.env.ref("sms_retention.sms_retention_campaign_review")
+        )
         self.assertEqual((campaign.delay, campaign.delay_unit), (2, "days"))
         cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
         self.assertTrue(cron.active)
 
     def test_template_is_translated(self):
         template = self.env.ref("sms_retention.sms_template_review_request")
-        for lang, fragment in (("zh_CN", "请回复1到5分"), ("zh_TW", "請回覆1到5分"),
-                               ("th_TH", "ตอบกลับด้วยคะแนน")):
+        for lang, fragment in (
+            ("zh_CN", "请回复1到5分"),
+            ("zh_TW", "請回覆1到5分"),
+            ("th_TH", "ตอบกลับด้วยคะแนน"),
+        ):
             self.env["res.lang"]._activate_lang(lang)
             self.env["ir.module.module"]._load_module_terms(["sms_retention"], [lang])
             self.assertIn(fragment, template.with_context(lang=lang).body)

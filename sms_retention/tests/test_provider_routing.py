@@ -13,8 +13,11 @@ class TestProviderRouting(SmsRetentionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company_iap = cls.env["res.company"].create(
-            {"name": "IAP Co", "country_id": cls.env.ref("base.be").id,
-             "sms_retention_provider": "iap"}
+            {
+                "name": "IAP Co",
+                "country_id": cls.env.ref("base.be").id,
+                "sms_retention_provider": "iap",
+            }
         )
 
     def _sms(self, number, company, body="Hello"):
@@ -61,8 +64,11 @@ class TestProviderRouting(SmsRetentionCommon):
             sms.send(unlink_failed=False)
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.failure_type, "sms_number_format")
-        self.assertFalse(self.env["sms.retention.sandbox.message"].search(
-            [("sms_uuid", "=", sms.uuid)]))
+        self.assertFalse(
+            self.env["sms.retention.sandbox.message"].search(
+                [("sms_uuid", "=", sms.uuid)]
+            )
+        )
 
     def test_chatter_sms_goes_through_the_sandbox(self):
         """Odoo's own chatter SMS path uses the company's provider."""

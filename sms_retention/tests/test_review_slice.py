@@ -22,7 +22,9 @@ class TestReviewSlice(SmsRetentionCommon):
         self.assertEqual(message.campaign_id, self.campaign)
         self.assertEqual(message.partner_id, self.customer_us)
         self.assertEqual(message.number, "+12125550101")
-        self.assertEqual(message.planned_at, fields.Datetime.to_datetime("2026-03-04 10:00:00"))
+        self.assertEqual(
+            message.planned_at, fields.Datetime.to_datetime("2026-03-04 10:00:00")
+        )
 
     def test_not_due_is_not_sent(self):
         order = self._create_order(self.customer_us)
@@ -34,8 +36,10 @@ class TestReviewSlice(SmsRetentionCommon):
     def test_due_review_is_rendered_and_sent(self):
         order = self._create_order(self.customer_us)
         message = self._messages_of(order)
-        with freeze_time(fields.Datetime.now() + timedelta(days=2, minutes=1)), \
-                self.mock_sms_providers():
+        with (
+            freeze_time(fields.Datetime.now() + timedelta(days=2, minutes=1)),
+            self.mock_sms_providers(),
+        ):
             self._run_sending_job()
         self.assertEqual(message.state, "sent")
         self.assertTrue(message.sms_uuid)
@@ -53,8 +57,9 @@ class TestReviewSlice(SmsRetentionCommon):
         cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
         triggers = self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
         order = self._create_order(self.customer_us)
-        new_triggers = self.env["ir.cron.trigger"].search(
-            [("cron_id", "=", cron.id)]) - triggers
+        new_triggers = (
+            self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]) - triggers
+        )
         self.assertTrue(new_triggers, "enqueueing wakes the sending job")
         self.assertLessEqual(new_triggers[0].call_at, fields.Datetime.now())
         with self.mock_sms_providers():
@@ -126,8 +131,10 @@ class TestReviewSlice(SmsRetentionCommon):
             self._messages_of(order_1).action_send_now()
         self.assertEqual(self._messages_of(order_1).state, "sent")
         self._messages_of(order_2).action_cancel()
-        with freeze_time(fields.Datetime.now() + timedelta(days=3)), \
-                self.mock_sms_providers():
+        with (
+            freeze_time(fields.Datetime.now() + timedelta(days=3)),
+            self.mock_sms_providers(),
+        ):
             self._run_sending_job()
             self._messages_of(order_1).action_send_now()
         self.assertEqual(self._messages_of(order_2).state, "canceled")
@@ -136,8 +143,11 @@ class TestReviewSlice(SmsRetentionCommon):
 
     def test_campaign_and_action_model_checks(self):
         partner_template = self.env["sms.template"].create(
-            {"name": "P", "model_id": self.env["ir.model"]._get_id("res.partner"),
-             "body": "Hi"}
+            {
+                "name": "P",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "Hi",
+            }
         )
         with self.assertRaises(ValidationError):
             self.campaign.sms_template_id = partner_template
@@ -145,21 +155,34 @@ class TestReviewSlice(SmsRetentionCommon):
             self.campaign._enqueue(self.customer_us)
 
     def test_server_action_on_another_model(self):
-        """"Send retention campaign" works on any model with a customer."""
+        """ "Send retention campaign" works on any model with a customer."""
         template = self.env["sms.template"].create(
-            {"name": "Welcome", "model_id": self.env["ir.model"]._get_id("res.partner"),
-             "body": "Welcome {{ object.name }}"}
+            {
+                "name": "Welcome",
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "body": "Welcome {{ object.name }}",
+            }
         )
         campaign = self.env["sms.retention.campaign"].create(
-            {"name": "Welcome", "model_id": template.model_id.id,
-             "sms_template_id": template.id, "delay": 0, "company_id": self.company.id}
+            {
+                "name": "Welcome",
+                "model_id": template.model_id.id,
+                "sms_template_id": template.id,
+                "delay": 0,
+                "company_id": self.company.id,
+            }
         )
         action = self.env["ir.actions.server"].create(
-            {"name": "Welcome SMS", "model_id": template.model_id.id,
-             "state": "sms_retention", "sms_retention_campaign_id": campaign.id}
+            {
+                "name": "Welcome SMS",
+                "model_id": template.model_id.id,
+                "state": "sms_retention",
+                "sms_retention_campaign_id": campaign.id,
+            }
         )
-        action.with_context(active_model="res.partner",
-                            active_ids=self.customer_us.ids).run()
+        action.with_context(
+            active_model="res.partner", active_ids=self.customer_us.ids
+        ).run()
         with self.mock_sms_providers():
             self._run_sending_job()
         self.assertSandboxOutbox("+12125550101", "Welcome Alice Walker")
