@@ -32,6 +32,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sms_retention_simulate_reply_views.xml",
+        "wizards/sms_retention_mark_lost_views.xml",
         "views/sms_retention_menus.xml",
         "data/sms_template_data.xml",
         "data/sms_retention_campaign_data.xml",

@@ -577,8 +577,11 @@ def cmd_run(args):
 
 
 def _fresh_test_db(odoo_src, pg, config, prefix):
+    # Drop what killed runs left behind; concurrent runs keep their database.
     for stale in pg.databases(f"{prefix}%"):
-        pg.dropdb(stale)
+        pid = stale[len(prefix):]
+        if not (pid.isdigit() and Path(f"/proc/{pid}").exists()):
+            pg.dropdb(stale)
     template = ensure_template(odoo_src, pg, config)
     db = f"{prefix}{os.getpid()}"
     pg.copydb(template, db)
@@ -590,7 +593,7 @@ def check_standalone_installs(odoo_src, pg, config):
     template = ensure_template(odoo_src, pg, config)
     for addon in ADDONS:
         t0 = time.time()
-        db = f"smsr_alone_{addon}"
+        db = f"smsr_alone_{os.getpid()}_{addon}"
         pg.copydb(template, db)
         try:
             odoo_run_logged(config, ["-d", db, "-i", addon, "--stop-after-init"],

@@ -30,6 +30,25 @@ class ResCompany(models.Model):
         "this many days.",
     )
 
+    sms_retention_new_days = fields.Integer(
+        string="New Customer Period (days)",
+        default=30,
+        help="A customer whose first order is this recent is New.",
+    )
+    sms_retention_active_days = fields.Integer(
+        string="Active Customer Period (days)",
+        default=180,
+        help="A customer whose last order is older than this is Dormant.",
+    )
+
+    _sql_constraints = [
+        (
+            "sms_retention_periods_positive",
+            "CHECK(sms_retention_new_days > 0 AND sms_retention_active_days > 0)",
+            "Lifecycle periods must be positive.",
+        ),
+    ]
+
     def _sms_retention_api_class(self):
         """The SMS Retention API class for this company, or None for Odoo's own.
 

@@ -1,10 +1,35 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+import calendar
+from datetime import timedelta
+
+import pytz
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.cron import can_commit
+from ..tools.phone import timezone_of
+from .sms_retention_consent_log import CONSENT_STATES
+
+SEGMENTS = [
+    ("potential", "Potential"),
+    ("new", "New"),
+    ("active", "Active"),
+    ("dormant", "Dormant"),
+    ("lost", "Lost"),
+]
 
 
 class ResPartner(models.Model):
-    """The customer's SMS replies and retention messages (no sudo)."""
+    """Customer data the retention campaigns rely on.
+
+    Birthday, SMS consent (with its log, kept in step with Odoo's phone
+    blacklist), the time zone used for quiet hours, and the lifecycle segment
+    with the order statistics it is computed from. Order statistics and
+    segments are maintained with set-based SQL (no sudo needed: the SQL runs
+    in the caller's transaction); consent logs are written as superuser.
+    """
 
     _inherit = "res.partner"
 
@@ -19,6 +44,79 @@ class ResPartner(models.Model):
         compute="_compute_sms_retention_reply_count",
         groups="sales_team.group_sale_salesman",
     )
+    # Birthday: a full date, or only month and day when the year is unknown.
+    birthday = fields.Date(
+        help="Leave empty and set month and day if the year is unknown."
+    )
+    birthday_month = fields.Integer(
+        compute="_compute_birthday_parts", store=True, readonly=False
+    )
+    birthday_day = fields.Integer(
+        compute="_compute_birthday_parts", store=True, readonly=False
+    )
+    sms_retention_birthday_this_week = fields.Boolean(
+        "Birthday This Week",
+        compute="_compute_sms_retention_birthday_this_week",
+        search="_search_sms_retention_birthday_this_week",
+    )
+    sms_consent = fields.Selection(
+        CONSENT_STATES,
+        string="SMS Consent",
+        default="unknown",
+        required=True,
+        index=True,
+        help="Opted out customers are never texted; marketing SMS need an "
+        "opt-in (or unknown consent, if the company allows it). A number in "
+        "Odoo's phone blacklist is opted out.",
+    )
+    sms_consent_log_ids = fields.One2many(
+        "sms.retention.consent.log", "partner_id", string="Consent History"
+    )
+    sms_retention_tz = fields.Char(
+        "SMS Time Zone",
+        compute="_compute_sms_retention_tz",
+        store=True,
+        help="The customer's time zone, else the one of their mobile number or "
+        "country. Empty: the company's time zone applies.",
+    )
+    sms_retention_segment = fields.Selection(
+        SEGMENTS,
+        string="Lifecycle Segment",
+        default="potential",
+        index=True,
+        readonly=True,
+    )
+    sms_retention_order_count = fields.Integer("Confirmed Orders", readonly=True)
+    sms_retention_revenue = fields.Float(
+        "Lifetime Revenue", readonly=True, digits="Product Price"
+    )
+    sms_retention_first_order_date = fields.Datetime("First Order", readonly=True)
+    sms_retention_last_order_date = fields.Datetime("Last Order", readonly=True)
+    sms_retention_lost_date = fields.Datetime("Lost On", readonly=True, copy=False)
+    sms_retention_lost_reason = fields.Char("Lost Reason", copy=False)
+
+    _sql_constraints = [
+        (
+            "birthday_parts_valid",
+            "CHECK((birthday_month IS NULL OR birthday_month = 0 "
+            "OR (birthday_month BETWEEN 1 AND 12)) AND (birthday_day IS NULL "
+            "OR birthday_day = 0 OR (birthday_day BETWEEN 1 AND 31)))",
+            "The birthday month must be 1 to 12 and the day 1 to 31.",
+        ),
+    ]
+
+    def init(self):
+        res = super().init()
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS res_partner_birthday_month_day_index
+                   ON res_partner (birthday_month, birthday_day)
+                WHERE birthday_month IS NOT NULL AND birthday_month > 0"""
+        )
+        return res
+
+    # ------------------------------------------------------------
+    # COMPUTES
+    # ------------------------------------------------------------
 
     def _compute_sms_retention_reply_count(self):
         counts = dict(
@@ -29,6 +127,80 @@ class ResPartner(models.Model):
         for partner in self:
             partner.sms_retention_reply_count = counts.get(partner, 0)
 
+    @api.depends("birthday")
+    def _compute_birthday_parts(self):
+        for partner in self:
+            if partner.birthday:
+                partner.birthday_month = partner.birthday.month
+                partner.birthday_day = partner.birthday.day
+
+    @api.constrains("birthday_month", "birthday_day")
+    def _check_birthday_parts(self):
+        for partner in self:
+            month, day = partner.birthday_month, partner.birthday_day
+            if not month and not day:
+                continue
+            # Feb 29 is valid: it is greeted on Feb 28 in other years.
+            if (
+                not 1 <= month <= 12
+                or not day
+                or day > calendar.monthrange(2024, month)[1]
+            ):
+                raise ValidationError(
+                    _(
+                        "%(partner)s: %(month)s/%(day)s is not a birthday.",
+                        partner=partner.display_name,
+                        month=month,
+                        day=day,
+                    )
+                )
+
+    def _compute_sms_retention_birthday_this_week(self):
+        domain = self._search_sms_retention_birthday_this_week("=", True)
+        ids = set(self.search([("id", "in", self.ids), *domain]).ids)
+        for partner in self:
+            partner.sms_retention_birthday_this_week = partner.id in ids
+
+    def _search_sms_retention_birthday_this_week(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(_("Unsupported search on Birthday This Week."))
+        today = fields.Date.context_today(self)
+        week_start = today - timedelta(days=today.weekday())
+        days = [week_start + timedelta(days=offset) for offset in range(7)]
+        pairs = {(day.month, day.day) for day in days}
+        if any((d.month, d.day) == (2, 28) for d in days) and not calendar.isleap(
+            today.year
+        ):
+            pairs.add((2, 29))
+        query = " OR ".join(
+            ["(birthday_month = %s AND birthday_day = %s)"] * len(pairs)
+        )
+        params = [part for pair in sorted(pairs) for part in pair]
+        self.env.cr.execute(f"SELECT id FROM res_partner WHERE {query}", params)  # pylint: disable=sql-injection
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in", ids)]
+
+    @api.depends("tz", "phone_sanitized", "country_id")
+    def _compute_sms_retention_tz(self):
+        for partner in self:
+            partner.sms_retention_tz = (
+                partner.tz
+                or timezone_of(partner.phone_sanitized)
+                or _country_tz(partner.country_id.code)
+                or False
+            )
+
+    def _sms_retention_effective_tz(self, company=None):
+        """The time zone quiet hours are computed in for this customer."""
+        self.ensure_one()
+        company = company or self.company_id or self.env.company
+        return self.sms_retention_tz or company.partner_id.tz or "UTC"
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
     def action_open_sms_replies(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -37,3 +209,189 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------
+    # CONSENT
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        source = "import" if self.env.context.get("import_file") else "form"
+        with_consent = partners.filtered(lambda p: p.sms_consent != "unknown")
+        with_consent._sms_retention_log_consent(
+            {p.id: "unknown" for p in with_consent}, source
+        )
+        blacklisted = partners.filtered(
+            lambda p: p.phone_sanitized_blacklisted and p.sms_consent != "opted_out"
+        )
+        blacklisted._sms_retention_set_consent("opted_out", "blacklist")
+        (partners - blacklisted).filtered(
+            lambda p: p.sms_consent == "opted_out"
+        )._sms_retention_sync_blacklist()
+        return partners
+
+    def write(self, vals):
+        if "active" in vals and not vals["active"]:
+            vals.setdefault("sms_retention_lost_date", fields.Datetime.now())
+            vals.setdefault("sms_retention_lost_reason", _("Archived"))
+        previous = {}
+        if "sms_consent" in vals and not self.env.context.get(
+            "sms_retention_consent_sync"
+        ):
+            previous = {p.id: p.sms_consent for p in self}
+        res = super().write(vals)
+        if previous:
+            changed = self.filtered(lambda p: previous[p.id] != p.sms_consent)
+            source = "import" if self.env.context.get("import_file") else "form"
+            changed._sms_retention_log_consent(previous, source)
+            changed._sms_retention_sync_blacklist()
+        if "sms_retention_lost_date" in vals:
+            self._sms_retention_update_segments()
+        return res
+
+    def _sms_retention_set_consent(self, state, source, note=None):
+        """Set the consent of these customers, log it, sync the blacklist."""
+        todo = self.filtered(lambda p: p.sms_consent != state)
+        if not todo:
+            return
+        previous = {p.id: p.sms_consent for p in todo}
+        todo.with_context(sms_retention_consent_sync=True).write({"sms_consent": state})
+        todo._sms_retention_log_consent(previous, source, note)
+        if source != "blacklist":
+            todo._sms_retention_sync_blacklist()
+
+    def _sms_retention_log_consent(self, previous, source, note=None):
+        self.env["sms.retention.consent.log"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "number": partner.phone_sanitized,
+                    "state": partner.sms_consent,
+                    "previous_state": previous.get(partner.id),
+                    "source": source,
+                    "note": note,
+                }
+                for partner in self
+            ]
+        )
+
+    def _sms_retention_sync_blacklist(self):
+        """Opt-outs go into Odoo's phone blacklist; opt-ins come out of it."""
+        blacklist_sudo = self.env["phone.blacklist"].sudo()
+        opted_out = self.filtered(
+            lambda p: p.sms_consent == "opted_out" and p.phone_sanitized
+        )
+        if opted_out:
+            blacklist_sudo._add(
+                list(set(opted_out.mapped("phone_sanitized"))),
+                message=_("Opted out of SMS (SMS Retention)."),
+            )
+        opted_in = self.filtered(
+            lambda p: p.sms_consent == "opted_in" and p.phone_sanitized_blacklisted
+        )
+        if opted_in:
+            blacklist_sudo._remove(
+                list(set(opted_in.mapped("phone_sanitized"))),
+                message=_("Opted in to SMS again (SMS Retention)."),
+            )
+
+    # ------------------------------------------------------------
+    # LIFECYCLE
+    # ------------------------------------------------------------
+
+    def action_mark_lost(self, reason=None):
+        """Record that these customers left; they move to the Lost segment."""
+        self.write(
+            {
+                "sms_retention_lost_date": fields.Datetime.now(),
+                "sms_retention_lost_reason": reason or _("Marked as lost"),
+            }
+        )
+        return True
+
+    @api.model
+    def _sms_retention_update_segments(self, partner_ids=None, id_range=None):
+        """Recompute lifecycle segments in SQL; only changed rows are written.
+
+        :param partner_ids: restrict to these partners (after an order change)
+        :param id_range: ``(first_id, last_id)`` slice, for the daily cron
+        :return: number of partners whose segment changed
+        """
+        if partner_ids is None and self:
+            partner_ids = self.ids
+        self.env["res.partner"].flush_model()
+        self.env["res.company"].flush_model(
+            ["sms_retention_new_days", "sms_retention_active_days"]
+        )
+        default = self.env.company
+        where, params = (
+            ["TRUE"],
+            {
+                "now": fields.Datetime.now(),
+                "new_days": default.sms_retention_new_days,
+                "active_days": default.sms_retention_active_days,
+            },
+        )
+        if partner_ids is not None:
+            where.append("p.id = ANY(%(ids)s)")
+            params["ids"] = list(partner_ids) or [0]
+        if id_range:
+            where.append("p.id BETWEEN %(first)s AND %(last)s")
+            params.update(first=id_range[0], last=id_range[1])
+        self.env.cr.execute(
+            f"""
+            WITH target AS (
+                SELECT p.id, CASE
+                    WHEN p.sms_retention_lost_date IS NOT NULL THEN 'lost'
+                    WHEN COALESCE(p.sms_retention_order_count, 0) <= 0 THEN 'potential'
+                    WHEN p.sms_retention_first_order_date >= %(now)s - make_interval(
+                        days => COALESCE(c.sms_retention_new_days, %(new_days)s))
+                        THEN 'new'
+                    WHEN p.sms_retention_last_order_date >= %(now)s - make_interval(
+                        days => COALESCE(c.sms_retention_active_days, %(active_days)s))
+                        THEN 'active'
+                    ELSE 'dormant' END AS segment
+                  FROM res_partner p
+                  LEFT JOIN res_company c ON c.id = p.company_id
+                 WHERE {" AND ".join(where)}
+            )
+            UPDATE res_partner p SET sms_retention_segment = target.segment
+              FROM target
+             WHERE p.id = target.id
+               AND p.sms_retention_segment IS DISTINCT FROM target.segment
+            RETURNING p.id
+            """,  # pylint: disable=sql-injection
+            params,
+        )
+        changed = [row[0] for row in self.env.cr.fetchall()]
+        if changed:
+            self.env["res.partner"].browse(changed).invalidate_recordset(
+                ["sms_retention_segment"]
+            )
+        return len(changed)
+
+    @api.model
+    def _cron_update_segments(self, batch_size=50000):
+        """Daily: move customers whose segment changed with time, in batches."""
+        self.env.cr.execute("SELECT MIN(id), MAX(id) FROM res_partner")
+        first, last = self.env.cr.fetchone()
+        if first is None:
+            return 0
+        changed = 0
+        for start in range(first, last + 1, batch_size):
+            changed += self._sms_retention_update_segments(
+                id_range=(start, start + batch_size - 1)
+            )
+            if can_commit():
+                # Each batch is final: a crash resumes with the next one.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return changed
+
+
+def _country_tz(country_code):
+    """The country's time zone when it has a single one (pytz data)."""
+    if not country_code:
+        return None
+    zones = pytz.country_timezones.get(country_code.upper()) or []
+    return zones[0] if len(zones) == 1 else None

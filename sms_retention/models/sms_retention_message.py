@@ -1,11 +1,10 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-import threading
 
 from odoo import api, fields, models
-from odoo.tools import config
 
+from ..tools.cron import can_commit
 from ..tools.phone import PhoneNumberError, to_e164
 
 _logger = logging.getLogger(__name__)
@@ -229,10 +228,7 @@ class SmsRetentionMessage(models.Model):
             .sudo()
             .get_param(SEND_BATCH_PARAM, SEND_BATCH_DEFAULT)
         )
-        auto_commit = not (
-            getattr(threading.current_thread(), "testing", False)
-            or config["test_enable"]
-        )
+        auto_commit = can_commit()
         while True:
             batch_sudo = self.sudo()._lock_scheduled(limit=batch_size)
             if not batch_sudo:

@@ -1,2 +1,3 @@
+from . import cron
 from . import phone
 from . import sms_api_sandbox

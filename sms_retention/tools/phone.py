@@ -7,6 +7,7 @@ formats are read with a region: the receiving number's, else the company's.
 """
 
 import phonenumbers
+from phonenumbers import timezone as phonenumbers_timezone
 
 
 class PhoneNumberError(ValueError):
@@ -50,3 +51,24 @@ def to_e164(number, region=None):
     if not phonenumbers.is_possible_number(parsed):
         raise PhoneNumberError("not a possible number for its country")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def timezone_of(e164):
+    """The time zone of an E.164 number when the number tells a single one.
+
+    A mobile number often spans a whole country (``+66`` gives
+    Asia/Bangkok); numbers of countries with several zones and no
+    geographic prefix give None.
+    """
+    if not e164:
+        return None
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    zones = [
+        zone
+        for zone in phonenumbers_timezone.time_zones_for_number(parsed)
+        if zone != phonenumbers_timezone.UNKNOWN_TIMEZONE
+    ]
+    return zones[0] if len(zones) == 1 else None

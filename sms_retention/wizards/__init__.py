@@ -1,1 +1,2 @@
 from . import sms_retention_simulate_reply
+from . import sms_retention_mark_lost

@@ -1,0 +1,124 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from odoo import models
+
+
+class SaleOrder(models.Model):
+    """Keep each customer's order statistics current, incrementally.
+
+    When orders enter or leave the confirmed state, the commercial partner's
+    order count, revenue (in the order company's currency) and first/last
+    order dates are adjusted with one SQL statement per batch, and its
+    lifecycle segment is recomputed. Nothing scans all orders on read.
+    """
+
+    _inherit = "sale.order"
+
+    def write(self, vals):
+        if "state" not in vals:
+            return super().write(vals)
+        confirmed_before = self.filtered(lambda o: o.state == "sale")
+        res = super().write(vals)
+        confirmed_after = self.filtered(lambda o: o.state == "sale")
+        added = confirmed_after - confirmed_before
+        removed = confirmed_before - confirmed_after
+        if added or removed:
+            partners = (added | removed).partner_id.commercial_partner_id
+            added._sms_retention_add_stats()
+            removed._sms_retention_remove_stats()
+            self.env["res.partner"]._sms_retention_update_segments(partners.ids)
+        return res
+
+    def _sms_retention_amount(self):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        return self.currency_id._convert(
+            self.amount_total, company.currency_id, company, self.date_order.date()
+        )
+
+    def _sms_retention_add_stats(self):
+        stats = defaultdict(lambda: [0, 0.0, None, None])
+        for order in self:
+            entry = stats[order.partner_id.commercial_partner_id.id]
+            entry[0] += 1
+            entry[1] += order._sms_retention_amount()
+            entry[2] = min(filter(None, [entry[2], order.date_order]))
+            entry[3] = max(filter(None, [entry[3], order.date_order]))
+        if not stats:
+            return
+        self.env["res.partner"].flush_model()
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET sms_retention_order_count =
+                       COALESCE(p.sms_retention_order_count, 0) + v.n,
+                   sms_retention_revenue =
+                       COALESCE(p.sms_retention_revenue, 0) + v.amount,
+                   sms_retention_first_order_date =
+                       LEAST(p.sms_retention_first_order_date, v.first_date),
+                   sms_retention_last_order_date =
+                       GREATEST(p.sms_retention_last_order_date, v.last_date)
+              FROM (SELECT * FROM unnest(%s::int[], %s::int[], %s::numeric[],
+                                         %s::timestamp[], %s::timestamp[]))
+                   AS v(id, n, amount, first_date, last_date)
+             WHERE p.id = v.id
+            """,
+            [
+                list(column)
+                for column in zip(
+                    *[(pid, *vals) for pid, vals in stats.items()], strict=True
+                )
+            ],
+        )
+        self._sms_retention_invalidate_stats(list(stats))
+
+    def _sms_retention_remove_stats(self):
+        if not self:
+            return
+        stats = defaultdict(lambda: [0, 0.0])
+        for order in self:
+            entry = stats[order.partner_id.commercial_partner_id.id]
+            entry[0] += 1
+            entry[1] += order._sms_retention_amount()
+        self.env.flush_all()
+        partner_ids = list(stats)
+        # Dates of the remaining confirmed orders: one indexed query for the batch.
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET sms_retention_order_count =
+                       GREATEST(COALESCE(p.sms_retention_order_count, 0) - v.n, 0),
+                   sms_retention_revenue =
+                       COALESCE(p.sms_retention_revenue, 0) - v.amount,
+                   sms_retention_first_order_date = d.first_date,
+                   sms_retention_last_order_date = d.last_date
+              FROM (SELECT * FROM unnest(%s::int[], %s::int[], %s::numeric[]))
+                   AS v(id, n, amount)
+              LEFT JOIN LATERAL (
+                    SELECT MIN(o.date_order) AS first_date,
+                           MAX(o.date_order) AS last_date
+                      FROM sale_order o
+                      JOIN res_partner op ON op.id = o.partner_id
+                     WHERE op.commercial_partner_id = v.id AND o.state = 'sale'
+                   ) d ON TRUE
+             WHERE p.id = v.id
+            """,
+            [
+                partner_ids,
+                [stats[pid][0] for pid in partner_ids],
+                [stats[pid][1] for pid in partner_ids],
+            ],
+        )
+        self._sms_retention_invalidate_stats(partner_ids)
+
+    def _sms_retention_invalidate_stats(self, partner_ids):
+        self.env["res.partner"].browse(partner_ids).invalidate_recordset(
+            [
+                "sms_retention_order_count",
+                "sms_retention_revenue",
+                "sms_retention_first_order_date",
+                "sms_retention_last_order_date",
+            ]
+        )
