@@ -28,6 +28,7 @@
         "views/sms_retention_message_views.xml",
         "views/sms_retention_inbound_views.xml",
         "views/sms_retention_sandbox_message_views.xml",
+        "views/sms_retention_policy_views.xml",
         "views/ir_actions_server_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",

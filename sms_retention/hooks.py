@@ -24,3 +24,4 @@ def post_init_hook(env):
     if iap_companies:
         (companies & iap_companies).write({"sms_retention_provider": "iap"})
     (companies - iap_companies).write({"sms_retention_provider": "sandbox"})
+    companies._sms_retention_create_default_blackouts()

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """End to end over real HTTP, as a back-office user drives it (JSON-RPC)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
@@ -54,8 +54,8 @@ class TestReviewConversationOverHttp(HttpCase):
         self.assertEqual(messages[0]["state"], "scheduled")
         self.assertEqual(messages[0]["number"], "+66815550199")
 
-        # Two days later the sending job sends it through the sandbox.
-        later = fields.Datetime.now() + timedelta(days=2, minutes=5)
+        # Two days later, at 10:00 in Bangkok, the job sends it through the sandbox.
+        later = datetime.combine(fields.Date.today() + timedelta(days=3), time(3, 0))
         with freeze_time(later):
             self.env["sms.retention.message"]._cron_send_due()
         outbox = self._call(

@@ -5,6 +5,8 @@ from . import sale_order
 from . import phone_blacklist
 from . import sms_sms
 from . import sms_retention_consent_log
+from . import sms_retention_blackout
+from . import sms_retention_holiday
 from . import sms_retention_campaign
 from . import sms_retention_message
 from . import sms_retention_inbound

@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
 
 from ..tools.sms_api_sandbox import SmsApiSandbox
 
@@ -41,13 +41,86 @@ class ResCompany(models.Model):
         help="A customer whose last order is older than this is Dormant.",
     )
 
+    sms_retention_quiet_start = fields.Float(
+        string="Send From",
+        default=8.0,
+        help="Earliest local time of the customer at which retention SMS go out "
+        "(US TCPA: 08:00).",
+    )
+    sms_retention_quiet_end = fields.Float(
+        string="Send Until",
+        default=21.0,
+        help="Latest local time of the customer (US TCPA: 21:00).",
+    )
+    sms_retention_cap_count = fields.Integer(
+        string="Frequency Cap",
+        default=2,
+        help="At most this many retention SMS per customer in the cap period; "
+        "0 disables the cap. Messages over the cap wait, they are not dropped.",
+    )
+    sms_retention_cap_days = fields.Integer(string="Cap Period (days)", default=7)
+    sms_retention_allow_unknown_consent = fields.Boolean(
+        string="Text Customers With Unknown Consent",
+        help="Marketing SMS go to customers whose consent is unknown, not only "
+        "to those who opted in. Opted-out customers are never texted.",
+    )
+    sms_retention_quiet_transactional = fields.Boolean(
+        string="Quiet Hours for Transactional SMS",
+        default=True,
+        help="Hold transactional retention SMS (order follow-ups) during quiet "
+        "hours too. Marketing SMS always wait.",
+    )
+    sms_retention_blackout_ids = fields.One2many(
+        "sms.retention.blackout", "company_id", string="Blackout Windows"
+    )
+
     _sql_constraints = [
         (
             "sms_retention_periods_positive",
             "CHECK(sms_retention_new_days > 0 AND sms_retention_active_days > 0)",
             "Lifecycle periods must be positive.",
         ),
+        (
+            "sms_retention_quiet_hours_valid",
+            "CHECK(sms_retention_quiet_start >= 0 AND sms_retention_quiet_start < 24 "
+            "AND sms_retention_quiet_end > 0 AND sms_retention_quiet_end <= 24)",
+            "Sending hours must lie between 00:00 and 24:00.",
+        ),
+        (
+            "sms_retention_cap_valid",
+            "CHECK(sms_retention_cap_count >= 0 AND sms_retention_cap_days >= 0)",
+            "The frequency cap cannot be negative.",
+        ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._sms_retention_create_default_blackouts()
+        return companies
+
+    def _sms_retention_create_default_blackouts(self):
+        """Meal times: 12:00-13:30 and 18:00-19:30, every day."""
+        self.env["sms.retention.blackout"].sudo().create(
+            [
+                vals
+                for company in self
+                for vals in (
+                    {
+                        "name": _("Lunch"),
+                        "company_id": company.id,
+                        "start_hour": 12.0,
+                        "end_hour": 13.5,
+                    },
+                    {
+                        "name": _("Dinner"),
+                        "company_id": company.id,
+                        "start_hour": 18.0,
+                        "end_hour": 19.5,
+                    },
+                )
+            ]
+        )
 
     def _sms_retention_api_class(self):
         """The SMS Retention API class for this company, or None for Odoo's own.

@@ -20,3 +20,21 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_active_days = fields.Integer(
         related="company_id.sms_retention_active_days", readonly=False
     )
+    sms_retention_quiet_start = fields.Float(
+        related="company_id.sms_retention_quiet_start", readonly=False
+    )
+    sms_retention_quiet_end = fields.Float(
+        related="company_id.sms_retention_quiet_end", readonly=False
+    )
+    sms_retention_cap_count = fields.Integer(
+        related="company_id.sms_retention_cap_count", readonly=False
+    )
+    sms_retention_cap_days = fields.Integer(
+        related="company_id.sms_retention_cap_days", readonly=False
+    )
+    sms_retention_allow_unknown_consent = fields.Boolean(
+        related="company_id.sms_retention_allow_unknown_consent", readonly=False
+    )
+    sms_retention_quiet_transactional = fields.Boolean(
+        related="company_id.sms_retention_quiet_transactional", readonly=False
+    )

@@ -5,6 +5,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import send_window
+
 
 class SmsRetentionCampaign(models.Model):
     """A retention campaign: who gets which SMS, and when.
@@ -30,6 +32,25 @@ class SmsRetentionCampaign(models.Model):
         tracking=True,
         help="Post-purchase review: sent once per order, a delay after the "
         "order is confirmed. Custom: sent whenever an automation rule fires it.",
+    )
+    message_class = fields.Selection(
+        [("marketing", "Marketing"), ("transactional", "Transactional")],
+        compute="_compute_message_class",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="Marketing SMS need the customer's opt-in (or unknown consent if the "
+        "company allows it). Transactional SMS, such as a follow-up on an "
+        "order, go to every customer who has not opted out.",
+    )
+    quiet_start = fields.Float(
+        "Send From",
+        help="Overrides the company's earliest local sending time; 0 keeps it.",
+    )
+    quiet_end = fields.Float(
+        "Send Until",
+        help="Overrides the company's latest local sending time; 0 keeps it.",
     )
     company_id = fields.Many2one(
         "res.company", default=lambda self: self.env.company, index=True
@@ -68,6 +89,13 @@ class SmsRetentionCampaign(models.Model):
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
     ]
+
+    @api.depends("kind")
+    def _compute_message_class(self):
+        for campaign in self:
+            campaign.message_class = (
+                "transactional" if campaign.kind == "post_purchase" else "marketing"
+            )
 
     @api.depends("retention_message_ids.state")
     def _compute_counts(self):
@@ -125,6 +153,40 @@ class SmsRetentionCampaign(models.Model):
     # ------------------------------------------------------------
     # ENQUEUE
     # ------------------------------------------------------------
+
+    def _sms_retention_policy(self, company, country):
+        """The sending policy for this campaign's customers of ``country``."""
+        self.ensure_one()
+        start = self.quiet_start or company.sms_retention_quiet_start
+        end = self.quiet_end or company.sms_retention_quiet_end
+        blackouts = tuple(
+            (
+                frozenset([int(b.weekday)]) if b.weekday else None,
+                send_window.window_from_hours(b.start_hour, b.end_hour),
+            )
+            for b in company.sudo().sms_retention_blackout_ids
+            if not b.country_ids or country in b.country_ids
+        )
+        holidays = frozenset()
+        if country:
+            today = fields.Date.context_today(self)
+            holidays = frozenset(
+                self.env["sms.retention.holiday"]
+                .sudo()
+                .search(
+                    [
+                        ("country_id", "=", country.id),
+                        ("date", ">=", today - timedelta(days=1)),
+                        ("date", "<=", today + timedelta(days=400)),
+                    ]
+                )
+                .mapped("date")
+            )
+        return send_window.SendingPolicy(
+            allowed=send_window.window_from_hours(start, end),
+            blackouts=blackouts,
+            holidays=holidays,
+        )
 
     def _get_delay(self):
         self.ensure_one()

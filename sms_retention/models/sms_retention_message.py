@@ -4,8 +4,9 @@ import logging
 
 from odoo import api, fields, models
 
+from ..tools import sending_policy
 from ..tools.cron import can_commit
-from ..tools.phone import PhoneNumberError, to_e164
+from ..tools.phone import PhoneNumberError, is_landline, is_valid_number, to_e164
 
 _logger = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class SmsRetentionMessage(models.Model):
             ("scheduled", "Scheduled"),
             ("sent", "Sent"),
             ("skipped", "Skipped"),
+            ("expired", "Expired"),
             ("failed", "Failed"),
             ("canceled", "Canceled"),
         ],
@@ -57,10 +59,23 @@ class SmsRetentionMessage(models.Model):
             ("no_partner", "No customer"),
             ("no_number", "No mobile number"),
             ("invalid_number", "Invalid number"),
+            ("landline", "Landline"),
+            ("consent", "No consent"),
             ("duplicate", "Duplicate"),
+            ("expired", "Expired"),
         ],
         index=True,
+        readonly=True,
     )
+    expires_at = fields.Datetime(
+        help="After this, the message no longer makes sense and is not sent."
+    )
+    defer_reason = fields.Selection(
+        [("quiet_hours", "Quiet hours"), ("cap", "Frequency cap")],
+        readonly=True,
+        help="Why the message was last moved to a later time.",
+    )
+    defer_count = fields.Integer(readonly=True)
     failure_type = fields.Char(readonly=True, help="The provider's failure code.")
     body = fields.Text(
         readonly=True, help="The text as sent, in the customer's language."
@@ -258,7 +273,9 @@ class SmsRetentionMessage(models.Model):
             )
 
     def _send_batch(self):
-        """Render, materialise as ``sms.sms`` and send these locked messages."""
+        """Apply the sending policy, then render, materialise as ``sms.sms``
+        and send the locked messages that may go now."""
+        self = self._apply_sending_policy()
         if not self:
             return
         bodies = self._render_bodies()
@@ -291,6 +308,115 @@ class SmsRetentionMessage(models.Model):
                     "failure_type": message.sms_id.failure_type or "unknown",
                 }
             )
+
+    def _apply_sending_policy(self):
+        """Defer, skip or expire what may not go now; return what may.
+
+        Facts for the whole batch come from a constant number of queries.
+        """
+        now = fields.Datetime.now()
+        self.partner_id.fetch(
+            [
+                "sms_consent",
+                "phone_sanitized",
+                "sms_retention_tz",
+                "country_id",
+                "company_id",
+            ]
+        )
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", list(set(self.mapped("number"))))])
+            .mapped("number")
+        )
+        recent = self._recent_sends_by_partner(now)
+        policies = {}
+        decisions = {}
+        for message in self:
+            company, campaign, partner = (
+                message.company_id,
+                message.campaign_id,
+                message.partner_id,
+            )
+            country = partner.country_id
+            policy_key = (company.id, campaign.id, country.id)
+            if policy_key not in policies:
+                policies[policy_key] = campaign._sms_retention_policy(company, country)
+            facts = sending_policy.Facts(
+                key=message.id,
+                consent=partner.sms_consent,
+                blacklisted=message.number in blacklisted,
+                number_ok=bool(message.number) and is_valid_number(message.number),
+                landline=is_landline(message.number),
+                marketing=campaign.message_class == "marketing",
+                allow_unknown_consent=company.sms_retention_allow_unknown_consent,
+                tz=partner._sms_retention_effective_tz(company),
+                expires_at=message.expires_at,
+                sent_in_window=tuple(recent.get(partner.id, ())),
+            )
+            decision = sending_policy.decide(
+                facts,
+                now,
+                policies[policy_key],
+                cap_count=company.sms_retention_cap_count,
+                cap_days=company.sms_retention_cap_days,
+                quiet=campaign.message_class == "marketing"
+                or company.sms_retention_quiet_transactional,
+            )
+            decisions[message] = decision
+            if decision.action == sending_policy.SEND:
+                recent.setdefault(partner.id, []).append(now)
+        return self._write_decisions(decisions)
+
+    def _recent_sends_by_partner(self, now):
+        max_days = max(self.company_id.mapped("sms_retention_cap_days") or [0])
+        if not max_days:
+            return {}
+        self.env.cr.execute(
+            """SELECT partner_id, array_agg(sent_at) FROM sms_retention_message
+                WHERE state = 'sent' AND partner_id = ANY(%s)
+                  AND sent_at > %s - make_interval(days => %s)
+                GROUP BY partner_id""",
+            [self.partner_id.ids, now, max_days],
+        )
+        return {partner_id: list(dates) for partner_id, dates in self.env.cr.fetchall()}
+
+    def _write_decisions(self, decisions):
+        """Store deferrals in one statement and other outcomes per reason."""
+        to_send = self.browse()
+        deferred, outcomes = [], {}
+        for message, decision in decisions.items():
+            if decision.action == sending_policy.SEND:
+                to_send |= message
+            elif decision.action == sending_policy.DEFER:
+                deferred.append((message.id, decision.when, decision.reason))
+            else:
+                state = (
+                    "expired" if decision.action == sending_policy.EXPIRE else "skipped"
+                )
+                outcomes.setdefault((state, decision.reason), self.browse())
+                outcomes[(state, decision.reason)] |= message
+        for (state, reason), messages in outcomes.items():
+            messages.write({"state": state, "skip_reason": reason})
+        if deferred:
+            self.flush_model()
+            ids, whens, reasons = (
+                list(column) for column in zip(*deferred, strict=True)
+            )
+            self.env.cr.execute(
+                """UPDATE sms_retention_message m
+                      SET planned_at = v.planned_at, defer_reason = v.reason,
+                          defer_count = COALESCE(m.defer_count, 0) + 1
+                     FROM unnest(%s::int[], %s::timestamp[], %s::varchar[])
+                          AS v(id, planned_at, reason)
+                    WHERE m.id = v.id""",
+                [ids, whens, reasons],
+            )
+            self.browse(ids).invalidate_recordset(
+                ["planned_at", "defer_reason", "defer_count"]
+            )
+        return to_send
 
     def _render_bodies(self):
         """Render each message's template in its customer's language."""

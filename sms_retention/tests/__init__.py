@@ -4,3 +4,6 @@ from . import test_provider_routing
 from . import test_review_slice
 from . import test_inbound
 from . import test_partner_retention
+from . import test_segments
+from . import test_sending_policy
+from . import test_send_window

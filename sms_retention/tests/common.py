@@ -104,6 +104,12 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 allowed_company_ids=[cls.company.id],
             )
         )
+        # Policy off by default so that tests do not depend on the time of day;
+        # the policy tests switch it on.
+        cls.company.write(
+            {"sms_retention_quiet_start": 0.0, "sms_retention_quiet_end": 24.0}
+        )
+        cls.company.sms_retention_blackout_ids.unlink()
         cls.env.user.company_ids |= cls.company
         cls.env.user.company_id = cls.company
         cls.salesperson = cls.env["res.users"].create(

@@ -1,3 +1,5 @@
 from . import cron
 from . import phone
 from . import sms_api_sandbox
+from . import segments
+from . import send_window

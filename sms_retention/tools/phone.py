@@ -72,3 +72,27 @@ def timezone_of(e164):
         if zone != phonenumbers_timezone.UNKNOWN_TIMEZONE
     ]
     return zones[0] if len(zones) == 1 else None
+
+
+def _parse(e164):
+    try:
+        return phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def is_valid_number(e164):
+    """Whether an E.164 number is a valid number of its country."""
+    parsed = _parse(e164)
+    return bool(parsed) and phonenumbers.is_valid_number(parsed)
+
+
+def is_landline(e164):
+    """Whether the number is known to be a fixed line, which cannot get SMS.
+
+    Numbers that may be either (US and Canada) are not landlines here.
+    """
+    parsed = _parse(e164)
+    return bool(parsed) and (
+        phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.FIXED_LINE
+    )
