@@ -25,3 +25,4 @@ def post_init_hook(env):
         (companies & iap_companies).write({"sms_retention_provider": "iap"})
     (companies - iap_companies).write({"sms_retention_provider": "sandbox"})
     companies._sms_retention_create_default_blackouts()
+    env["res.partner"]._sms_retention_rebuild_order_stats()

@@ -7,7 +7,11 @@ from . import sms_sms
 from . import sms_retention_consent_log
 from . import sms_retention_blackout
 from . import sms_retention_holiday
+from . import sms_retention_segment
+from . import sms_retention_occasion
+from . import sms_retention_occasion_date
 from . import sms_retention_campaign
+from . import sms_retention_variant
 from . import sms_retention_message
 from . import sms_retention_inbound
 from . import sms_retention_sandbox_message

@@ -311,6 +311,54 @@ class ResPartner(models.Model):
         return True
 
     @api.model
+    def _sms_retention_rebuild_order_stats(self):
+        """Recompute every customer's order statistics from confirmed orders.
+
+        Run once at install (and available to repair data); day to day the
+        statistics are maintained incrementally by ``sale.order``. Amounts
+        are summed in each order's currency (as when first installed on a
+        single-currency database); later changes convert to the company
+        currency.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            WITH stats AS (
+                SELECT cp.id AS partner_id, COUNT(o.id) AS n,
+                       SUM(o.amount_total) AS amount,
+                       MIN(o.date_order) AS first_date, MAX(o.date_order) AS last_date
+                  FROM sale_order o
+                  JOIN res_partner op ON op.id = o.partner_id
+                  JOIN res_partner cp ON cp.id = op.commercial_partner_id
+                 WHERE o.state = 'sale'
+                 GROUP BY cp.id
+            )
+            UPDATE res_partner p
+               SET sms_retention_order_count = COALESCE(stats.n, 0),
+                   sms_retention_revenue = COALESCE(stats.amount, 0),
+                   sms_retention_first_order_date = stats.first_date,
+                   sms_retention_last_order_date = stats.last_date
+              FROM res_partner p2
+              LEFT JOIN stats ON stats.partner_id = p2.id
+             WHERE p.id = p2.id
+               AND (p.sms_retention_order_count IS DISTINCT FROM COALESCE(stats.n, 0)
+                    OR p.sms_retention_last_order_date
+                       IS DISTINCT FROM stats.last_date
+                    OR p.sms_retention_first_order_date
+                       IS DISTINCT FROM stats.first_date)
+            """
+        )
+        self.env["res.partner"].invalidate_model(
+            [
+                "sms_retention_order_count",
+                "sms_retention_revenue",
+                "sms_retention_first_order_date",
+                "sms_retention_last_order_date",
+            ]
+        )
+        return self._sms_retention_update_segments()
+
+    @api.model
     def _sms_retention_update_segments(self, partner_ids=None, id_range=None):
         """Recompute lifecycle segments in SQL; only changed rows are written.
 

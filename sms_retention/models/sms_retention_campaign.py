@@ -1,11 +1,17 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import calendar
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools import send_window
+from ..tools.cron import can_commit
+from ..tools.variants import variant_bucket
 
 
 class SmsRetentionCampaign(models.Model):
@@ -26,13 +32,49 @@ class SmsRetentionCampaign(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
     kind = fields.Selection(
-        [("post_purchase", "Post-purchase review"), ("custom", "Custom")],
+        [
+            ("post_purchase", "Post-purchase review"),
+            ("birthday", "Birthday"),
+            ("seasonal", "Seasonal greeting"),
+            ("winback", "Win-back"),
+            ("exit", "Exit (lost customer)"),
+            ("onboarding", "Onboarding"),
+            ("custom", "Custom"),
+        ],
         required=True,
         default="custom",
         tracking=True,
-        help="Post-purchase review: sent once per order, a delay after the "
-        "order is confirmed. Custom: sent whenever an automation rule fires it.",
+        help="Post-purchase review: once per order, a delay after it is "
+        "confirmed. Birthday: some days before the birthday, once a year. "
+        "Seasonal: on each occasion's date, once per occasion. Win-back: once "
+        "per dormancy spell, when a customer has not ordered for some days. "
+        "Exit: when a customer is marked lost or archived. Onboarding: some "
+        "days after the first order. Custom: whenever an automation rule "
+        "fires it (at most once per record and day).",
     )
+    segment_ids = fields.Many2many(
+        "sms.retention.segment",
+        string="Segments",
+        help="Only customers in these lifecycle segments; empty: all.",
+    )
+    audience_domain = fields.Char(
+        "Audience Filter",
+        default="[]",
+        help="Only customers matching this filter.",
+    )
+    birthday_days_before = fields.Integer(
+        "Days Before Birthday",
+        default=3,
+        help="In the customer's time zone. The greeting expires at the end of "
+        "the birthday; Feb 29 birthdays are greeted on Feb 28 in other years.",
+    )
+    winback_days = fields.Integer(
+        "Days Without Order",
+        default=90,
+        help="A dormant customer whose last order is older than this gets the "
+        "win-back SMS, once per dormancy spell.",
+    )
+    occasion_ids = fields.Many2many("sms.retention.occasion", string="Occasions")
     message_class = fields.Selection(
         [("marketing", "Marketing"), ("transactional", "Transactional")],
         compute="_compute_message_class",
@@ -60,9 +102,12 @@ class SmsRetentionCampaign(models.Model):
         string="Applies to",
         required=True,
         ondelete="cascade",
-        default=lambda self: self.env["ir.model"]._get_id("sale.order"),
+        compute="_compute_model_id",
+        store=True,
+        precompute=True,
+        readonly=False,
         help="Model of the records that trigger the campaign (the SMS template "
-        "is rendered on them).",
+        "is rendered on them): sale orders for reviews, customers otherwise.",
     )
     model = fields.Char(related="model_id.model", store=True)
     sms_template_id = fields.Many2one(
@@ -80,6 +125,14 @@ class SmsRetentionCampaign(models.Model):
     delay_unit = fields.Selection(
         [("hours", "Hours"), ("days", "Days")], default="days", required=True
     )
+    variant_ids = fields.One2many(
+        "sms.retention.variant",
+        "campaign_id",
+        string="Variants",
+        help="A/B test: each customer gets one variant, chosen by weight and "
+        "always the same for a given customer. Without variants, the "
+        "campaign's template is used.",
+    )
     retention_message_ids = fields.One2many("sms.retention.message", "campaign_id")
     scheduled_count = fields.Integer(compute="_compute_counts")
     sent_count = fields.Integer(compute="_compute_counts")
@@ -89,6 +142,14 @@ class SmsRetentionCampaign(models.Model):
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
     ]
+
+    @api.depends("kind")
+    def _compute_model_id(self):
+        for campaign in self:
+            if campaign.kind == "custom" and campaign.model_id:
+                continue
+            model = "sale.order" if campaign.kind == "post_purchase" else "res.partner"
+            campaign.model_id = self.env["ir.model"]._get(model)
 
     @api.depends("kind")
     def _compute_message_class(self):
@@ -195,9 +256,9 @@ class SmsRetentionCampaign(models.Model):
     def _enqueue(self, records):
         """Plan one outbound message per record for each campaign in ``self``.
 
-        A record that already has a message of the campaign is skipped
-        (post-purchase reviews go out once per order). Records without a
-        partner raise: the automation rule is misconfigured.
+        Customers outside the campaign's audience are left out. A record that
+        already has a message with the same deduplication key is skipped (a
+        review goes out once per order, an exit message once per departure).
 
         :return: the new ``sms.retention.message`` records (sudo)
         """
@@ -217,9 +278,14 @@ class SmsRetentionCampaign(models.Model):
                         records_model=records._name,
                     )
                 )
+            audience = campaign._audience_filter(
+                self.env["res.partner"].union(*partners)
+            )
             planned_at = now + campaign._get_delay()
             vals_list = []
             for record, partner in zip(records, partners, strict=True):
+                if partner and partner not in audience:
+                    continue
                 company = (
                     record.company_id
                     if "company_id" in record._fields and record.company_id
@@ -232,12 +298,278 @@ class SmsRetentionCampaign(models.Model):
                         "company_id": company.id,
                         "res_model": record._name,
                         "res_id": record.id,
-                        "dedupe_key": f"{record._name},{record.id}",
+                        "dedupe_key": campaign._dedupe_key(record, partner, now),
                         "planned_at": planned_at,
+                        "variant_id": campaign._variant_for(partner).id,
                     }
                 )
-            messages_sudo |= messages_sudo._create_unique(vals_list)
+            if vals_list:
+                messages_sudo |= messages_sudo._create_unique(vals_list)
         return messages_sudo
+
+    def _dedupe_key(self, record, partner, now):
+        """Messages with the same key are sent once; keys start with the record."""
+        self.ensure_one()
+        key = f"{record._name},{record.id}"
+        if self.kind == "exit":
+            lost = partner.sms_retention_lost_date or now
+            return f"{key}:exit:{fields.Datetime.to_string(lost)}"
+        if self.kind == "custom":
+            return f"{key}:{now.date().isoformat()}"
+        return key
+
+    def _audience_domain(self):
+        """The campaign's audience as a domain on res.partner."""
+        self.ensure_one()
+        domain = safe_eval(self.audience_domain or "[]")
+        if self.segment_ids:
+            domain = expression.AND(
+                [
+                    domain,
+                    [("sms_retention_segment", "in", self.segment_ids.mapped("code"))],
+                ]
+            )
+        return domain
+
+    def _audience_filter(self, partners):
+        """The subset of ``partners`` in the audience (one query)."""
+        self.ensure_one()
+        domain = self._audience_domain()
+        if not partners or not domain:
+            return partners
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(expression.AND([[("id", "in", partners.ids)], domain]))
+        )
+
+    # ------------------------------------------------------------
+    # A/B VARIANTS
+    # ------------------------------------------------------------
+
+    def _variant_for(self, partner):
+        """The variant a customer gets: deterministic, weighted, stable."""
+        self.ensure_one()
+        variants = self.variant_ids.filtered(lambda v: v.weight > 0)
+        if not variants or not partner:
+            return self.env["sms.retention.variant"]
+        bucket = variant_bucket(self.id, partner.id, sum(variants.mapped("weight")))
+        for variant in variants:
+            if bucket < variant.weight:
+                return variant
+            bucket -= variant.weight
+        return variants[-1]
+
+    def _variant_sql(self, partner_column):
+        """SQL choosing the variant id, as :meth:`_variant_for` does."""
+        self.ensure_one()
+        variants = self.variant_ids.filtered(lambda v: v.weight > 0)
+        if not variants:
+            return SQL("NULL::int")
+        total = sum(variants.mapped("weight"))
+        bucket = SQL(
+            "mod(('x' || substr(md5(%s || ':' || %s::text), 1, 8))"
+            "::bit(32)::bigint, %s)",
+            str(self.id),
+            partner_column,
+            total,
+        )
+        cases, upper = [], 0
+        for variant in variants[:-1]:
+            upper += variant.weight
+            cases.append(SQL("WHEN %s < %s THEN %s", bucket, upper, variant.id))
+        return SQL("CASE %s ELSE %s END", SQL(" ").join(cases), variants[-1].id)
+
+    # ------------------------------------------------------------
+    # DAILY CAMPAIGNS (birthday, seasonal, win-back, onboarding)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_daily_campaigns(self):
+        """Plan the day's birthday, seasonal, win-back and onboarding SMS.
+
+        Each campaign selects its customers with one INSERT ... SELECT in
+        SQL; the deduplication key makes reruns harmless.
+        """
+        campaigns = self.search(
+            [("kind", "in", ["birthday", "seasonal", "winback", "onboarding"])]
+        )
+        now = fields.Datetime.now()
+        planned = 0
+        for campaign in campaigns:
+            planned += campaign._enqueue_daily(now)
+            if can_commit():
+                # Each campaign's selection is final; a crash resumes the rest.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if planned:
+            # Due now (the policy defers them to each customer's hours), or later.
+            self.env.ref("sms_retention.ir_cron_sms_retention_send").sudo()._trigger()
+            self.env["sms.retention.message"]._trigger_next()
+        return planned
+
+    def _enqueue_daily(self, now):
+        """Insert this campaign's messages for today; return how many."""
+        self.ensure_one()
+        self.env.flush_all()
+        company = self.company_id or self.env.company
+        local_today = SQL(
+            "(timezone(COALESCE(NULLIF(p.sms_retention_tz, ''), %s), "
+            "%s::timestamp AT TIME ZONE 'UTC'))::date",
+            company.partner_id.tz or "UTC",
+            now,
+        )
+        tz = SQL(
+            "COALESCE(NULLIF(p.sms_retention_tz, ''), %s)",
+            company.partner_id.tz or "UTC",
+        )
+        builder = getattr(self, f"_daily_{self.kind}_sql")
+        selection = builder(now, local_today, tz)
+        if selection is None:
+            return 0
+        partner_query = (
+            self.env["res.partner"]
+            .with_context(active_test=True)
+            ._where_calc(self._audience_domain())
+        )
+        query = SQL(
+            """
+            INSERT INTO sms_retention_message (
+                campaign_id, partner_id, company_id, res_model, res_id, dedupe_key,
+                number, planned_at, expires_at, variant_id, state, skip_reason,
+                defer_count, create_uid, write_uid, create_date, write_date)
+            SELECT %(campaign)s, p.id, COALESCE(%(company)s, p.company_id, %(default)s),
+                   'res.partner', p.id, 'res.partner,' || p.id || ':' || sel.dedupe_key,
+                   p.phone_sanitized,
+                   sel.planned_at, sel.expires_at, %(variant)s,
+                   CASE WHEN p.phone_sanitized IS NULL THEN 'skipped'
+                        ELSE 'scheduled' END,
+                   CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,
+                   0, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM res_partner p
+              JOIN LATERAL (%(selection)s) sel ON TRUE
+             WHERE p.id IN (%(audience)s)
+            ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
+            RETURNING id
+            """,
+            campaign=self.id,
+            company=self.company_id.id or None,
+            default=self.env.company.id,
+            variant=self._variant_sql(SQL("p.id")),
+            uid=self.env.uid,
+            now=now,
+            selection=selection,
+            audience=partner_query.subselect(),
+        )
+        self.env.cr.execute(query)
+        new_ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["sms.retention.message"].invalidate_model()
+        return len(new_ids)
+
+    def _daily_birthday_sql(self, now, local_today, tz):
+        """Customers whose birthday is N days after their local today."""
+        days = self.birthday_days_before
+        # Candidate (month, day) pairs around the UTC date, for the index.
+        pairs = set()
+        for shift in (-1, 0, 1):
+            target = (now + timedelta(days=days + shift)).date()
+            pairs.add((target.month, target.day))
+            if (target.month, target.day) == (2, 28) and not calendar.isleap(
+                target.year
+            ):
+                pairs.add((2, 29))
+        target = SQL("(%s + %s)", local_today, days)
+        return SQL(
+            """
+            SELECT 'birthday:' || extract(year FROM %(target)s)::int AS dedupe_key,
+                   %(now)s::timestamp AS planned_at,
+                   ((%(target)s + 1)::timestamp AT TIME ZONE %(tz)s)
+                        AT TIME ZONE 'UTC' AS expires_at
+             WHERE (p.birthday_month, p.birthday_day) IN %(pairs)s
+               AND (
+                    (p.birthday_month = extract(month FROM %(target)s)
+                     AND p.birthday_day = extract(day FROM %(target)s))
+                 OR (p.birthday_month = 2 AND p.birthday_day = 29
+                     AND extract(month FROM %(target)s) = 2
+                     AND extract(day FROM %(target)s) = 28
+                     AND extract(day FROM (date_trunc('year', %(target)s)
+                         + interval '59 days')) <> 29)
+               )
+            """,
+            target=target,
+            now=now,
+            tz=tz,
+            pairs=tuple(sorted(pairs)),
+        )
+
+    def _daily_seasonal_sql(self, now, local_today, tz):
+        """Customers for whom an occasion is today or tomorrow, at its hour."""
+        today = now.date()
+        dates = self.env["sms.retention.occasion.date"].search(
+            [
+                ("occasion_id", "in", self.occasion_ids.ids),
+                ("date", ">=", today - timedelta(days=1)),
+                ("date", "<=", today + timedelta(days=2)),
+            ]
+        )
+        if not dates:
+            return None
+        rows = SQL(", ").join(
+            SQL(
+                "(%s, %s::date, %s::float)",
+                d.occasion_id.id,
+                d.date,
+                d.occasion_id.send_hour,
+            )
+            for d in dates
+        )
+        return SQL(
+            """
+            SELECT 'occasion:' || o.occasion_id || ':' || extract(year FROM o.day)::int
+                       AS dedupe_key,
+                   ((o.day + make_interval(secs => o.send_hour * 3600))
+                        AT TIME ZONE %(tz)s) AT TIME ZONE 'UTC' AS planned_at,
+                   ((o.day + 1)::timestamp AT TIME ZONE %(tz)s)
+                        AT TIME ZONE 'UTC' AS expires_at
+              FROM (VALUES %(rows)s) AS o(occasion_id, day, send_hour)
+             WHERE o.day BETWEEN %(local_today)s AND %(local_today)s + 1
+            """,
+            tz=tz,
+            rows=rows,
+            local_today=local_today,
+        )
+
+    def _daily_winback_sql(self, now, local_today, tz):
+        """Dormant customers without an order for N days, once per spell."""
+        return SQL(
+            """
+            SELECT 'winback:' || to_char(p.sms_retention_last_order_date,
+                                         'YYYYMMDDHH24MISS') AS dedupe_key,
+                   %(now)s::timestamp AS planned_at,
+                   NULL::timestamp AS expires_at
+             WHERE p.sms_retention_segment = 'dormant'
+               AND p.sms_retention_last_order_date < %(now)s::timestamp
+                   - make_interval(days => %(days)s)
+            """,
+            now=now,
+            days=self.winback_days,
+        )
+
+    def _daily_onboarding_sql(self, now, local_today, tz):
+        """Customers whose first order was N days ago (3 days to catch up)."""
+        delay = self._get_delay()
+        return SQL(
+            """
+            SELECT 'onboarding' AS dedupe_key,
+                   GREATEST(p.sms_retention_first_order_date + %(delay)s,
+                            %(now)s::timestamp) AS planned_at,
+                   NULL::timestamp AS expires_at
+             WHERE p.sms_retention_first_order_date
+                   BETWEEN %(now)s::timestamp - %(delay)s - interval '3 days'
+                       AND %(now)s::timestamp - %(delay)s + interval '1 day'
+            """,
+            now=now,
+            delay=delay,
+        )
 
 
 def _partners_of(records):

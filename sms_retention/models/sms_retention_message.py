@@ -80,6 +80,9 @@ class SmsRetentionMessage(models.Model):
     body = fields.Text(
         readonly=True, help="The text as sent, in the customer's language."
     )
+    variant_id = fields.Many2one(
+        "sms.retention.variant", ondelete="set null", index="btree_not_null"
+    )
     sms_uuid = fields.Char(
         "SMS UUID", index="btree_not_null", readonly=True, copy=False
     )
@@ -422,7 +425,10 @@ class SmsRetentionMessage(models.Model):
         """Render each message's template in its customer's language."""
         bodies = {}
         for (template, _res_model), messages in self.grouped(
-            lambda m: (m.campaign_id.sms_template_id, m.res_model)
+            lambda m: (
+                m.variant_id.sms_template_id or m.campaign_id.sms_template_id,
+                m.res_model,
+            )
         ).items():
             by_res_id = {}
             for message in messages:

@@ -7,3 +7,4 @@ from . import test_partner_retention
 from . import test_segments
 from . import test_sending_policy
 from . import test_send_window
+from . import test_campaign_kinds

@@ -147,6 +147,9 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 "mobile": mobile,
                 "country_id": cls.env.ref(f"base.{country_code}").id,
                 "company_id": False,
+                # Odoo defaults a partner's tz to its creator's: unset it, so the
+                # time zone comes from the number, as for imported customers.
+                "tz": False,
                 **values,
             }
         )

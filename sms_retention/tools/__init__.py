@@ -3,3 +3,4 @@ from . import phone
 from . import sms_api_sandbox
 from . import segments
 from . import send_window
+from . import variants

@@ -1,0 +1,80 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.segments import count_segments
+
+
+class SmsRetentionVariant(models.Model):
+    """One message variant of a campaign, for A/B tests.
+
+    Shows, per language, the encoding, segment count and estimated cost of
+    the next run. No sudo: managers edit variants.
+    """
+
+    _name = "sms.retention.variant"
+    _description = "SMS Retention Campaign Variant"
+    _order = "campaign_id, sequence, id"
+
+    name = fields.Char(required=True, default="A")
+    sequence = fields.Integer(default=10)
+    campaign_id = fields.Many2one(
+        "sms.retention.campaign", required=True, ondelete="cascade", index=True
+    )
+    sms_template_id = fields.Many2one(
+        "sms.template",
+        string="SMS Template",
+        required=True,
+        domain="[('model_id', '=', parent.model_id)]",
+    )
+    weight = fields.Integer(default=1, help="Relative share of customers.")
+    message_count = fields.Integer(compute="_compute_message_count")
+    segment_summary = fields.Text(
+        "Encoding and Segments", compute="_compute_segment_summary"
+    )
+
+    _sql_constraints = [
+        ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
+    ]
+
+    @api.constrains("sms_template_id", "campaign_id")
+    def _check_template_model(self):
+        for variant in self:
+            if variant.sms_template_id.model_id != variant.campaign_id.model_id:
+                raise ValidationError(
+                    _(
+                        "Variant %(variant)s: the template must be for %(model)s.",
+                        variant=variant.name,
+                        model=variant.campaign_id.model_id.name,
+                    )
+                )
+
+    def _compute_message_count(self):
+        counts = dict(
+            self.env["sms.retention.message"]._read_group(
+                [("variant_id", "in", self.ids)], ["variant_id"], ["__count"]
+            )
+        )
+        for variant in self:
+            variant.message_count = counts.get(variant, 0)
+
+    @api.depends("sms_template_id.body")
+    def _compute_segment_summary(self):
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
+        for variant in self:
+            lines = []
+            for lang in langs:
+                body = variant.sms_template_id.with_context(lang=lang).body or ""
+                info = count_segments(body)
+                lines.append(
+                    _(
+                        "%(lang)s: %(encoding)s, %(segments)s segment(s), "
+                        "%(chars)s characters",
+                        lang=lang,
+                        encoding=info.encoding,
+                        segments=info.segments,
+                        chars=info.characters,
+                    )
+                )
+            variant.segment_summary = "\n".join(lines)

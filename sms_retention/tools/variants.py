@@ -1,0 +1,16 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Deterministic A/B assignment, free of the ORM.
+
+A customer's bucket is the first 32 bits of ``md5("<campaign>:<partner>")``
+modulo the total weight: the same in Python and in PostgreSQL, so a rerun
+never flips a customer to another variant.
+"""
+
+import hashlib
+
+
+def variant_bucket(campaign_id, partner_id, total_weight):
+    """Bucket in ``[0, total_weight)`` for this campaign and customer."""
+    digest = hashlib.md5(f"{campaign_id}:{partner_id}".encode()).hexdigest()  # noqa: S324
+    return int(digest[:8], 16) % total_weight
