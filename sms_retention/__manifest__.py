@@ -45,6 +45,7 @@
         "demo/res_partner_demo.xml",
         "demo/sale_order_history_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/sms_retention_campaign_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,

@@ -282,35 +282,48 @@ class SmsRetentionMessage(models.Model):
         if not self:
             return
         bodies = self._render_bodies()
-        sms_vals, todo = [], self.browse()
-        for message in self:
-            body = bodies.get(message.id)
-            if not body:
-                message.write({"state": "failed", "failure_type": "empty_body"})
-                continue
-            todo |= message
-            sms_vals.append(
-                {
-                    "number": message.number,
-                    "body": body,
-                    "partner_id": message.partner_id.id,
-                    "sms_retention_company_id": message.company_id.id,
-                    "state": "outgoing",
-                }
+        empty = self.filtered(lambda m: not bodies.get(m.id))
+        empty.write({"state": "failed", "failure_type": "empty_body"})
+        todo = self - empty
+        sms_records = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "number": message.number,
+                        "body": bodies[message.id],
+                        "partner_id": message.partner_id.id,
+                        "sms_retention_company_id": message.company_id.id,
+                        "state": "outgoing",
+                    }
+                    for message in todo
+                ]
             )
-        sms_records = self.env["sms.sms"].sudo().create(sms_vals)
-        for message, sms in zip(todo, sms_records, strict=True):
-            message.write({"sms_id": sms.id, "sms_uuid": sms.uuid, "body": sms.body})
+        )
+        # Link each message to its SMS in one statement.
+        self.flush_model()
+        self.env.cr.execute(
+            """UPDATE sms_retention_message m
+                  SET sms_id = v.sms_id, sms_uuid = v.uuid, body = v.body
+                 FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::text[])
+                      AS v(id, sms_id, uuid, body)
+                WHERE m.id = v.id""",
+            [
+                todo.ids,
+                sms_records.ids,
+                sms_records.mapped("uuid"),
+                [bodies[message_id] for message_id in todo.ids],
+            ],
+        )
+        todo.invalidate_recordset(["sms_id", "sms_uuid", "body"])
         sms_records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
         sent = todo.filtered(lambda m: m.sms_id.state in ("process", "pending", "sent"))
         sent.write({"state": "sent", "sent_at": fields.Datetime.now()})
-        for message in todo - sent:
-            message.write(
-                {
-                    "state": "failed",
-                    "failure_type": message.sms_id.failure_type or "unknown",
-                }
-            )
+        for failure_type, failed in (
+            (todo - sent).grouped(lambda m: m.sms_id.failure_type or "unknown").items()
+        ):
+            failed.write({"state": "failed", "failure_type": failure_type})
 
     def _apply_sending_policy(self):
         """Defer, skip or expire what may not go now; return what may.

@@ -133,6 +133,8 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
             {"name": "Retention Widget", "list_price": 20.0}
         )
         cls.campaign = cls.env.ref("sms_retention.sms_retention_campaign_review")
+        # Start from the shipped campaign, without the demo's A/B variants.
+        cls.campaign.variant_ids.unlink()
 
     @classmethod
     def _lang(cls, code):
