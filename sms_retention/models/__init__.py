@@ -4,6 +4,7 @@ from . import res_partner
 from . import sale_order
 from . import phone_blacklist
 from . import sms_sms
+from . import mail_notification
 from . import sms_retention_consent_log
 from . import sms_retention_blackout
 from . import sms_retention_holiday

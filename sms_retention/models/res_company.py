@@ -1,7 +1,10 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 
+from ..tools import send_window
 from ..tools.sms_api_sandbox import SmsApiSandbox
 
 
@@ -70,6 +73,13 @@ class ResCompany(models.Model):
         help="Hold transactional retention SMS (order follow-ups) during quiet "
         "hours too. Marketing SMS always wait.",
     )
+    sms_retention_policy_all_sms = fields.Boolean(
+        string="Sending Policy for All SMS",
+        help="Apply the consent gate and sending hours to every SMS of Odoo "
+        "(chatter, composer, mass mailing, automation rules), not only to "
+        "retention campaigns. SMS outside sending hours wait in the queue; "
+        "SMS to opted-out or blacklisted numbers are canceled.",
+    )
     sms_retention_blackout_ids = fields.One2many(
         "sms.retention.blackout", "company_id", string="Blackout Windows"
     )
@@ -120,6 +130,44 @@ class ResCompany(models.Model):
                     },
                 )
             ]
+        )
+
+    def _sms_retention_policy(self, country, start=None, end=None):
+        """Sending hours, blackouts and holidays for customers of ``country``.
+
+        ``start`` and ``end`` override the company's hours when set.
+        """
+        self.ensure_one()
+        blackouts = tuple(
+            (
+                frozenset([int(b.weekday)]) if b.weekday else None,
+                send_window.window_from_hours(b.start_hour, b.end_hour),
+            )
+            for b in self.sudo().sms_retention_blackout_ids
+            if not b.country_ids or country in b.country_ids
+        )
+        holidays = frozenset()
+        if country:
+            today = fields.Date.context_today(self)
+            holidays = frozenset(
+                self.env["sms.retention.holiday"]
+                .sudo()
+                .search(
+                    [
+                        ("country_id", "=", country.id),
+                        ("date", ">=", today - timedelta(days=1)),
+                        ("date", "<=", today + timedelta(days=400)),
+                    ]
+                )
+                .mapped("date")
+            )
+        return send_window.SendingPolicy(
+            allowed=send_window.window_from_hours(
+                start or self.sms_retention_quiet_start,
+                end or self.sms_retention_quiet_end,
+            ),
+            blackouts=blackouts,
+            holidays=holidays,
         )
 
     def _sms_retention_api_class(self):

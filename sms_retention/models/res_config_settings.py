@@ -38,3 +38,6 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_quiet_transactional = fields.Boolean(
         related="company_id.sms_retention_quiet_transactional", readonly=False
     )
+    sms_retention_policy_all_sms = fields.Boolean(
+        related="company_id.sms_retention_policy_all_sms", readonly=False
+    )

@@ -9,7 +9,6 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
-from ..tools import send_window
 from ..tools.cron import can_commit
 from ..tools.variants import variant_bucket
 
@@ -218,35 +217,8 @@ class SmsRetentionCampaign(models.Model):
     def _sms_retention_policy(self, company, country):
         """The sending policy for this campaign's customers of ``country``."""
         self.ensure_one()
-        start = self.quiet_start or company.sms_retention_quiet_start
-        end = self.quiet_end or company.sms_retention_quiet_end
-        blackouts = tuple(
-            (
-                frozenset([int(b.weekday)]) if b.weekday else None,
-                send_window.window_from_hours(b.start_hour, b.end_hour),
-            )
-            for b in company.sudo().sms_retention_blackout_ids
-            if not b.country_ids or country in b.country_ids
-        )
-        holidays = frozenset()
-        if country:
-            today = fields.Date.context_today(self)
-            holidays = frozenset(
-                self.env["sms.retention.holiday"]
-                .sudo()
-                .search(
-                    [
-                        ("country_id", "=", country.id),
-                        ("date", ">=", today - timedelta(days=1)),
-                        ("date", "<=", today + timedelta(days=400)),
-                    ]
-                )
-                .mapped("date")
-            )
-        return send_window.SendingPolicy(
-            allowed=send_window.window_from_hours(start, end),
-            blackouts=blackouts,
-            holidays=holidays,
+        return company._sms_retention_policy(
+            country, start=self.quiet_start, end=self.quiet_end
         )
 
     def _get_delay(self):

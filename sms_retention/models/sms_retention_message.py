@@ -317,7 +317,9 @@ class SmsRetentionMessage(models.Model):
             ],
         )
         todo.invalidate_recordset(["sms_id", "sms_uuid", "body"])
-        sms_records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
+        sms_records.with_context(sms_retention_policy_checked=True).send(
+            unlink_failed=False, unlink_sent=True, auto_commit=False
+        )
         sent = todo.filtered(lambda m: m.sms_id.state in ("process", "pending", "sent"))
         sent.write({"state": "sent", "sent_at": fields.Datetime.now()})
         for failure_type, failed in (

@@ -8,6 +8,9 @@ from odoo import fields, models, tools
 
 from odoo.addons.sms.models.sms_sms import SmsSms as CoreSmsSms
 
+from ..tools.phone import timezone_of
+from ..tools.send_window import next_allowed
+
 _logger = logging.getLogger(__name__)
 
 # 17.0 builds since Aug 2025 route each SMS to an API object in ``send()``.
@@ -29,6 +32,96 @@ class SmsSms(models.Model):
         help="Company whose provider sends this SMS, when it is not the "
         "company of the chatter message.",
     )
+
+    sms_retention_not_before = fields.Datetime(
+        string="Not Before",
+        index="btree_not_null",
+        help="Held by the company's sending hours until then.",
+    )
+
+    # ------------------------------------------------------------
+    # SENDING POLICY FOR ALL SMS
+    # ------------------------------------------------------------
+
+    def send(
+        self,
+        unlink_failed=False,
+        unlink_sent=True,
+        auto_commit=False,
+        raise_exception=False,
+    ):
+        allowed = self._sms_retention_apply_company_policy()
+        return super(SmsSms, allowed).send(
+            unlink_failed=unlink_failed,
+            unlink_sent=unlink_sent,
+            auto_commit=auto_commit,
+            raise_exception=raise_exception,
+        )
+
+    def _sms_retention_apply_company_policy(self):
+        """Hold or cancel SMS of companies that apply the policy to all SMS.
+
+        Retention messages passed the full policy already (context key
+        ``sms_retention_policy_checked``). Others: opted-out customers and
+        blacklisted numbers are canceled; outside the customer's sending
+        hours the SMS waits in the queue, and the queue job is woken then.
+        :return: the SMS that may be sent now
+        """
+        if self.env.context.get("sms_retention_policy_checked"):
+            return self
+        guarded = self.filtered(
+            lambda sms: sms.state == "outgoing"
+            and sms._sms_retention_company().sms_retention_policy_all_sms
+        )
+        if not guarded:
+            return self
+        now = fields.Datetime.now()
+        waiting = guarded.filtered(
+            lambda sms: sms.sms_retention_not_before
+            and sms.sms_retention_not_before > now
+        )
+        guarded -= waiting
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", list(set(guarded.mapped("number"))))])
+            .mapped("number")
+        )
+        canceled = {"sms_blacklist": self.browse(), "sms_optout": self.browse()}
+        held, policies = {}, {}
+        for sms in guarded:
+            if sms.number in blacklisted:
+                canceled["sms_blacklist"] |= sms
+                continue
+            if sms.partner_id.sms_consent == "opted_out":
+                canceled["sms_optout"] |= sms
+                continue
+            company = sms._sms_retention_company()
+            country = sms.partner_id.country_id
+            key = (company.id, country.id)
+            if key not in policies:
+                policies[key] = company._sms_retention_policy(country)
+            tz = (
+                sms.partner_id._sms_retention_effective_tz(company)
+                if sms.partner_id
+                else timezone_of(sms.number) or company.partner_id.tz or "UTC"
+            )
+            when = next_allowed(policies[key], now, tz, key=sms.id)
+            if when and when != now:
+                held[sms] = when
+        for failure_type, records in canceled.items():
+            if records:
+                records.sudo()._update_sms_state_and_trackers(
+                    "canceled", failure_type=failure_type
+                )
+        for sms, when in held.items():
+            sms.sudo().sms_retention_not_before = when
+        if held:
+            cron = self.env.ref("sms.ir_cron_sms_scheduler_action", False)
+            if cron:
+                cron.sudo()._trigger(at=min(held.values()))
+        stopped = waiting.union(*held, *canceled.values())
+        return self - stopped
 
     # ------------------------------------------------------------
     # PROVIDER ROUTING

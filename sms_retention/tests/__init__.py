@@ -8,3 +8,4 @@ from . import test_segments
 from . import test_sending_policy
 from . import test_send_window
 from . import test_campaign_kinds
+from . import test_policy_all_sms
