@@ -136,6 +136,10 @@ class SmsRetentionCampaign(models.Model):
     scheduled_count = fields.Integer(compute="_compute_counts")
     sent_count = fields.Integer(compute="_compute_counts")
     skipped_count = fields.Integer(compute="_compute_counts")
+    expired_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+    deferred_count = fields.Integer(compute="_compute_counts")
+    skip_summary = fields.Char("Not Sent", compute="_compute_counts")
     reply_count = fields.Integer(compute="_compute_counts")
 
     _sql_constraints = [
@@ -168,11 +172,40 @@ class SmsRetentionCampaign(models.Model):
                 [("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"]
             )
         )
+        reasons = self.env["sms.retention.message"]._read_group(
+            [("campaign_id", "in", self.ids), ("skip_reason", "!=", False)],
+            ["campaign_id", "skip_reason"],
+            ["__count"],
+        )
+        deferred = dict(
+            self.env["sms.retention.message"]._read_group(
+                [
+                    ("campaign_id", "in", self.ids),
+                    ("state", "=", "scheduled"),
+                    ("defer_count", ">", 0),
+                ],
+                ["campaign_id"],
+                ["__count"],
+            )
+        )
+        labels = dict(
+            self.env["sms.retention.message"]
+            ._fields["skip_reason"]
+            ._description_selection(self.env)
+        )
         for campaign in self:
             campaign.scheduled_count = counts.get((campaign.id, "scheduled"), 0)
             campaign.sent_count = counts.get((campaign.id, "sent"), 0)
             campaign.skipped_count = counts.get((campaign.id, "skipped"), 0)
+            campaign.expired_count = counts.get((campaign.id, "expired"), 0)
+            campaign.failed_count = counts.get((campaign.id, "failed"), 0)
+            campaign.deferred_count = deferred.get(campaign, 0)
             campaign.reply_count = replies.get(campaign, 0)
+            campaign.skip_summary = ", ".join(
+                f"{labels.get(reason, reason)}: {count}"
+                for record, reason, count in reasons
+                if record == campaign
+            )
 
     @api.constrains("sms_template_id", "model_id")
     def _check_template_model(self):
@@ -407,12 +440,12 @@ class SmsRetentionCampaign(models.Model):
             """
             INSERT INTO sms_retention_message (
                 campaign_id, partner_id, company_id, res_model, res_id, dedupe_key,
-                number, planned_at, expires_at, variant_id, state, skip_reason,
+                number, planned_at, expires_at, variant_id, segment, state, skip_reason,
                 defer_count, create_uid, write_uid, create_date, write_date)
             SELECT %(campaign)s, p.id, COALESCE(%(company)s, p.company_id, %(default)s),
                    'res.partner', p.id, 'res.partner,' || p.id || ':' || sel.dedupe_key,
                    p.phone_sanitized,
-                   sel.planned_at, sel.expires_at, %(variant)s,
+                   sel.planned_at, sel.expires_at, %(variant)s, p.sms_retention_segment,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'skipped'
                         ELSE 'scheduled' END,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,

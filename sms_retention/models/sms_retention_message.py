@@ -5,6 +5,7 @@ import logging
 from odoo import api, fields, models
 
 from ..tools import sending_policy
+from .res_partner import SEGMENTS
 from ..tools.cron import can_commit
 from ..tools.phone import PhoneNumberError, is_landline, is_valid_number, to_e164
 
@@ -34,6 +35,12 @@ class SmsRetentionMessage(models.Model):
     res_model = fields.Char("Source Model", required=True)
     res_id = fields.Many2oneReference("Source Record", model_field="res_model")
     source_display_name = fields.Char("Source", compute="_compute_source_display_name")
+    segment = fields.Selection(
+        SEGMENTS,
+        readonly=True,
+        index=True,
+        help="The customer's lifecycle segment when the message was planned.",
+    )
     dedupe_key = fields.Char(
         help="Messages of one campaign with the same key are sent once.",
         copy=False,
@@ -122,7 +129,15 @@ class SmsRetentionMessage(models.Model):
         partners = self.env["res.partner"].browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
         )
-        partners.fetch(["mobile", "phone", "phone_sanitized", "country_id"])
+        partners.fetch(
+            [
+                "mobile",
+                "phone",
+                "phone_sanitized",
+                "country_id",
+                "sms_retention_segment",
+            ]
+        )
         companies = self.env["res.company"].browse(
             {vals["company_id"] for vals in vals_list if vals.get("company_id")}
         )
@@ -133,6 +148,7 @@ class SmsRetentionMessage(models.Model):
             partner = self.env["res.partner"].browse(vals.get("partner_id"))
             company = self.env["res.company"].browse(vals.get("company_id"))
             vals.update(self._number_or_skip(partner, company))
+            vals.setdefault("segment", partner.sms_retention_segment)
         messages = super().create(vals_list)
         self._schedule_sending(messages)
         return messages

@@ -22,6 +22,7 @@ class TestReviewSlice(SmsRetentionCommon):
         self.assertEqual(message.campaign_id, self.campaign)
         self.assertEqual(message.partner_id, self.customer_us)
         self.assertEqual(message.number, "+12125550101")
+        self.assertEqual(message.segment, "new", "segment when planned, for reports")
         self.assertEqual(
             message.planned_at, fields.Datetime.to_datetime("2026-03-04 10:00:00")
         )

@@ -210,3 +210,7 @@ class TestSendingPolicy(SmsRetentionCommon):
         )
         reasons = {reason for reason, _count in groups}
         self.assertTrue({"consent", "no_number"} <= reasons)
+        self.campaign.invalidate_recordset()
+        self.assertIn("No consent: 1", self.campaign.skip_summary)
+        self.assertIn("No mobile number: 1", self.campaign.skip_summary)
+        self.assertGreaterEqual(self.campaign.skipped_count, 2)
