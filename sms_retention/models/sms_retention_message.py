@@ -5,9 +5,9 @@ import logging
 from odoo import api, fields, models
 
 from ..tools import sending_policy
-from .res_partner import SEGMENTS
 from ..tools.cron import can_commit
 from ..tools.phone import PhoneNumberError, is_landline, is_valid_number, to_e164
+from .res_partner import SEGMENTS
 
 _logger = logging.getLogger(__name__)
 
