@@ -37,6 +37,7 @@
         "views/sms_retention_menus.xml",
         "data/sms_template_data.xml",
         "data/sms_retention_occasion_data.xml",
+        "data/sms_retention_price_data.xml",
         "data/sms_retention_campaign_data.xml",
         "data/base_automation_data.xml",
         "data/ir_cron_data.xml",

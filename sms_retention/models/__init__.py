@@ -13,6 +13,7 @@ from . import sms_retention_occasion
 from . import sms_retention_occasion_date
 from . import sms_retention_campaign
 from . import sms_retention_variant
+from . import sms_retention_price
 from . import sms_retention_message
 from . import sms_retention_inbound
 from . import sms_retention_sandbox_message

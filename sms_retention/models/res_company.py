@@ -7,6 +7,17 @@ from odoo import _, api, fields, models
 from ..tools import send_window
 from ..tools.sms_api_sandbox import SmsApiSandbox
 
+# Usual opt-out wording per language, used until the company translates its own.
+OPTOUT_TEXTS = {
+    "zh_CN": "回复TD退订",
+    "zh_TW": "回覆TD退訂",
+    "zh_HK": "回覆TD退訂",
+    "th": "ตอบ STOP เพื่อยกเลิกรับข้อความ",
+    "fr": "STOP pour vous désabonner",
+    "es": "Responde BAJA para darte de baja",
+    "de": "Antworte STOPP zum Abmelden",
+}
+
 
 class ResCompany(models.Model):
     """Which provider sends the company's SMS, and reply matching settings.
@@ -72,6 +83,13 @@ class ResCompany(models.Model):
         default=True,
         help="Hold transactional retention SMS (order follow-ups) during quiet "
         "hours too. Marketing SMS always wait.",
+    )
+    sms_retention_optout_text = fields.Char(
+        string="Opt-out Text",
+        translate=True,
+        default="Reply STOP to opt out",
+        help="Appended on a new line to every marketing retention SMS, in the "
+        "customer's language (e.g. 回复TD退订). Counted in segment estimates.",
     )
     sms_retention_policy_all_sms = fields.Boolean(
         string="Sending Policy for All SMS",
@@ -169,6 +187,24 @@ class ResCompany(models.Model):
             blackouts=blackouts,
             holidays=holidays,
         )
+
+    def _sms_retention_optout_texts(self, langs):
+        """``{lang: opt-out text}`` of this company.
+
+        Where the company's text is not translated into a language, the
+        usual local wording is used (回复TD退订 for Chinese customers).
+        """
+        self.ensure_one()
+        english = self.with_context(lang="en_US").sms_retention_optout_text or ""
+        texts = {}
+        for lang in langs:
+            text = (
+                self.with_context(lang=lang or "en_US").sms_retention_optout_text or ""
+            )
+            if text == english and lang:
+                text = OPTOUT_TEXTS.get(lang, OPTOUT_TEXTS.get(lang[:2], text))
+            texts[lang] = text
+        return texts
 
     def _sms_retention_api_class(self):
         """The SMS Retention API class for this company, or None for Odoo's own.

@@ -41,3 +41,6 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_policy_all_sms = fields.Boolean(
         related="company_id.sms_retention_policy_all_sms", readonly=False
     )
+    sms_retention_optout_text = fields.Char(
+        related="company_id.sms_retention_optout_text", readonly=False
+    )

@@ -412,10 +412,12 @@ class SmsRetentionCampaign(models.Model):
             self.env["sms.retention.message"]._trigger_next()
         return planned
 
-    def _enqueue_daily(self, now):
-        """Insert this campaign's messages for today; return how many."""
+    def _daily_from_sql(self, now):
+        """``FROM ... WHERE`` of the customers due today, or None.
+
+        Shared by the daily insert and the cost estimate of the next run.
+        """
         self.ensure_one()
-        self.env.flush_all()
         company = self.company_id or self.env.company
         local_today = SQL(
             "(timezone(COALESCE(NULLIF(p.sms_retention_tz, ''), %s), "
@@ -427,15 +429,30 @@ class SmsRetentionCampaign(models.Model):
             "COALESCE(NULLIF(p.sms_retention_tz, ''), %s)",
             company.partner_id.tz or "UTC",
         )
-        builder = getattr(self, f"_daily_{self.kind}_sql")
-        selection = builder(now, local_today, tz)
+        builder = getattr(self, f"_daily_{self.kind}_sql", None)
+        selection = builder(now, local_today, tz) if builder else None
         if selection is None:
-            return 0
+            return None
         partner_query = (
             self.env["res.partner"]
             .with_context(active_test=True)
             ._where_calc(self._audience_domain())
         )
+        return SQL(
+            """res_partner p
+              JOIN LATERAL (%s) sel ON TRUE
+             WHERE p.id IN (%s)""",
+            selection,
+            partner_query.subselect(),
+        )
+
+    def _enqueue_daily(self, now):
+        """Insert this campaign's messages for today; return how many."""
+        self.ensure_one()
+        self.env.flush_all()
+        from_sql = self._daily_from_sql(now)
+        if from_sql is None:
+            return 0
         query = SQL(
             """
             INSERT INTO sms_retention_message (
@@ -450,9 +467,7 @@ class SmsRetentionCampaign(models.Model):
                         ELSE 'scheduled' END,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,
                    0, %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM res_partner p
-              JOIN LATERAL (%(selection)s) sel ON TRUE
-             WHERE p.id IN (%(audience)s)
+              FROM %(from_sql)s
             ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
             RETURNING id
             """,
@@ -462,13 +477,42 @@ class SmsRetentionCampaign(models.Model):
             variant=self._variant_sql(SQL("p.id")),
             uid=self.env.uid,
             now=now,
-            selection=selection,
-            audience=partner_query.subselect(),
+            from_sql=from_sql,
         )
         self.env.cr.execute(query)
         new_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["sms.retention.message"].invalidate_model()
         return len(new_ids)
+
+    def _next_run_audience(self):
+        """``{(country_id, lang): customers}`` the next daily run would text.
+
+        Only for daily kinds (birthday, seasonal, win-back, onboarding);
+        already planned customers are not counted again.
+        """
+        self.ensure_one()
+        now = fields.Datetime.now() + timedelta(days=1)
+        self.env.flush_all()
+        from_sql = self._daily_from_sql(now)
+        if from_sql is None or not self.id:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.country_id, p.lang, COUNT(*) FROM %s
+                      AND p.phone_sanitized IS NOT NULL
+                      AND NOT EXISTS (
+                          SELECT 1 FROM sms_retention_message m
+                           WHERE m.campaign_id = %s
+                             AND m.dedupe_key = 'res.partner,' || p.id || ':'
+                                                || sel.dedupe_key)
+                    GROUP BY p.country_id, p.lang""",
+                from_sql,
+                self.id,
+            )
+        )
+        return {
+            (country, lang): count for country, lang, count in self.env.cr.fetchall()
+        }
 
     def _daily_birthday_sql(self, now, local_today, tz):
         """Customers whose birthday is N days after their local today."""

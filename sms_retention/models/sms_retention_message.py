@@ -471,4 +471,18 @@ class SmsRetentionMessage(models.Model):
             for res_id, body in rendered.items():
                 for message in by_res_id[res_id]:
                     bodies[message.id] = body
+        self._append_optout_texts(bodies)
         return bodies
+
+    def _append_optout_texts(self, bodies):
+        """Marketing SMS end with the company's opt-out text, translated."""
+        marketing = self.filtered(
+            lambda m: m.campaign_id.message_class == "marketing" and bodies.get(m.id)
+        )
+        for company, messages in marketing.grouped("company_id").items():
+            langs = set(messages.partner_id.mapped("lang")) | {False}
+            texts = company._sms_retention_optout_texts(langs)
+            for message in messages:
+                text = texts.get(message.partner_id.lang) or texts.get(False)
+                if text and text not in bodies[message.id]:
+                    bodies[message.id] = f"{bodies[message.id]}\n{text}"

@@ -59,22 +59,61 @@ class SmsRetentionVariant(models.Model):
         for variant in self:
             variant.message_count = counts.get(variant, 0)
 
-    @api.depends("sms_template_id.body")
+    @api.depends("sms_template_id.body", "weight", "campaign_id.message_class")
     def _compute_segment_summary(self):
         langs = [code for code, _name in self.env["res.lang"].get_installed()]
-        for variant in self:
-            lines = []
-            for lang in langs:
-                body = variant.sms_template_id.with_context(lang=lang).body or ""
-                info = count_segments(body)
-                lines.append(
-                    _(
-                        "%(lang)s: %(encoding)s, %(segments)s segment(s), "
-                        "%(chars)s characters",
-                        lang=lang,
-                        encoding=info.encoding,
-                        segments=info.segments,
-                        chars=info.characters,
+        prices = self.env["sms.retention.price"]._price_map()
+        for campaign, variants in self.grouped("campaign_id").items():
+            company = campaign.company_id or self.env.company
+            optout = (
+                company._sms_retention_optout_texts(langs)
+                if campaign.message_class == "marketing"
+                else {}
+            )
+            audience = campaign._next_run_audience()
+            total_weight = sum(campaign.variant_ids.mapped("weight")) or 1
+            # Texts are measured rendered on a sample record, as sent.
+            sample = self.env[campaign.model].search([], limit=1, order="id desc")
+            for variant in variants:
+                lines, segments_by_lang = [], {}
+                for lang in langs:
+                    body = variant._sample_body(sample, lang)
+                    info = count_segments(body, optout.get(lang, ""))
+                    segments_by_lang[lang] = info.segments
+                    lines.append(
+                        _(
+                            "%(lang)s: %(encoding)s, %(segments)s segment(s), "
+                            "%(chars)s characters",
+                            lang=lang,
+                            encoding=info.encoding,
+                            segments=info.segments,
+                            chars=info.characters,
+                        )
                     )
-                )
-            variant.segment_summary = "\n".join(lines)
+                if audience:
+                    share = variant.weight / total_weight
+                    customers = sum(audience.values()) * share
+                    cost = sum(
+                        count
+                        * share
+                        * segments_by_lang.get(lang, max(segments_by_lang.values()))
+                        * prices.get(country, prices.get(False, 0.0))
+                        for (country, lang), count in audience.items()
+                    )
+                    lines.append(
+                        _(
+                            "Next run: about %(customers)s customer(s), estimated "
+                            "cost %(cost)s USD",
+                            customers=round(customers),
+                            cost=f"{cost:.2f}",
+                        )
+                    )
+                variant.segment_summary = "\n".join(lines)
+
+    def _sample_body(self, sample, lang):
+        """The template's text in ``lang``, rendered on ``sample`` if any."""
+        self.ensure_one()
+        template = self.sms_template_id.with_context(lang=lang)
+        if not sample:
+            return template.body or ""
+        return template._render_field("body", sample.ids, set_lang=lang)[sample.id]

@@ -1,7 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
@@ -259,3 +259,88 @@ class TestVariants(SmsRetentionCommon):
             self.assertTrue(message.body.startswith("Hi Alice"))
         self.assertIn("segment(s)", self.variant_b.segment_summary)
         self.assertIn("GSM-7", self.variant_b.segment_summary)
+
+
+@tagged("post_install", "-at_install")
+class TestOptOutAndCost(SmsRetentionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.birthday = cls.env.ref("sms_retention.sms_retention_campaign_birthday")
+        cls.birthday.write(
+            {"active": True, "segment_ids": [(5, 0, 0)], "company_id": cls.company.id}
+        )
+        cls.env["ir.module.module"]._load_module_terms(["sms_retention"], ["zh_CN"])
+
+    def test_marketing_sms_end_with_the_local_opt_out_text(self):
+        self.customer_cn.write(
+            {"birthday_month": 3, "birthday_day": 5, "sms_consent": "opted_in"}
+        )
+        self.customer_us.write(
+            {"birthday_month": 3, "birthday_day": 5, "sms_consent": "opted_in"}
+        )
+        with freeze_time("2026-03-02 15:00:00"), self.mock_sms_providers():
+            self.env["sms.retention.campaign"]._cron_daily_campaigns()
+            self._run_sending_job()
+        bodies = {
+            m.partner_id: m.body
+            for m in self.env["sms.retention.message"].search(
+                [
+                    ("campaign_id", "=", self.birthday.id),
+                    ("partner_id", "in", (self.customer_cn | self.customer_us).ids),
+                ]
+            )
+        }
+        self.assertTrue(bodies[self.customer_cn].endswith("\n回复TD退订"))
+        self.assertIn("生日快乐", bodies[self.customer_cn])
+        self.assertTrue(bodies[self.customer_us].endswith("\nReply STOP to opt out"))
+        self.company.with_context(
+            lang="zh_CN"
+        ).sms_retention_optout_text = "拒收请回复R"
+        self.assertEqual(
+            self.company._sms_retention_optout_texts(["zh_CN"])["zh_CN"], "拒收请回复R"
+        )
+
+    def test_transactional_sms_have_no_opt_out_text(self):
+        self.campaign.delay = 0
+        order = self._create_order(self.customer_us)
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertNotIn("STOP", self._messages_of(order).body)
+
+    def test_variant_shows_segments_and_next_run_cost(self):
+        template = self.birthday.sms_template_id
+        variant = self.env["sms.retention.variant"].create(
+            {
+                "name": "A",
+                "campaign_id": self.birthday.id,
+                "sms_template_id": template.id,
+                "weight": 1,
+            }
+        )
+        in_three_days = fields.Date.today() + timedelta(days=4)
+        customers = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Cost {index}",
+                    "mobile": f"+1 212 555 {index:04d}",
+                    "country_id": self.env.ref("base.us").id,
+                    "tz": False,
+                    "birthday_month": in_three_days.month,
+                    "birthday_day": in_three_days.day,
+                }
+                for index in range(300, 310)
+            ]
+        )
+        audience = self.birthday._next_run_audience()
+        us = self.env.ref("base.us").id
+        self.assertGreaterEqual(
+            sum(count for (country, _lang), count in audience.items() if country == us),
+            len(customers),
+        )
+        variant.invalidate_recordset(["segment_summary"])
+        summary = variant.segment_summary
+        self.assertIn("en_US: GSM-7, 1 segment(s)", summary)
+        self.assertIn("zh_CN: UCS-2", summary)
+        self.assertIn("Next run: about", summary)
+        self.assertRegex(summary, r"estimated cost \d+\.\d\d USD")

@@ -187,6 +187,8 @@ class TestReviewSlice(SmsRetentionCommon):
         ).run()
         with self.mock_sms_providers():
             self._run_sending_job()
-        self.assertSandboxOutbox("+12125550101", "Welcome Alice Walker")
+        self.assertSandboxOutbox(
+            "+12125550101", "Welcome Alice Walker\nReply STOP to opt out"
+        )
         with self.assertRaises(ValidationError):
             action.model_id = self.env["ir.model"]._get("sale.order")
