@@ -38,6 +38,7 @@
         "data/sms_template_data.xml",
         "data/sms_retention_occasion_data.xml",
         "data/sms_retention_price_data.xml",
+        "data/sms_retention_holiday_data.xml",
         "data/sms_retention_campaign_data.xml",
         "data/base_automation_data.xml",
         "data/ir_cron_data.xml",

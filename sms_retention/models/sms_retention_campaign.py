@@ -1,6 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import calendar
+import dataclasses
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -250,9 +251,13 @@ class SmsRetentionCampaign(models.Model):
     def _sms_retention_policy(self, company, country):
         """The sending policy for this campaign's customers of ``country``."""
         self.ensure_one()
-        return company._sms_retention_policy(
+        policy = company._sms_retention_policy(
             country, start=self.quiet_start, end=self.quiet_end
         )
+        if self.kind == "seasonal":
+            # The occasion is often a public holiday: greet on the day itself.
+            policy = dataclasses.replace(policy, holidays=frozenset())
+        return policy
 
     def _get_delay(self):
         self.ensure_one()

@@ -126,6 +126,29 @@ class TestCampaignKinds(SmsRetentionCommon):
             )
         )
 
+    def test_seasonal_greeting_goes_out_on_a_public_holiday(self):
+        self.customer_cn.write({"sms_consent": "opted_in"})
+        holiday = self.env["sms.retention.holiday"].search(
+            [("country_id.code", "=", "CN"), ("date", "=", "2027-02-06")]
+        )
+        self.assertTrue(holiday, "Spring Festival is a shipped holiday")
+        self._daily("2027-02-05 18:00:00")
+        message = self._messages(self.seasonal, self.customer_cn)
+        with freeze_time(message.planned_at), self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(message.state, "sent")
+        # Other campaigns wait for the day after the holiday.
+        self.birthday.message_class = "transactional"
+        self.customer_cn.write({"birthday_month": 2, "birthday_day": 9})
+        self._daily("2027-02-06 03:00:00")
+        birthday = self._messages(self.birthday, self.customer_cn)
+        with freeze_time("2027-02-06 03:00:00"), self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(
+            (birthday.state, birthday.defer_reason), ("scheduled", "quiet_hours")
+        )
+        self.assertGreaterEqual(birthday.planned_at, UTC("2027-02-07 00:00:00"))
+
     # WIN-BACK AND ONBOARDING ---------------------------------------
 
     def _order_at(self, partner, when):
