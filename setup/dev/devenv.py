@@ -71,9 +71,17 @@ def die(msg, code=2):
     sys.exit(code)
 
 
+def sbin(name):
+    """A system tool, also when /usr/sbin is not on PATH (minimal CI shells)."""
+    for candidate in (shutil.which(name), f"/usr/sbin/{name}", f"/sbin/{name}"):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    die(f"{name} is missing")
+
+
 def run(cmd, check=True, env=None, user=None, **kw):
     if user:
-        cmd = ["runuser", "-u", user, "--", *cmd]
+        cmd = [sbin("runuser"), "-u", user, "--", *cmd]
     return subprocess.run(cmd, check=check, env=env, **kw)
 
 
@@ -319,7 +327,7 @@ def _cluster_owner():
             return name
         except KeyError:
             continue
-    run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+    run([sbin("useradd"), "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
          "sms-retention"])
     return "sms-retention"
 
