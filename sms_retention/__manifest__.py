@@ -35,6 +35,7 @@
         "wizards/sms_retention_simulate_reply_views.xml",
         "wizards/sms_retention_mark_lost_views.xml",
         "views/sms_retention_menus.xml",
+        "data/mail_activity_type_data.xml",
         "data/sms_template_data.xml",
         "data/sms_retention_occasion_data.xml",
         "data/sms_retention_price_data.xml",

@@ -15,6 +15,7 @@ from . import sms_retention_campaign
 from . import sms_retention_variant
 from . import sms_retention_price
 from . import sms_retention_message
+from . import sms_retention_keyword
 from . import sms_retention_inbound
 from . import sms_retention_sandbox_message
 from . import ir_actions_server

@@ -19,6 +19,35 @@ OPTOUT_TEXTS = {
 }
 
 
+# Automatic answers per language; {company} and {contact} are filled in.
+AUTO_REPLY_TEXTS = {
+    "stop": {
+        "en": "{company}: you are unsubscribed and will get no more messages. "
+        "Reply START to subscribe again.",
+        "zh_CN": "{company}：您已退订，将不再收到短信。回复START可重新订阅。",
+        "zh_TW": "{company}：您已退訂，將不再收到簡訊。回覆START可重新訂閱。",
+        "th": "{company}: คุณยกเลิกการรับข้อความแล้ว ตอบ START เพื่อสมัครใหม่",
+        "fr": "{company} : vous êtes désabonné. Répondez START pour vous réabonner.",
+        "es": "{company}: te has dado de baja. Responde START para volver.",
+        "de": "{company}: Sie sind abgemeldet. Antworten Sie START zum Anmelden.",
+    },
+    "start": {
+        "en": "{company}: you are subscribed again. Msg & data rates may apply. "
+        "Reply STOP to opt out.",
+        "zh_CN": "{company}：您已重新订阅。可能产生短信费用。回复TD退订。",
+        "zh_TW": "{company}：您已重新訂閱。可能產生簡訊費用。回覆TD退訂。",
+        "th": "{company}: คุณสมัครรับข้อความอีกครั้งแล้ว อาจมีค่าบริการ ตอบ STOP " "เพื่อยกเลิก",
+    },
+    "help": {
+        "en": "{company}: customer messages. Help: {contact}. Msg & data rates "
+        "may apply. Reply STOP to opt out.",
+        "zh_CN": "{company}：客户短信。帮助：{contact}。可能产生短信费用。回复TD退订。",
+        "zh_TW": "{company}：客戶簡訊。幫助：{contact}。可能產生簡訊費用。回覆TD退訂。",
+        "th": "{company}: ข้อความถึงลูกค้า ติดต่อ {contact} อาจมีค่าบริการ ตอบ STOP " "เพื่อยกเลิก",
+    },
+}
+
+
 class ResCompany(models.Model):
     """Which provider sends the company's SMS, and reply matching settings.
 
@@ -90,6 +119,25 @@ class ResCompany(models.Model):
         default="Reply STOP to opt out",
         help="Appended on a new line to every marketing retention SMS, in the "
         "customer's language (e.g. 回复TD退订). Counted in segment estimates.",
+    )
+    sms_retention_auto_reply = fields.Boolean(
+        string="Automatic Answers",
+        default=True,
+        help="Answer STOP, START and HELP by SMS. Answers respect consent, "
+        "except the opt-out confirmation.",
+    )
+    sms_retention_stop_text = fields.Char(
+        string="Opt-out Confirmation",
+        translate=True,
+        help="Empty: the usual wording in the customer's language. "
+        "{company} and {contact} are replaced.",
+    )
+    sms_retention_start_text = fields.Char(string="Opt-in Confirmation", translate=True)
+    sms_retention_help_text = fields.Char(string="Help Answer", translate=True)
+    sms_retention_complaint_user_id = fields.Many2one(
+        "res.users",
+        string="Complaints Go To",
+        help="Who gets complaints when the order or customer has no salesperson.",
     )
     sms_retention_policy_all_sms = fields.Boolean(
         string="Sending Policy for All SMS",
@@ -205,6 +253,15 @@ class ResCompany(models.Model):
                 text = OPTOUT_TEXTS.get(lang, OPTOUT_TEXTS.get(lang[:2], text))
             texts[lang] = text
         return texts
+
+    def _sms_retention_auto_reply_text(self, kind, lang):
+        """The automatic answer ``kind`` (stop, start, help) in ``lang``."""
+        self.ensure_one()
+        own = self.with_context(lang=lang)[f"sms_retention_{kind}_text"]
+        builtin = AUTO_REPLY_TEXTS[kind]
+        text = own or builtin.get(lang) or builtin.get(lang[:2]) or builtin["en"]
+        contact = self.phone or self.email or self.website or ""
+        return text.replace("{company}", self.name or "").replace("{contact}", contact)
 
     def _sms_retention_api_class(self):
         """The SMS Retention API class for this company, or None for Odoo's own.

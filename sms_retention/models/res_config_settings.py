@@ -44,3 +44,18 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_optout_text = fields.Char(
         related="company_id.sms_retention_optout_text", readonly=False
     )
+    sms_retention_auto_reply = fields.Boolean(
+        related="company_id.sms_retention_auto_reply", readonly=False
+    )
+    sms_retention_stop_text = fields.Char(
+        related="company_id.sms_retention_stop_text", readonly=False
+    )
+    sms_retention_start_text = fields.Char(
+        related="company_id.sms_retention_start_text", readonly=False
+    )
+    sms_retention_help_text = fields.Char(
+        related="company_id.sms_retention_help_text", readonly=False
+    )
+    sms_retention_complaint_user_id = fields.Many2one(
+        related="company_id.sms_retention_complaint_user_id", readonly=False
+    )

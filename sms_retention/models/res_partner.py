@@ -92,6 +92,9 @@ class ResPartner(models.Model):
     )
     sms_retention_first_order_date = fields.Datetime("First Order", readonly=True)
     sms_retention_last_order_date = fields.Datetime("Last Order", readonly=True)
+    sms_retention_complaint_date = fields.Datetime(
+        "Last SMS Complaint", readonly=True, copy=False, index="btree_not_null"
+    )
     sms_retention_lost_date = fields.Datetime("Lost On", readonly=True, copy=False)
     sms_retention_lost_reason = fields.Char("Lost Reason", copy=False)
 

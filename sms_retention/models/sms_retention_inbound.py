@@ -10,6 +10,7 @@ from odoo import _, api, fields, models
 from odoo.tools import mute_logger, plaintext2html
 
 from ..tools.phone import PhoneNumberError, region_of, to_e164
+from ..tools.reply_parser import parse_reply
 
 _logger = logging.getLogger(__name__)
 
@@ -80,6 +81,30 @@ class SmsRetentionInbound(models.Model):
         index=True,
     )
     error = fields.Char(help="Why the sender could not be matched, when it could not.")
+    classification = fields.Selection(
+        [
+            ("answer", "Answer"),
+            ("stop", "Opt-out (STOP)"),
+            ("start", "Opt-in (START)"),
+            ("help", "Help"),
+            ("complaint", "Complaint"),
+            ("text", "Text"),
+        ],
+        index=True,
+        readonly=True,
+    )
+    auto_reply = fields.Selection(
+        [
+            ("stop", "Opt-out confirmation"),
+            ("start", "Opt-in confirmation"),
+            ("help", "Help text"),
+        ],
+        readonly=True,
+        help="The automatic answer sent to this message, if any.",
+    )
+    activity_id = fields.Many2one(
+        "mail.activity", string="Complaint Activity", readonly=True, ondelete="set null"
+    )
 
     _sql_constraints = [
         (
@@ -161,6 +186,7 @@ class SmsRetentionInbound(models.Model):
                 limit=1,
             )
         inbound._post_on_chatters()
+        inbound._process_keywords()
         return inbound
 
     @api.model
@@ -253,6 +279,161 @@ class SmsRetentionInbound(models.Model):
                     # provider webhooks fast.
                     force_send=False,
                 )
+
+    # ------------------------------------------------------------
+    # KEYWORDS
+    # ------------------------------------------------------------
+
+    def _classify(self):
+        self.ensure_one()
+        custom = self.env["sms.retention.keyword"]._match(
+            self.body, self.partner_id.lang
+        )
+        if custom:
+            return custom
+        result = parse_reply(self.body, question="free")
+        return {"unparseable": "text", "answer": "text"}.get(result.kind, result.kind)
+
+    def _process_keywords(self):
+        """Classify each reply and act on STOP, START, HELP and complaints.
+
+        Replies from one number are processed one at a time (a transaction
+        lock on the number), so repeated or simultaneous STOPs give one
+        blacklist entry and one confirmation.
+        """
+        for inbound in self:
+            inbound.classification = inbound._classify()
+            if inbound.from_number:
+                self.env.cr.execute(
+                    "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                    [f"sms_retention:{inbound.from_number}"],
+                )
+            handler = getattr(inbound, f"_on_{inbound.classification}", None)
+            if handler:
+                handler()
+
+    def _same_number_partners(self):
+        self.ensure_one()
+        if not self.from_number:
+            return self.env["res.partner"]
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("phone_sanitized", "=", self.from_number)])
+        )
+
+    def _last_confirmation(self):
+        """The latest STOP or START confirmation sent to this number."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("id", "!=", self.id),
+                ("from_number", "=", self.from_number),
+                ("company_id", "=", self.company_id.id),
+                ("auto_reply", "in", ("stop", "start")),
+            ],
+            order="received_at desc, id desc",
+            limit=1,
+        )
+
+    def _on_stop(self):
+        if not self.from_number:
+            return
+        partners = self._same_number_partners()
+        partners._sms_retention_set_consent(
+            "opted_out", "keyword", note=(self.body or "")[:200]
+        )
+        blacklist_sudo = self.env["phone.blacklist"].sudo()
+        if not blacklist_sudo.search([("number", "=", self.from_number)]):
+            blacklist_sudo._add(
+                [self.from_number], message=_("Opted out by SMS reply (STOP).")
+            )
+        # One confirmation per opt-out, however often STOP is sent.
+        if self._last_confirmation().auto_reply != "stop":
+            self._send_auto_reply("stop", bypass_policy=True)
+
+    def _on_start(self):
+        if not self.from_number:
+            return
+        partners = self._same_number_partners()
+        self.env["phone.blacklist"].sudo()._remove(
+            [self.from_number], message=_("Opted in again by SMS reply (START).")
+        )
+        partners._sms_retention_set_consent(
+            "opted_in", "keyword", note=(self.body or "")[:200]
+        )
+        if self._last_confirmation().auto_reply != "start":
+            self._send_auto_reply("start")
+
+    def _on_help(self):
+        if self.from_number:
+            self._send_auto_reply("help")
+
+    def _on_complaint(self):
+        """An activity for the salesperson, and a flag on the customer."""
+        source = self.outbound_message_id._get_source_record()
+        record = source if source and hasattr(source, "activity_schedule") else None
+        record = record or self.partner_id
+        if not record:
+            return
+        user = (
+            (source.user_id if source and "user_id" in source._fields else None)
+            or self.partner_id.user_id
+            or self.company_id.sms_retention_complaint_user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+        )
+        activity = record.sudo().activity_schedule(
+            "sms_retention.mail_activity_type_sms_complaint",
+            user_id=user.id,
+            note=plaintext2html(
+                _(
+                    "%(customer)s complained by SMS (%(number)s): %(body)s",
+                    customer=self.partner_id.display_name or self.from_number,
+                    number=self.from_number or self.from_number_raw,
+                    body=self.body or "",
+                )
+            ),
+        )
+        self.activity_id = activity
+        if self.partner_id:
+            self.partner_id.sudo().sms_retention_complaint_date = self.received_at
+
+    def _send_auto_reply(self, kind, bypass_policy=False):
+        """Answer the sender in their language, through the company's provider.
+
+        Auto-replies respect consent (an opted-out number gets nothing),
+        except the opt-out confirmation itself.
+        """
+        self.ensure_one()
+        company = self.company_id
+        if not company.sms_retention_auto_reply:
+            return
+        blacklisted = (
+            self.env["phone.blacklist"]
+            .sudo()
+            .search_count([("number", "=", self.from_number)])
+        )
+        if blacklisted and not bypass_policy:
+            return
+        lang = self.partner_id.lang or company.partner_id.lang or "en_US"
+        body = company._sms_retention_auto_reply_text(kind, lang)
+        if not body:
+            return
+        sms = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": self.from_number,
+                    "body": body,
+                    "partner_id": self.partner_id.id,
+                    "sms_retention_company_id": company.id,
+                }
+            )
+        )
+        sms.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
+        self.auto_reply = kind
 
     # ------------------------------------------------------------
     # ORM

@@ -9,3 +9,5 @@ from . import test_sending_policy
 from . import test_send_window
 from . import test_campaign_kinds
 from . import test_policy_all_sms
+from . import test_reply_parser
+from . import test_keywords

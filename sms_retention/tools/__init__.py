@@ -4,3 +4,4 @@ from . import sms_api_sandbox
 from . import segments
 from . import send_window
 from . import variants
+from . import reply_parser
