@@ -311,6 +311,12 @@ class SmsRetentionCampaign(models.Model):
                         "dedupe_key": campaign._dedupe_key(record, partner, now),
                         "planned_at": planned_at,
                         "variant_id": campaign._variant_for(partner).id,
+                        "user_id": (
+                            record.user_id.id
+                            if "user_id" in record._fields
+                            and record._name != "res.partner"
+                            else partner.user_id.id
+                        ),
                     }
                 )
             if vals_list:
@@ -462,12 +468,14 @@ class SmsRetentionCampaign(models.Model):
             """
             INSERT INTO sms_retention_message (
                 campaign_id, partner_id, company_id, res_model, res_id, dedupe_key,
-                number, planned_at, expires_at, variant_id, segment, state, skip_reason,
+                number, planned_at, expires_at, variant_id, segment, user_id,
+                state, skip_reason,
                 defer_count, create_uid, write_uid, create_date, write_date)
             SELECT %(campaign)s, p.id, COALESCE(%(company)s, p.company_id, %(default)s),
                    'res.partner', p.id, 'res.partner,' || p.id || ':' || sel.dedupe_key,
                    p.phone_sanitized,
                    sel.planned_at, sel.expires_at, %(variant)s, p.sms_retention_segment,
+                   p.user_id,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'skipped'
                         ELSE 'scheduled' END,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,

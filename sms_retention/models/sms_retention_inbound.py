@@ -73,6 +73,12 @@ class SmsRetentionInbound(models.Model):
     campaign_id = fields.Many2one(
         related="outbound_message_id.campaign_id", store=True, index=True
     )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        help="The salesperson of the answered order, else of the customer.",
+    )
     res_model = fields.Char("Conversation Model")
     res_id = fields.Many2oneReference("Conversation Record", model_field="res_model")
     state = fields.Selection(
@@ -239,12 +245,17 @@ class SmsRetentionInbound(models.Model):
             partner = last.partner_id or partner
         if not partner:
             return {"state": "unmatched"}
-        vals = {"state": "matched", "partner_id": partner.id}
+        vals = {
+            "state": "matched",
+            "partner_id": partner.id,
+            "user_id": partner.user_id.id,
+        }
         if outbound and outbound.partner_id == partner:
             vals.update(
                 outbound_message_id=outbound.id,
                 res_model=outbound.res_model,
                 res_id=outbound.res_id,
+                user_id=outbound.user_id.id or partner.user_id.id,
             )
         return vals
 
@@ -444,6 +455,9 @@ class SmsRetentionInbound(models.Model):
         if vals.get("partner_id"):
             newly_linked = self.filtered(lambda r: not r.partner_id)
             vals.setdefault("state", "matched")
+            if "user_id" not in vals:
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["user_id"] = partner.user_id.id
         res = super().write(vals)
         newly_linked._post_on_chatters()
         return res

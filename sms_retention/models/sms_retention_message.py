@@ -1,8 +1,12 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
+import time
+
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
+from odoo.tools import mute_logger
 
 from ..tools import sending_policy
 from ..tools.cron import can_commit
@@ -32,6 +36,12 @@ class SmsRetentionMessage(models.Model):
     )
     partner_id = fields.Many2one("res.partner", index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index=True,
+        help="The salesperson of the source record, else of the customer.",
+    )
     res_model = fields.Char("Source Model", required=True)
     res_id = fields.Many2oneReference("Source Record", model_field="res_model")
     source_display_name = fields.Char("Source", compute="_compute_source_display_name")
@@ -264,7 +274,7 @@ class SmsRetentionMessage(models.Model):
         )
         auto_commit = can_commit()
         while True:
-            batch_sudo = self.sudo()._lock_scheduled(limit=batch_size)
+            batch_sudo = self._lock_due_batch(batch_size, auto_commit)
             if not batch_sudo:
                 break
             batch_sudo._send_batch()
@@ -276,6 +286,28 @@ class SmsRetentionMessage(models.Model):
             # Commit each batch so that a crash never resends it.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         self._trigger_next()
+
+    @api.model
+    def _lock_due_batch(self, batch_size, auto_commit, attempts=5):
+        """Lock the next due batch, retrying on serialization failures.
+
+        Odoo's cursors are REPEATABLE READ: a row another sender committed
+        after our snapshot raises instead of being skipped by SKIP LOCKED.
+        Nothing was sent since the last commit, so a rollback (a fresh
+        snapshot) and a retry lose nothing.
+        """
+        for attempt in range(attempts):
+            try:
+                # The expected conflict is handled here: keep it out of the log.
+                with mute_logger("odoo.sql_db"):
+                    return self.sudo()._lock_scheduled(limit=batch_size)
+            except pg_errors.SerializationFailure:
+                if not auto_commit or attempt == attempts - 1:
+                    raise
+                self.env.cr.rollback()
+                _logger.info("Retrying the lock of due SMS after a concurrent send")
+                time.sleep(0.05 * (attempt + 1))
+        return self.browse()
 
     @api.model
     def _trigger_next(self):

@@ -11,3 +11,4 @@ from . import test_campaign_kinds
 from . import test_policy_all_sms
 from . import test_reply_parser
 from . import test_keywords
+from . import test_access

@@ -1,0 +1,20 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Fixtures of the out-of-transaction harness (see :mod:`.common`)."""
+
+import pytest
+
+from .common import FIGURES, harness_session
+
+
+@pytest.fixture(scope="session")
+def harness():
+    """A scratch database with the addons installed, dropped at the end."""
+    yield from harness_session()
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("SMS Retention harness figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
