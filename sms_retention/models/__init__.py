@@ -19,3 +19,4 @@ from . import sms_retention_keyword
 from . import sms_retention_inbound
 from . import sms_retention_sandbox_message
 from . import ir_actions_server
+from . import sms_retention_conversation

@@ -123,7 +123,7 @@ class ResPartner(models.Model):
 
     def _compute_sms_retention_reply_count(self):
         counts = dict(
-            self.env["sms.retention.inbound"]._read_group(
+            self.env["sms.retention.conversation"]._read_group(
                 [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
             )
         )
@@ -205,13 +205,26 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def action_open_sms_replies(self):
+        """The customer's SMS conversation: sent and received, in time order."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sms_retention.sms_retention_inbound_action"
+            "sms_retention.sms_retention_conversation_action"
         )
+        action["name"] = _("SMS with %(customer)s", customer=self.display_name)
         action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_sms_retention_reply(self):
+        """Answer the customer by SMS."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Answer by SMS"),
+            "res_model": "sms.retention.reply",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.id},
+        }
 
     # ------------------------------------------------------------
     # CONSENT

@@ -12,3 +12,4 @@ from . import test_policy_all_sms
 from . import test_reply_parser
 from . import test_keywords
 from . import test_access
+from . import test_conversation

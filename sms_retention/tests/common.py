@@ -72,10 +72,12 @@ class SmsRetentionCase(MockSmsRetention):
         domain = [("number", "=", number)]
         if company:
             domain.append(("company_id", "=", company.id))
-        outbox = self.env["sms.retention.sandbox.message"].search(domain)
-        self.assertEqual(len(outbox), 1, f"expected one sandbox SMS to {number}")
         if content is not None:
-            self.assertEqual(outbox.body, content)
+            domain.append(("body", "=", content))
+        outbox = self.env["sms.retention.sandbox.message"].search(domain)
+        self.assertEqual(
+            len(outbox), 1, f"expected one sandbox SMS to {number}: {content!r}"
+        )
         return outbox
 
     def assertNoOutbox(self, number):

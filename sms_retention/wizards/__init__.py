@@ -1,2 +1,3 @@
 from . import sms_retention_simulate_reply
 from . import sms_retention_mark_lost
+from . import sms_retention_reply
