@@ -458,8 +458,11 @@ def odoo_cmd(config, *args):
     return [str(venv_python()), "-m", "odoo", "-c", str(config), *args]
 
 
-def odoo_run_logged(config, args, log_path, check_log=True):
-    """Run Odoo to completion, keep its log, fail on errors or warnings."""
+def odoo_run_logged(config, args, log_path, check_log=True, fatal=True):
+    """Run Odoo to completion, keep its log, fail on errors or warnings.
+
+    With ``fatal=False``, return whether it succeeded instead of exiting.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     cmd = odoo_cmd(config, *args, f"--logfile={log_path}")
     if log_path.exists():
@@ -473,10 +476,13 @@ def odoo_run_logged(config, args, log_path, check_log=True):
             ):
                 problems.append(line)
     if res.returncode or problems:
+        if not fatal:
+            return False
         for line in problems[:40]:
             print(line, file=sys.stderr)
         die(f"Odoo {' '.join(args[:4])}... failed (exit {res.returncode}, "
             f"{len(problems)} warning/error lines); see {log_path}")
+    return True
 
 
 def addon_dependencies():
@@ -559,6 +565,20 @@ def cmd_run(args):
     db = args.db
     current = addons_hash()
     stamp = LOCAL / f"{db}.addons-hash"
+    if pg.db_exists(db) and pg.db_comment(db) == "ready" and (
+        not stamp.exists() or stamp.read_text() != current
+    ):
+        say(f"the addons changed since the last run: updating them in {db}")
+        updated = odoo_run_logged(
+            config, ["-d", db, "-u", ",".join(ADDONS), "--stop-after-init"],
+            LOCAL / "logs" / f"{db}-update.log", fatal=False,
+        )
+        if updated:
+            stamp.write_text(current)
+        else:
+            say(f"the update did not go cleanly (see .local/logs/{db}-update.log): "
+                f"rebuilding {db} from scratch")
+            pg.dropdb(db)
     if not (pg.db_exists(db) and pg.db_comment(db) == "ready"):
         template = ensure_template(odoo_src, pg, config)
         say(f"creating the demo database {db}")
@@ -566,11 +586,6 @@ def cmd_run(args):
         odoo_run_logged(config, ["-d", db, "-i", ",".join(ADDONS), "--stop-after-init"],
                         LOCAL / "logs" / f"{db}-install.log")
         pg.psql(f"COMMENT ON DATABASE \"{db}\" IS 'ready'")
-        stamp.write_text(current)
-    elif not stamp.exists() or stamp.read_text() != current:
-        say(f"the addons changed since the last run: updating them in {db}")
-        odoo_run_logged(config, ["-d", db, "-u", ",".join(ADDONS), "--stop-after-init"],
-                        LOCAL / "logs" / f"{db}-update.log", check_log=False)
         stamp.write_text(current)
     else:
         say(f"reusing the demo database {db}")
