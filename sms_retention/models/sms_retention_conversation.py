@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
 
+from .sms_retention_inbound import CLASSIFICATIONS
+
 
 class SmsRetentionConversation(models.Model):
     """A customer's SMS conversation: campaign SMS, replies and direct SMS.
@@ -27,17 +29,7 @@ class SmsRetentionConversation(models.Model):
     body = fields.Text(readonly=True)
     state = fields.Char(readonly=True)
     campaign_id = fields.Many2one("sms.retention.campaign", readonly=True)
-    classification = fields.Selection(
-        [
-            ("answer", "Answer"),
-            ("stop", "Opt-out (STOP)"),
-            ("start", "Opt-in (START)"),
-            ("help", "Help"),
-            ("complaint", "Complaint"),
-            ("text", "Text"),
-        ],
-        readonly=True,
-    )
+    classification = fields.Selection(CLASSIFICATIONS, readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
 

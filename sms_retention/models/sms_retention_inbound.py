@@ -16,6 +16,14 @@ _logger = logging.getLogger(__name__)
 
 # Twilio's own limit; longer bodies cannot come from a provider and are cut here.
 BODY_MAX_CHARS = 1600
+CLASSIFICATIONS = [
+    ("answer", "Answer"),
+    ("stop", "Opt-out (STOP)"),
+    ("start", "Opt-in (START)"),
+    ("help", "Help"),
+    ("complaint", "Complaint"),
+    ("text", "Text"),
+]
 
 
 def clean_body(body):
@@ -87,18 +95,7 @@ class SmsRetentionInbound(models.Model):
         index=True,
     )
     error = fields.Char(help="Why the sender could not be matched, when it could not.")
-    classification = fields.Selection(
-        [
-            ("answer", "Answer"),
-            ("stop", "Opt-out (STOP)"),
-            ("start", "Opt-in (START)"),
-            ("help", "Help"),
-            ("complaint", "Complaint"),
-            ("text", "Text"),
-        ],
-        index=True,
-        readonly=True,
-    )
+    classification = fields.Selection(CLASSIFICATIONS, index=True, readonly=True)
     auto_reply = fields.Selection(
         [
             ("stop", "Opt-out confirmation"),

@@ -12,35 +12,13 @@ class TestAccess(SmsRetentionCommon):
     def setUpClass(cls):
         super().setUpClass()
         ref = cls.env.ref
-        cls.other_seller = cls.env["res.users"].create(
-            {
-                "name": "Oscar Other",
-                "login": "oscar.other",
-                "company_id": cls.company.id,
-                "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [(6, 0, [ref("sales_team.group_sale_salesman").id])],
-            }
-        )
-        cls.all_docs = cls.env["res.users"].create(
-            {
-                "name": "Alma All",
-                "login": "alma.all",
-                "company_id": cls.company.id,
-                "company_ids": [(6, 0, cls.company.ids)],
-                "groups_id": [
-                    (6, 0, [ref("sales_team.group_sale_salesman_all_leads").id])
-                ],
-            }
+        cls.other_seller = cls._user("oscar.other", cls.company, "group_sale_salesman")
+        cls.all_docs = cls._user(
+            "alma.all", cls.company, "group_sale_salesman_all_leads"
         )
         cls.other_company = cls.env["res.company"].create({"name": "Elsewhere Ltd"})
-        cls.foreign_manager = cls.env["res.users"].create(
-            {
-                "name": "Fred Foreign",
-                "login": "fred.foreign",
-                "company_id": cls.other_company.id,
-                "company_ids": [(6, 0, cls.other_company.ids)],
-                "groups_id": [(6, 0, [ref("sales_team.group_sale_manager").id])],
-            }
+        cls.foreign_manager = cls._user(
+            "fred.foreign", cls.other_company, "group_sale_manager"
         )
         cls.portal = cls.env["res.users"].create(
             {
@@ -51,6 +29,18 @@ class TestAccess(SmsRetentionCommon):
         )
         cls.customer_us.user_id = cls.salesperson
         cls.campaign.delay = 0
+
+    @classmethod
+    def _user(cls, login, company, group):
+        return cls.env["res.users"].create(
+            {
+                "name": login.replace(".", " ").title(),
+                "login": login,
+                "company_id": company.id,
+                "company_ids": [(6, 0, company.ids)],
+                "groups_id": [(6, 0, [cls.env.ref(f"sales_team.{group}").id])],
+            }
+        )
 
     def _reply_from_us(self, body="5"):
         self._create_order(self.customer_us)

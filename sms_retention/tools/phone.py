@@ -14,15 +14,20 @@ class PhoneNumberError(ValueError):
     """A number that cannot be read as a phone number; ``str()`` says why."""
 
 
-def region_of(number):
-    """ISO country code of an E.164 number, or None when it cannot be told."""
-    if not number:
+def _parse(e164):
+    """The parsed international number, or None."""
+    if not e164:
         return None
     try:
-        parsed = phonenumbers.parse(number, None)
+        return phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return None
-    return phonenumbers.region_code_for_number(parsed) or None
+
+
+def region_of(number):
+    """ISO country code of an E.164 number, or None when it cannot be told."""
+    parsed = _parse(number)
+    return (phonenumbers.region_code_for_number(parsed) or None) if parsed else None
 
 
 def to_e164(number, region=None):
@@ -60,11 +65,8 @@ def timezone_of(e164):
     Asia/Bangkok); numbers of countries with several zones and no
     geographic prefix give None.
     """
-    if not e164:
-        return None
-    try:
-        parsed = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
+    parsed = _parse(e164)
+    if not parsed:
         return None
     zones = [
         zone
@@ -72,13 +74,6 @@ def timezone_of(e164):
         if zone != phonenumbers_timezone.UNKNOWN_TIMEZONE
     ]
     return zones[0] if len(zones) == 1 else None
-
-
-def _parse(e164):
-    try:
-        return phonenumbers.parse(e164 or "", None)
-    except phonenumbers.NumberParseException:
-        return None
 
 
 def is_valid_number(e164):
