@@ -1,6 +1,11 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from psycopg2 import errors as pg_errors
+
 from odoo import api, models
+from odoo.tools import mute_logger
+
+from ..tools.db import raise_if_invisible_conflict
 
 
 class PhoneBlacklist(models.Model):
@@ -27,6 +32,28 @@ class PhoneBlacklist(models.Model):
                 blacklisted=False
             )
         return res
+
+    def _sms_retention_add(self, numbers, message=None):
+        """``_add`` that survives a concurrent insert of the same number.
+
+        The unique number constraint stops the second insert; when the first
+        one is not visible to this transaction, a serialization failure is
+        raised so that the request is retried with a fresh snapshot.
+        """
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                return self._add(numbers, message=message)
+        except pg_errors.UniqueViolation:
+            for number in numbers:
+                raise_if_invisible_conflict(
+                    self.env.cr,
+                    "phone_blacklist",
+                    ("number",),
+                    {"number": number, "active": True},
+                )
+            return self.with_context(active_test=False).search(
+                [("number", "in", numbers)]
+            )
 
     def _sms_retention_sync_partners(self, blacklisted):
         # Customers already in the right state are left alone, so a change that

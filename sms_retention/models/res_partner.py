@@ -299,7 +299,7 @@ class ResPartner(models.Model):
             lambda p: p.sms_consent == "opted_out" and p.phone_sanitized
         )
         if opted_out:
-            blacklist_sudo._add(
+            blacklist_sudo._sms_retention_add(
                 list(set(opted_out.mapped("phone_sanitized"))),
                 message=_("Opted out of SMS (SMS Retention)."),
             )

@@ -9,6 +9,7 @@ from psycopg2 import errors as pg_errors
 from odoo import _, api, fields, models
 from odoo.tools import mute_logger, plaintext2html
 
+from ..tools.db import lock_or_retry, raise_if_invisible_conflict
 from ..tools.phone import PhoneNumberError, region_of, to_e164
 from ..tools.reply_parser import parse_reply
 
@@ -174,13 +175,37 @@ class SmsRetentionInbound(models.Model):
                 number=raw_from or "-",
                 reason=str(exc),
             )
+        if e164:
+            # One reply per number at a time, taken before any other lock so
+            # that concurrent replies queue instead of deadlocking.
+            lock_or_retry(
+                self.env.cr,
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"sms_retention:{e164}"],
+            )
         vals.update(inbound_sudo._match(e164, company))
         vals["from_number"] = e164
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 inbound = inbound_sudo.create(vals)
         except pg_errors.UniqueViolation:
-            # A concurrent delivery of the same message won the race.
+            # A concurrent delivery of the same message won the race. If its
+            # row is not visible to this transaction, this raises a
+            # serialization failure: the request is retried (Odoo's
+            # ``retrying``) with a fresh snapshot, and finds the row.
+            raise_if_invisible_conflict(
+                self.env.cr,
+                "sms_retention_inbound",
+                ("provider", "provider_message_id"),
+                {
+                    "provider": provider,
+                    "provider_message_id": provider_message_id,
+                    "company_id": company.id,
+                    "from_number_raw": vals["from_number_raw"],
+                    "received_at": vals["received_at"],
+                    "state": vals["state"],
+                },
+            )
             return inbound_sudo.search(
                 [
                     ("provider", "=", provider),
@@ -277,7 +302,8 @@ class SmsRetentionInbound(models.Model):
                 or inbound.company_id.partner_id.email_formatted
             )
             for record in targets:
-                record.sudo().message_post(
+                # No follower subscription: two replies at once would race on it.
+                record.sudo().with_context(mail_create_nosubscribe=True).message_post(
                     body=body,
                     author_id=inbound.partner_id.id,
                     email_from=email_from or None,
@@ -311,11 +337,18 @@ class SmsRetentionInbound(models.Model):
         """
         for inbound in self:
             inbound.classification = inbound._classify()
-            if inbound.from_number:
-                self.env.cr.execute(
-                    "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                    [f"sms_retention:{inbound.from_number}"],
-                )
+            if inbound.from_number and inbound.classification in ("stop", "start"):
+                # What a concurrent STOP/START on this number changed must be
+                # visible here: if not, retry the request with a fresh snapshot.
+                for table, column in (
+                    ("res_partner", "phone_sanitized"),
+                    ("phone_blacklist", "number"),
+                ):
+                    lock_or_retry(
+                        self.env.cr,
+                        f"SELECT id FROM {table} WHERE {column} = %s FOR UPDATE",
+                        [inbound.from_number],
+                    )
             handler = getattr(inbound, f"_on_{inbound.classification}", None)
             if handler:
                 handler()
@@ -354,7 +387,7 @@ class SmsRetentionInbound(models.Model):
         )
         blacklist_sudo = self.env["phone.blacklist"].sudo()
         if not blacklist_sudo.search([("number", "=", self.from_number)]):
-            blacklist_sudo._add(
+            blacklist_sudo._sms_retention_add(
                 [self.from_number], message=_("Opted out by SMS reply (STOP).")
             )
         # One confirmation per opt-out, however often STOP is sent.

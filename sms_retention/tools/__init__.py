@@ -1,3 +1,4 @@
+from . import db
 from . import cron
 from . import phone
 from . import sms_api_sandbox

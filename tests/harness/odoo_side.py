@@ -60,6 +60,27 @@ def _free_numbers(env, count):
     return [number for number in numbers if number not in taken][:count]
 
 
+def unused_numbers(env, count):
+    """``count`` fictional New York numbers (``+1212555NNNN``) in no use at
+    all: no customer (the harness's included), blacklist entry (active or
+    not), inbound SMS or sandbox SMS has them."""
+    env.flush_all()
+    env.cr.execute(
+        """
+        SELECT phone_sanitized FROM res_partner WHERE phone_sanitized LIKE %(p)s
+        UNION SELECT number FROM phone_blacklist WHERE number LIKE %(p)s
+        UNION SELECT from_number FROM sms_retention_inbound
+              WHERE from_number LIKE %(p)s
+        UNION SELECT number FROM sms_retention_sandbox_message
+              WHERE number LIKE %(p)s
+        """,
+        {"p": "+1212555%"},
+    )
+    taken = {row[0] for row in env.cr.fetchall()}
+    numbers = (f"+1212555{i:04d}" for i in range(10000))
+    return [number for number in numbers if number not in taken][:count]
+
+
 def ensure_partners(env, count):
     """``count`` US customers with distinct valid mobiles who opted in."""
     Partner = env["res.partner"].with_context(tracking_disable=True)
@@ -233,3 +254,19 @@ def pause_before_first_lock(env, paused, go, timeout=60):
         return original(self, ids=ids, limit=limit)
 
     Message._lock_scheduled = _lock_scheduled
+
+
+def rendezvous(directory, step, name, peers, timeout=60):
+    """Wait until every process of ``peers`` reached ``step`` too.
+
+    For snippets that race several times in a loop: each process touches
+    ``directory/step-name``, then waits for its peers' files (a barrier per
+    step; ``peers`` includes ``name``). Returns the moment of release.
+    """
+    Path(directory, f"{step}-{name}").touch()
+    deadline = time.time() + timeout
+    while not all(Path(directory, f"{step}-{peer}").exists() for peer in peers):
+        if time.time() > deadline:
+            raise TimeoutError(f"step {step}: peers {peers} never all arrived")
+        time.sleep(0.001)
+    return time.time()
