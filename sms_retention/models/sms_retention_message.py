@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from ..tools import sending_policy
 from ..tools.cron import can_commit
-from ..tools.phone import PhoneNumberError, is_landline, is_valid_number, to_e164
+from ..tools.phone import PhoneNumberError, number_facts, to_e164
 from .res_partner import SEGMENTS
 
 _logger = logging.getLogger(__name__)
@@ -390,12 +390,13 @@ class SmsRetentionMessage(models.Model):
                 "company_id",
             ]
         )
-        blacklisted = set(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search([("number", "in", list(set(self.mapped("number"))))])
-            .mapped("number")
+        # Numbers are E.164 already: read the blacklist without re-formatting.
+        self.env.cr.execute(
+            "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
+            [list(set(self.mapped("number")) - {False})],
         )
+        blacklisted = {row[0] for row in self.env.cr.fetchall()}
+
         recent = self._recent_sends_by_partner(now)
         policies = {}
         decisions = {}
@@ -409,12 +410,13 @@ class SmsRetentionMessage(models.Model):
             policy_key = (company.id, campaign.id, country.id)
             if policy_key not in policies:
                 policies[policy_key] = campaign._sms_retention_policy(company, country)
+            number_ok, landline = number_facts(message.number)
             facts = sending_policy.Facts(
                 key=message.id,
                 consent=partner.sms_consent,
                 blacklisted=message.number in blacklisted,
-                number_ok=bool(message.number) and is_valid_number(message.number),
-                landline=is_landline(message.number),
+                number_ok=number_ok,
+                landline=landline,
                 marketing=campaign.message_class == "marketing",
                 allow_unknown_consent=company.sms_retention_allow_unknown_consent,
                 tz=partner._sms_retention_effective_tz(company),
@@ -436,7 +438,8 @@ class SmsRetentionMessage(models.Model):
         return self._write_decisions(decisions)
 
     def _recent_sends_by_partner(self, now):
-        max_days = max(self.company_id.mapped("sms_retention_cap_days") or [0])
+        capped = self.company_id.filtered("sms_retention_cap_count")
+        max_days = max(capped.mapped("sms_retention_cap_days") or [0])
         if not max_days:
             return {}
         self.env.cr.execute(

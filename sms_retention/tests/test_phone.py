@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import BaseCase, tagged
 
-from ..tools.phone import PhoneNumberError, region_of, to_e164
+from ..tools.phone import PhoneNumberError, number_facts, region_of, to_e164
 
 
 @tagged("post_install", "-at_install")
@@ -39,3 +39,10 @@ class TestPhone(BaseCase):
         self.assertEqual(region_of("+66812345678"), "TH")
         self.assertIsNone(region_of("0812345678"))
         self.assertIsNone(region_of(None))
+
+    def test_number_facts(self):
+        self.assertEqual(number_facts("+12125550101"), (True, False))
+        self.assertEqual(number_facts("+66812345678"), (True, False))
+        self.assertEqual(number_facts("+33142685300"), (True, True), "Paris landline")
+        self.assertEqual(number_facts("+1212"), (False, False))
+        self.assertEqual(number_facts(None), (False, False))

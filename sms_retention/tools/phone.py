@@ -76,18 +76,15 @@ def timezone_of(e164):
     return zones[0] if len(zones) == 1 else None
 
 
-def is_valid_number(e164):
-    """Whether an E.164 number is a valid number of its country."""
-    parsed = _parse(e164)
-    return bool(parsed) and phonenumbers.is_valid_number(parsed)
-
-
-def is_landline(e164):
-    """Whether the number is known to be a fixed line, which cannot get SMS.
+def number_facts(e164):
+    """``(valid, landline)`` for an E.164 number, parsing it once.
 
     Numbers that may be either (US and Canada) are not landlines here.
     """
     parsed = _parse(e164)
-    return bool(parsed) and (
+    if not parsed:
+        return False, False
+    landline = (
         phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.FIXED_LINE
     )
+    return phonenumbers.is_valid_number(parsed), landline
