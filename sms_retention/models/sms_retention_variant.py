@@ -1,9 +1,11 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.segments import count_segments
+from ..tools.segments import count_segments, estimate_cost
 
 
 class SmsRetentionVariant(models.Model):
@@ -91,15 +93,21 @@ class SmsRetentionVariant(models.Model):
                         )
                     )
                 if audience:
-                    share = variant.weight / total_weight
-                    customers = sum(audience.values()) * share
-                    cost = sum(
-                        count
-                        * share
-                        * segments_by_lang.get(lang, max(segments_by_lang.values()))
-                        * prices.get(country, prices.get(False, 0.0))
-                        for (country, lang), count in audience.items()
+                    worst = max(segments_by_lang.values())
+                    full_cost = sum(
+                        (
+                            estimate_cost(
+                                segments_by_lang.get(lang, worst),
+                                count,
+                                prices.get(country, prices.get(False, 0.0)),
+                            )
+                            for (country, lang), count in audience.items()
+                        ),
+                        Decimal(0),
                     )
+                    share = Decimal(variant.weight) / Decimal(total_weight)
+                    customers = sum(audience.values()) * share
+                    cost = full_cost * share
                     lines.append(
                         _(
                             "Next run: about %(customers)s customer(s), estimated "
