@@ -485,9 +485,15 @@ def odoo_run_logged(config, args, log_path, check_log=True, fatal=True):
     return True
 
 
+# Optional integrations, installed in the template so that the tests and the
+# demo exercise them (the survey addon rewards with loyalty coupons).
+OPTIONAL_MODULES = ["loyalty"]
+
+
 def addon_dependencies():
-    """Every module our addons depend on, outside the repository."""
-    deps = set()
+    """Every module our addons depend on, outside the repository, plus the
+    optional integrations."""
+    deps = set(OPTIONAL_MODULES)
     for addon in ADDONS:
         manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
         deps.update(manifest.get("depends", []))

@@ -215,7 +215,16 @@ class SmsRetentionInbound(models.Model):
             )
         inbound._post_on_chatters()
         inbound._process_keywords()
+        inbound._route_reply()
         return inbound
+
+    def _route_reply(self):
+        """Hand a new, classified reply to the conversations awaiting it.
+
+        Called once per stored reply, after the keyword actions (never for
+        a re-delivery). Addons (SMS surveys) extend it.
+        """
+        return True
 
     @api.model
     def _match(self, e164, company):
