@@ -12,6 +12,12 @@
     "development_status": "Alpha",
     "depends": ["sms_retention", "survey"],
     "external_dependencies": {"python": ["phonenumbers"]},
-    "data": [],
+    "data": [
+        "security/security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "data/survey_survey_data.xml",
+    ],
     "installable": True,
 }

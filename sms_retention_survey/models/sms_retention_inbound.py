@@ -1,0 +1,76 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+from odoo.osv import expression
+
+from .survey_user_input import OPEN_STATES
+
+
+class SmsRetentionInbound(models.Model):
+    """A reply, routed to the SMS survey awaiting it.
+
+    Runs as superuser (``*_sudo``) like the rest of the inbound pipeline: the
+    reply comes from a public webhook.
+    """
+
+    _inherit = "sms.retention.inbound"
+
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input",
+        string="Survey Response",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The SMS survey response this reply answered.",
+    )
+
+    def _route_reply(self):
+        """Feed each reply to the customer's most recent open SMS survey.
+
+        With two open surveys, the one sent last gets the reply. A STOP ends
+        every open SMS survey of the number. A reply is routed once.
+        """
+        res = super()._route_reply()
+        for inbound_sudo in self.sudo():
+            if inbound_sudo.survey_user_input_id:
+                continue  # already routed
+            open_sudo = inbound_sudo._open_sms_survey_responses()
+            if not open_sudo:
+                continue
+            if inbound_sudo.classification == "stop":
+                inbound_sudo.survey_user_input_id = open_sudo[:1]
+                open_sudo._sms_end("stopped")
+                continue
+            current = open_sudo.filtered(lambda i: i.sms_state == "waiting")[:1]
+            if not current:
+                continue
+            inbound_sudo.survey_user_input_id = current
+            current._sms_handle_reply(inbound_sudo)
+        return res
+
+    def _open_sms_survey_responses(self):
+        """Open SMS responses of this sender, most recent first."""
+        self.ensure_one()
+        who = []
+        if self.partner_id:
+            who.append([("partner_id", "=", self.partner_id.id)])
+        if self.from_number:
+            who.append([("sms_number", "=", self.from_number)])
+        if not who:
+            return self.env["survey.user_input"]
+        domain = expression.AND(
+            [
+                [
+                    ("channel", "=", "sms"),
+                    ("sms_state", "in", OPEN_STATES),
+                    ("state", "!=", "done"),
+                    ("sms_company_id", "=", self.company_id.id),
+                ],
+                expression.OR(who),
+            ]
+        )
+        return (
+            self.env["survey.user_input"]
+            .sudo()
+            .search(domain, order="sms_sent_at desc, id desc")
+        )

@@ -1,0 +1,72 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..tools.sms_question import fit_body
+from .sms_retention_campaign import MAX_SEGMENTS
+
+
+class SmsRetentionMessage(models.Model):
+    """A retention SMS that may open an SMS survey.
+
+    The sending job runs as superuser (``*_sudo``); the survey responses it
+    creates are written the same way.
+    """
+
+    _inherit = "sms.retention.message"
+
+    survey_user_input_ids = fields.One2many(
+        "survey.user_input", "sms_message_id", string="Survey Response"
+    )
+
+    def _append_optout_texts(self, bodies):
+        if self.env.context.get("sms_retention_survey_defer_optout"):
+            return
+        return super()._append_optout_texts(bodies)
+
+    def _render_bodies(self):
+        """Add the survey's first question to the text of survey campaigns.
+
+        Responses are created in one batch; the question is rendered once per
+        survey and language. The opt-out text stays last.
+        """
+        with_survey = self.filtered(lambda m: m.campaign_id.survey_id)
+        if not with_survey:
+            return super()._render_bodies()
+        bodies = super(
+            SmsRetentionMessage,
+            self.with_context(sms_retention_survey_defer_optout=True),
+        )._render_bodies()
+        todo = with_survey.filtered(
+            lambda m: bodies.get(m.id) and not m.survey_user_input_ids
+        )
+        inputs = self.env["survey.user_input"]._sms_create_for_messages(todo)
+        questions, opt_outs = {}, {}
+        for message in with_survey.filtered(lambda m: bodies.get(m.id)):
+            user_input = inputs.get(message.id) or message.survey_user_input_ids[:1]
+            question = user_input.sms_question_id
+            if not question:
+                continue
+            lang = user_input._sms_lang()
+            if (question, lang) not in questions:
+                questions[question, lang] = question.with_context(
+                    lang=lang
+                )._sms_render()
+            opt_out = ""
+            if message.campaign_id.message_class == "marketing":
+                if (message.company_id, lang) not in opt_outs:
+                    texts = message.company_id._sms_retention_optout_texts(
+                        {lang, False}
+                    )
+                    opt_outs[message.company_id, lang] = (
+                        texts.get(lang) or texts.get(False) or ""
+                    )
+                opt_out = opt_outs[message.company_id, lang]
+            link = ""
+            if message.campaign_id.survey_include_link:
+                link = user_input._sms_start_link()
+            bodies[message.id] = fit_body(
+                bodies[message.id], questions[question, lang], link, opt_out, MAX_SEGMENTS
+            )[0]
+        self._append_optout_texts(bodies)
+        return bodies

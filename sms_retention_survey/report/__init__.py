@@ -1,0 +1,1 @@
+from . import sms_retention_survey_report

@@ -1,0 +1,106 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models, tools
+
+
+class SmsRetentionSurveyReport(models.Model):
+    """SMS survey results per campaign, survey, company and month (SQL view).
+
+    Read-only; the multi-company rule limits rows to the user's companies.
+    Counts add up across rows; rates, scores and the median are exact per
+    row and averaged (unweighted) when rows are grouped together.
+    """
+
+    _name = "sms.retention.survey.report"
+    _description = "SMS Survey Analysis"
+    _auto = False
+    _order = "month desc"
+
+    month = fields.Date(readonly=True)
+    campaign_id = fields.Many2one("sms.retention.campaign", readonly=True)
+    survey_id = fields.Many2one("survey.survey", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    sent_count = fields.Integer("Surveys Sent", readonly=True)
+    response_count = fields.Integer("Responses", readonly=True)
+    completed_count = fields.Integer("Completed", readonly=True)
+    response_rate = fields.Float(
+        "Response Rate (%)", group_operator="avg", readonly=True
+    )
+    completion_rate = fields.Float(
+        "Completion Rate (%)", group_operator="avg", readonly=True
+    )
+    average_score = fields.Float(group_operator="avg", readonly=True)
+    csat_percent = fields.Float(
+        "CSAT (%)",
+        group_operator="avg",
+        readonly=True,
+        help="Share of scores of 4 or 5, on 5-point scales.",
+    )
+    promoter_percent = fields.Float(
+        "Promoters (%)",
+        group_operator="avg",
+        readonly=True,
+        help="Scores of 9 or 10 on 0-10 and 1-10 scales.",
+    )
+    detractor_percent = fields.Float(
+        "Detractors (%)",
+        group_operator="avg",
+        readonly=True,
+        help="Scores up to 6 on 0-10 and 1-10 scales.",
+    )
+    nps = fields.Float("NPS", group_operator="avg", readonly=True)
+    median_minutes = fields.Float(
+        "Median Time to Answer (min)",
+        group_operator="avg",
+        readonly=True,
+        help="From the SMS to the first reply.",
+    )
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+            WITH base AS (
+                SELECT ui.*,
+                       CASE WHEN ui.sms_score_max > ui.sms_score_min
+                            THEN ui.sms_score END AS score,
+                       ui.sms_score_max = 5 AND ui.sms_score_min IN (0, 1)
+                           AS is_five,
+                       ui.sms_score_max = 10 AND ui.sms_score_min IN (0, 1)
+                           AS is_ten
+                  FROM survey_user_input ui
+                 WHERE ui.channel = 'sms' AND ui.sms_sent_at IS NOT NULL
+            )
+            SELECT row_number() OVER () AS id,
+                   date_trunc('month', sms_sent_at)::date AS month,
+                   sms_campaign_id AS campaign_id,
+                   survey_id,
+                   sms_company_id AS company_id,
+                   count(*) AS sent_count,
+                   count(sms_first_reply_at) AS response_count,
+                   count(*) FILTER (WHERE state = 'done') AS completed_count,
+                   100.0 * count(sms_first_reply_at) / count(*) AS response_rate,
+                   100.0 * count(*) FILTER (WHERE state = 'done') / count(*)
+                       AS completion_rate,
+                   avg(score) AS average_score,
+                   100.0 * count(*) FILTER (WHERE is_five AND score >= 4)
+                       / NULLIF(count(score) FILTER (WHERE is_five), 0)
+                       AS csat_percent,
+                   100.0 * count(*) FILTER (WHERE is_ten AND score >= 9)
+                       / NULLIF(count(score) FILTER (WHERE is_ten), 0)
+                       AS promoter_percent,
+                   100.0 * count(*) FILTER (WHERE is_ten AND score <= 6)
+                       / NULLIF(count(score) FILTER (WHERE is_ten), 0)
+                       AS detractor_percent,
+                   100.0 * (
+                       count(*) FILTER (WHERE is_ten AND score >= 9)
+                       - count(*) FILTER (WHERE is_ten AND score <= 6)
+                   ) / NULLIF(count(score) FILTER (WHERE is_ten), 0) AS nps,
+                   percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY extract(epoch FROM sms_first_reply_at - sms_sent_at)
+                   ) / 60.0 AS median_minutes
+              FROM base
+             GROUP BY 2, 3, 4, 5
+            )"""
+        )
