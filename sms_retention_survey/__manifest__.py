@@ -15,6 +15,13 @@
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
+        "views/survey_survey_views.xml",
+        "views/survey_user_input_views.xml",
+        "views/sms_retention_campaign_views.xml",
+        "views/res_partner_views.xml",
+        "wizards/sms_retention_survey_answer_views.xml",
+        "report/sms_retention_survey_report_views.xml",
+        "views/sms_retention_survey_menus.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/survey_survey_data.xml",
