@@ -12,6 +12,13 @@
     "development_status": "Alpha",
     "depends": ["sms_retention"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/sms_retention_twilio_attempt_views.xml",
+        "views/sms_retention_twilio_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sms_retention_twilio_menus.xml",
+        "data/ir_cron_data.xml",
+    ],
     "installable": True,
 }

@@ -1,0 +1,217 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Sending through the fake Twilio server: request shape and every error."""
+
+import time
+
+from odoo.tests import tagged
+
+from .common import FROM_NUMBER, TwilioCommon
+from .fake_twilio import ACCOUNT_SID
+
+
+@tagged("post_install", "-at_install")
+class TestSend(TwilioCommon):
+    def test_request_shape_and_stored_result(self):
+        sms = self._send(self._sms(number="+1 212 555 0101"))
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(1)
+        method, path, form = self.fake.requests[-1]
+        self.assertEqual(
+            (method, path),
+            ("POST", f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"),
+        )
+        self.assertEqual(form["To"], "+12125550101")
+        self.assertEqual(form["From"], FROM_NUMBER)
+        self.assertEqual(form["Body"], "Hello from the shop")
+        self.assertEqual(
+            form["StatusCallback"],
+            "https://odoo.example.com/sms_retention_twilio/status?uuid=" + sms.uuid,
+        )
+        attempt = self._attempt(sms)
+        message = next(iter(self.fake.messages.values()))
+        self.assertRecordValues(
+            attempt,
+            [
+                {
+                    "state": "accepted",
+                    "message_sid": message["sid"],
+                    "num_segments": 1,
+                    "post_count": 1,
+                    "to_number": "+12125550101",
+                    "status": "queued",
+                    "company_id": self.company.id,
+                }
+            ],
+        )
+
+    def test_messaging_service_and_country_senders(self):
+        self.env["sms.retention.twilio.sender"].create(
+            {
+                "company_id": self.company.id,
+                "country_id": self.env.ref("base.cn").id,
+                "number": "+8613800000000",
+            }
+        )
+        self._send(self._sms(number="+8613800138001"))
+        self.assertEqual(self.fake.creates()[-1]["From"], "+8613800000000")
+        self._send(self._sms(number="+12125550102"))
+        self.assertEqual(self.fake.creates()[-1]["From"], FROM_NUMBER)
+        self.company.sms_retention_twilio_messaging_service_sid = "MG" + "a" * 32
+        self._send(self._sms(number="+12125550103"))
+        form = self.fake.creates()[-1]
+        self.assertEqual(form["MessagingServiceSid"], "MG" + "a" * 32)
+        self.assertNotIn("From", form)
+
+    def test_no_credentials_fails_visibly_without_request(self):
+        self.company.sms_retention_twilio_auth_token = False
+        sms = self._send(self._sms())
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_acc"))
+        self.assertCreates(0)
+
+    def test_wrong_number_no_request(self):
+        sms = self._send(self._sms(number="not a number"))
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_number_format"))
+        self.assertCreates(0)
+
+    def test_21211_21614_permanent(self):
+        self.fake.number_errors["+12125550111"] = 21211
+        self.fake.number_errors["+12125550112"] = 21614
+        bad = self._send(self._sms(number="+12125550111"))
+        landline = self._send(self._sms(number="+12125550112"))
+        self.assertEqual((bad.state, bad.failure_type), ("error", "sms_number_format"))
+        self.assertEqual(
+            (landline.state, landline.failure_type), ("error", "sms_number_format")
+        )
+        self.assertCreates(1, "+12125550111")
+        self.assertCreates(1, "+12125550112")
+        self.assertEqual(self._attempt(bad).error_code, 21211)
+        self.assertEqual(self._attempt(landline).error_code, 21614)
+        self.assertEqual(self._attempt(landline).state, "failed")
+
+    def test_21610_opts_out_and_next_send_makes_no_request(self):
+        number = self.customer_us.phone_sanitized
+        self.fake.number_errors[number] = 21610
+        sms = self._send(self._sms(number=number, partner_id=self.customer_us.id))
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_optout"))
+        self.assertCreates(1, number)
+        self.assertEqual(self.customer_us.sms_consent, "opted_out")
+        log = self.customer_us.sms_consent_log_ids.sorted("id")[-1]
+        self.assertEqual((log.state, log.source), ("opted_out", "api"))
+        self.assertTrue(
+            self.env["phone.blacklist"].search([("number", "=", number)]).active
+        )
+        again = self._send(self._sms(number=number))
+        self.assertEqual((again.state, again.failure_type), ("error", "sms_optout"))
+        self.assertCreates(1, number)
+
+    def test_429_retry_after_then_one_message(self):
+        self.fake.inject(
+            {"status": 429, "code": 20429, "retry_after": 1},
+            {"status": 429, "code": 20429},
+        )
+        start = time.monotonic()
+        sms = self._send(self._sms())
+        elapsed = time.monotonic() - start
+        self.assertGreaterEqual(elapsed, 1.0, "Retry-After honoured")
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(3)
+        self.assertEqual(len(self.fake.messages), 1)
+        self.assertEqual(self._attempt(sms).post_count, 3)
+
+    def test_503_retries_then_fails_visibly(self):
+        self.fake.inject(*[{"status": 503, "code": 20503}] * 4)
+        sms = self._send(self._sms())
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+        self.assertCreates(4)
+        self.assertEqual(len(self.fake.messages), 0)
+        self.assertEqual(self._attempt(sms).state, "failed")
+
+    def test_503_then_accepted(self):
+        self.fake.inject({"status": 503, "code": 20503})
+        sms = self._send(self._sms())
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(2)
+        self.assertEqual(len(self.fake.messages), 1)
+
+    def test_connection_refused_retries_then_fails(self):
+        self.company.sms_retention_twilio_api_url = "http://127.0.0.1:9"
+        sms = self._send(self._sms())
+        self.assertEqual((sms.state, sms.failure_type), ("error", "sms_server"))
+        attempt = self._attempt(sms)
+        self.assertEqual((attempt.state, attempt.post_count), ("failed", 4))
+
+    def test_500_marks_unknown_and_never_reposts(self):
+        self.fake.inject({"status": 500, "accept": True})
+        sms = self._send(self._sms())
+        self.assertEqual(sms.state, "process")
+        self.assertCreates(1)
+        attempt = self._attempt(sms)
+        self.assertEqual(attempt.state, "unknown")
+        # Sent again (restart, resend): reconciled from Twilio's list, no POST.
+        sms.write({"state": "outgoing", "to_delete": False})
+        sms = self._send(sms)
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(1)
+        self.assertEqual(len(self.fake.messages), 1)
+        self.assertEqual(attempt.state, "accepted")
+        self.assertEqual(attempt.message_sid, next(iter(self.fake.messages)))
+
+    def test_500_not_accepted_is_posted_once_more_after_reconcile(self):
+        self.fake.inject({"status": 500})
+        sms = self._send(self._sms())
+        self.assertEqual(self._attempt(sms).state, "unknown")
+        sms.write({"state": "outgoing", "to_delete": False})
+        sms = self._send(sms)
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(2)
+        self.assertEqual(len(self.fake.messages), 1)
+
+    def test_read_timeout_unknown_then_cron_reconciles(self):
+        self.company.sms_retention_twilio_timeout = 0.5
+        self.fake.inject({"delay": 1.5, "accept": True})
+        sms = self._send(self._sms())
+        self.assertEqual(sms.state, "process")
+        attempt = self._attempt(sms)
+        self.assertEqual(attempt.state, "unknown")
+        self.assertEqual(
+            self.env["sms.sms"]._sms_retention_twilio_reconcile_unknown(5), 0
+        )
+        settled = self.env["sms.sms"]._sms_retention_twilio_reconcile_unknown(-1)
+        self.assertEqual(settled, 1)
+        self.assertEqual(attempt.state, "accepted")
+        self.assertTrue(attempt.message_sid)
+        self.assertCreates(1)
+
+    def test_cron_requeues_what_twilio_does_not_have(self):
+        self.fake.inject({"status": 500})
+        sms = self._send(self._sms())
+        self.assertEqual(self._attempt(sms).state, "unknown")
+        self.env["sms.sms"]._sms_retention_twilio_reconcile_unknown(-1)
+        self.assertEqual((sms.state, sms.to_delete), ("outgoing", False))
+        self.env["sms.sms"]._process_queue()
+        sms.invalidate_recordset()
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(2)
+        self.assertEqual(len(self.fake.messages), 1)
+
+    def test_accepted_attempt_is_not_posted_again(self):
+        sms = self._send(self._sms())
+        sms.write({"state": "outgoing", "to_delete": False})
+        sms = self._send(sms)
+        self.assertEqual(sms.state, "pending")
+        self.assertCreates(1)
+
+    def test_batch_size_and_pacing(self):
+        self.company.write(
+            {"sms_retention_twilio_batch_size": 2, "sms_retention_twilio_rate": 20}
+        )
+        smss = self.env["sms.sms"].browse()
+        for index in range(5):
+            smss |= self._sms(number=f"+1212555{index + 120:04d}")
+        self.assertEqual([len(batch) for batch in smss._split_batch()], [2, 2, 1])
+        start = time.monotonic()
+        smss.send(unlink_sent=False)
+        self.assertGreaterEqual(time.monotonic() - start, 0.19)
+        self.assertEqual(set(smss.mapped("state")), {"pending"})
+        self.assertCreates(5)

@@ -1,0 +1,2 @@
+from . import sms_retention_twilio_wizard
+from . import sms_retention_twilio_wizard_number
