@@ -62,13 +62,14 @@ class SmsRetentionSurveyReport(models.Model):
             f"""
             CREATE OR REPLACE VIEW {self._table} AS (
             WITH base AS (
+                -- Odoo stores a float 0 as NULL: COALESCE.
                 SELECT ui.*,
-                       CASE WHEN ui.sms_score_max > ui.sms_score_min
-                            THEN ui.sms_score END AS score,
-                       ui.sms_score_max = 5 AND ui.sms_score_min IN (0, 1)
-                           AS is_five,
-                       ui.sms_score_max = 10 AND ui.sms_score_min IN (0, 1)
-                           AS is_ten
+                       CASE WHEN ui.sms_score_max > COALESCE(ui.sms_score_min, 0)
+                            THEN COALESCE(ui.sms_score, 0) END AS score,
+                       ui.sms_score_max = 5
+                           AND COALESCE(ui.sms_score_min, 0) IN (0, 1) AS is_five,
+                       ui.sms_score_max = 10
+                           AND COALESCE(ui.sms_score_min, 0) IN (0, 1) AS is_ten
                   FROM survey_user_input ui
                  WHERE ui.channel = 'sms' AND ui.sms_sent_at IS NOT NULL
             )
