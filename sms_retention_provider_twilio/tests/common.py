@@ -43,6 +43,8 @@ class TwilioCase(MockTwilio):
 
     def _attempt(self, sms_or_uuid):
         uuid = sms_or_uuid if isinstance(sms_or_uuid, str) else sms_or_uuid.uuid
+        # Webhook requests write through another environment (same cursor).
+        self.env.invalidate_all()
         return self.env["sms.retention.twilio.attempt"].search(
             [("sms_uuid", "=", uuid)]
         )
