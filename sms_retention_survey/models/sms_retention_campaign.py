@@ -51,7 +51,10 @@ class SmsRetentionCampaign(models.Model):
         if not survey:
             return False
         if not survey.sms_ready:
-            return _("The survey is not SMS-ready: %(reason)s", reason=survey.sms_not_ready_reason)
+            return _(
+                "The survey is not SMS-ready: %(reason)s",
+                reason=survey.sms_not_ready_reason,
+            )
         question = survey.question_ids[:1]
         text = "\n".join(
             part for part in (self.sms_template_id.body, question._sms_render()) if part
@@ -70,7 +73,9 @@ class SmsRetentionCampaign(models.Model):
         counts = dict(
             self.env["survey.user_input"]
             .sudo()
-            ._read_group([("sms_campaign_id", "in", self.ids)], ["sms_campaign_id"], ["__count"])
+            ._read_group(
+                [("sms_campaign_id", "in", self.ids)], ["sms_campaign_id"], ["__count"]
+            )
         )
         for campaign in self:
             campaign.survey_response_count = counts.get(campaign, 0)

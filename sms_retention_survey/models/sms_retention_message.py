@@ -66,7 +66,11 @@ class SmsRetentionMessage(models.Model):
             if message.campaign_id.survey_include_link:
                 link = user_input._sms_start_link()
             bodies[message.id] = fit_body(
-                bodies[message.id], questions[question, lang], link, opt_out, MAX_SEGMENTS
+                bodies[message.id],
+                questions[question, lang],
+                link,
+                opt_out,
+                MAX_SEGMENTS,
             )[0]
         self._append_optout_texts(bodies)
         return bodies

@@ -131,7 +131,11 @@ class SurveyQuestion(models.Model):
         self.ensure_one()
         kind = self._sms_kind()
         if kind == "choice":
-            return {"question": "choice", "low": 1, "high": len(self.suggested_answer_ids)}
+            return {
+                "question": "choice",
+                "low": 1,
+                "high": len(self.suggested_answer_ids),
+            }
         if kind in ("scale", "stars"):
             low, high = self._sms_bounds()
             return {"question": kind, "low": int(low), "high": int(high)}

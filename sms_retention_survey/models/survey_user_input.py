@@ -9,8 +9,6 @@ from odoo.tools import plaintext2html
 from odoo.addons.sms_retention.tools.cron import can_commit
 from odoo.addons.sms_retention.tools.reply_parser import parse_reply
 
-from ..tools.sms_question import csat_positive, nps_bucket
-
 _logger = logging.getLogger(__name__)
 
 SMS_STATES = [
@@ -117,10 +115,17 @@ class SurveyUserInput(models.Model):
         ).items():
             survey = survey.sudo()
             survey._check_answer_creation(
-                self.env["res.users"], self.env["res.partner"], False, check_attempts=False
+                self.env["res.users"],
+                self.env["res.partner"],
+                False,
+                check_attempts=False,
             )
+            # Random question selection draws per response, otherwise once.
+            per_response = survey.questions_selection == "random"
             predefined = survey._prepare_user_input_predefined_questions()
             for message in survey_messages:
+                if per_response:
+                    predefined = survey._prepare_user_input_predefined_questions()
                 partner = message.partner_id
                 vals_list.append(
                     {
@@ -134,6 +139,7 @@ class SurveyUserInput(models.Model):
                         else False,
                         "channel": "sms",
                         "sms_state": "waiting",
+                        "sms_question_id": _first_question(predefined).id,
                         "sms_message_id": message.id,
                         "sms_campaign_id": message.campaign_id.id,
                         "sms_company_id": message.company_id.id,
@@ -143,8 +149,6 @@ class SurveyUserInput(models.Model):
                     }
                 )
         created = inputs_sudo.create(vals_list)
-        for user_input in created:
-            user_input.sms_question_id = user_input._sms_next_question()
         return {user_input.sms_message_id.id: user_input for user_input in created}
 
     def _sms_start_link(self):
@@ -209,9 +213,7 @@ class SurveyUserInput(models.Model):
                 }
             )
         )
-        sms_sudo.with_context(sms_retention_policy_checked=True).send(
-            auto_commit=False
-        )
+        sms_sudo.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
         return sms_sudo
 
     # ------------------------------------------------------------
@@ -294,12 +296,24 @@ class SurveyUserInput(models.Model):
     def _sms_finish(self):
         """Mark the response done, thank the customer, route the score."""
         self.ensure_one()
+        self.write({"sms_state": "done", "sms_question_id": False})
         if self.state != "done":
             self._mark_done()
-        self.write({"sms_state": "done", "sms_question_id": False})
         survey = self.survey_id.with_context(lang=self._sms_lang())
         self._sms_send(survey.sms_thank_you)
         self._sms_route_score()
+
+    def _mark_done(self):
+        """An SMS response finished on the web (with its link) is done too."""
+        res = super()._mark_done()
+        on_web = self.filtered(
+            lambda i: i.channel == "sms" and i.sms_state in OPEN_STATES
+        )
+        if on_web:
+            on_web.sudo().write({"sms_state": "done", "sms_question_id": False})
+            for user_input in on_web.sudo():
+                user_input._sms_route_score()
+        return res
 
     def _sms_end(self, state):
         """Stop or expire open responses; answers given so far are kept."""
@@ -400,7 +414,11 @@ class SurveyUserInput(models.Model):
         self.ensure_one()
         survey = self.survey_id
         program = survey.sms_reward_program
-        if program and "loyalty.card" in self.env and program._name == "loyalty.program":
+        if (
+            program
+            and "loyalty.card" in self.env
+            and program._name == "loyalty.program"
+        ):
             card = (
                 self.env["loyalty.card"]
                 .sudo()
@@ -478,6 +496,13 @@ class SurveyUserInput(models.Model):
                     self.env.cr.commit()  # pylint: disable=invalid-commit
                 elif len(batch) < batch_size:
                     break
+
+
+def _first_question(questions):
+    """The first question asked: not a page, not conditional."""
+    return questions.filtered(
+        lambda q: not q.is_page and not q.triggering_answer_ids
+    ).sorted()[:1]
 
 
 def _fmt(number):

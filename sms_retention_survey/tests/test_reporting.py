@@ -29,7 +29,9 @@ class TestReporting(SmsSurveyCommon):
             with self.mock_sms_providers():
                 messages.action_send_now()
         scores = ["10", "9", "3"]
-        for minutes, (customer, score) in enumerate(zip(customers, scores, strict=False)):
+        for minutes, (customer, score) in enumerate(
+            zip(customers, scores, strict=False)
+        ):
             with freeze_time(now + timedelta(minutes=2 * (minutes + 1))):
                 self._reply(score, number=customer.phone_sanitized)
                 self._reply("nothing", number=customer.phone_sanitized)

@@ -38,7 +38,9 @@ class TestScoreRouting(SmsSurveyCommon):
         user_input = message.survey_user_input_ids
         self.assertEqual(user_input.sms_campaign_id, self.campaign)
         self.assertIn(order.name, message.body)
-        self.assertTrue(message.body.endswith("How many stars for your order? Reply 1-5 stars"))
+        self.assertTrue(
+            message.body.endswith("How many stars for your order? Reply 1-5 stars")
+        )
         self._reply("2")
         self._reply("Arrived broken")
         self.assertEqual(user_input.state, "done")
@@ -60,7 +62,9 @@ class TestScoreRouting(SmsSurveyCommon):
         rewards = self._outbox(self.number_us).filtered(
             lambda sms: sms.body.startswith("Thanks! Code")
         )
-        self.assertEqual(rewards.mapped("body"), ["Thanks! Code STATIC5 https://review.example/x"])
+        self.assertEqual(
+            rewards.mapped("body"), ["Thanks! Code STATIC5 https://review.example/x"]
+        )
         self.assertEqual(user_input.sms_reward_code, "STATIC5")
         self.assertFalse(self._low_score_activities(self.customer_us))
 
@@ -108,7 +112,9 @@ class TestScoreRouting(SmsSurveyCommon):
         self.assertFalse(user_input.sms_activity_id)
         self.assertFalse(self.at_risk in self.customer_us.category_id)
         # A stop before the score: nothing to route, nothing sent.
-        review = self._send_survey(self.review_survey, campaign=self.survey_campaign.copy())
+        review = self._send_survey(
+            self.review_survey, campaign=self.survey_campaign.copy()
+        )
         self._reply("STOP")
         self.assertEqual(review.sms_state, "stopped")
         self.assertTrue(review.sms_routed)

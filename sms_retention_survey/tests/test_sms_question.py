@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import unittest
+from odoo.tests import BaseCase, tagged
 
 from ..tools.sms_question import (
     csat_positive,
@@ -12,7 +12,8 @@ from ..tools.sms_question import (
 )
 
 
-class TestSmsQuestion(unittest.TestCase):
+@tagged("post_install", "-at_install")
+class TestSmsQuestion(BaseCase):
     def test_question_kind(self):
         self.assertEqual(question_kind("simple_choice"), "choice")
         self.assertEqual(question_kind("char_box"), "free")
@@ -33,7 +34,9 @@ class TestSmsQuestion(unittest.TestCase):
         self.assertEqual(text, "Why?\n1 A\nReply with a number")
 
     def test_render_scale_with_hint(self):
-        text = render_question("  How easy?\n", "scale", low=1, high=10, hint="Reply 1-10")
+        text = render_question(
+            "  How easy?\n", "scale", low=1, high=10, hint="Reply 1-10"
+        )
         self.assertEqual(text, "How easy? Reply 1-10")
         self.assertEqual(render_question("Comment?", "free"), "Comment?")
 

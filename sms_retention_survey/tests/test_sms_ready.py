@@ -1,5 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import SmsSurveyCommon
@@ -21,7 +23,10 @@ class TestSmsReady(SmsSurveyCommon):
                 {
                     "title": "Pick",
                     "question_type": "simple_choice",
-                    "suggested_answer_ids": [(0, 0, {"value": "A"}), (0, 0, {"value": "B"})],
+                    "suggested_answer_ids": [
+                        (0, 0, {"value": "A"}),
+                        (0, 0, {"value": "B"}),
+                    ],
                 },
                 {
                     "title": "Rate",
@@ -96,8 +101,20 @@ class TestSmsReady(SmsSurveyCommon):
         self.survey_campaign.survey_id = self.exit_survey
         partners = self.customer_us | self.customer_cn
         messages = self.survey_campaign._enqueue(partners)
-        with self.mock_sms_providers():
+        user_input_class = type(self.env["survey.user_input"])
+        create = user_input_class.create
+        batches = []
+
+        def counting_create(records, vals_list):
+            batches.append(len(vals_list))
+            return create(records, vals_list)
+
+        with (
+            self.mock_sms_providers(),
+            patch.object(user_input_class, "create", counting_create),
+        ):
             messages.action_send_now()
+        self.assertEqual(batches, [2], "one create for the whole batch")
         inputs = messages.survey_user_input_ids
         self.assertEqual(len(inputs), 2)
         self.assertEqual(inputs.partner_id, partners)

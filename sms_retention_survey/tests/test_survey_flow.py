@@ -70,7 +70,9 @@ class TestSurveyFlow(SmsSurveyCommon):
 
     def test_onboarding_conversation_with_a_reprompt(self):
         user_input = self._send_survey(self.onboarding_survey)
-        self.assertIn("how easy was it to get started? Reply 1-10", user_input.sms_message_id.body)
+        self.assertIn(
+            "how easy was it to get started? Reply 1-10", user_input.sms_message_id.body
+        )
         self._reply("pretty easy")
         self.assertEqual(
             self._last_sms(self.number_us),
@@ -80,7 +82,9 @@ class TestSurveyFlow(SmsSurveyCommon):
         self._reply("8")
         self.assertEqual(self._answers(user_input, self.q_ease).value_numerical_box, 8)
         self.assertEqual(user_input.sms_failed_parses, 0)
-        self.assertEqual(self._last_sms(self.number_us), "What confused you? (optional)")
+        self.assertEqual(
+            self._last_sms(self.number_us), "What confused you? (optional)"
+        )
         self._reply("The menus")
         self.assertEqual(user_input.state, "done")
         # 8 is neither low (<= 6) nor high (>= 9): no routing action.
@@ -98,7 +102,9 @@ class TestSurveyFlow(SmsSurveyCommon):
         self.assertEqual(self._last_sms(self.number_us), "Tell us more")
         self._reply("Moving abroad")
         self.assertEqual(user_input.state, "done")
-        self.assertEqual(self._answers(user_input, self.q_more).value_char_box, "Moving abroad")
+        self.assertEqual(
+            self._answers(user_input, self.q_more).value_char_box, "Moving abroad"
+        )
         self.assertEqual(self.customer_us.sms_retention_lost_reason, "Other")
         self.assertEqual(self.customer_us.sms_survey_last_exit_reason, "Other")
 
@@ -154,7 +160,8 @@ class TestSurveyFlow(SmsSurveyCommon):
         count = len(self._outbox(self.number_us))
         self._reply("7")
         self.assertFalse(
-            self._answers(user_input, self.q_ease), "a response in review waits for a user"
+            self._answers(user_input, self.q_ease),
+            "a response in review waits for a user",
         )
         self.assertEqual(len(self._outbox(self.number_us)), count)
         review = self.env["survey.user_input"].search(
@@ -165,7 +172,7 @@ class TestSurveyFlow(SmsSurveyCommon):
         wizard = (
             self.env[action["res_model"]]
             .with_user(self.salesperson)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"value_number": 4})
         )
         self.assertEqual(wizard.question_id, self.q_ease)
@@ -173,7 +180,9 @@ class TestSurveyFlow(SmsSurveyCommon):
             wizard.action_confirm()
         self.assertEqual(self._answers(user_input, self.q_ease).value_numerical_box, 4)
         self.assertEqual(user_input.sms_state, "waiting")
-        self.assertEqual(self._last_sms(self.number_us), "What confused you? (optional)")
+        self.assertEqual(
+            self._last_sms(self.number_us), "What confused you? (optional)"
+        )
 
     def test_stop_mid_survey_ends_it(self):
         user_input = self._send_survey(self.review_survey)
@@ -225,7 +234,9 @@ class TestSurveyFlow(SmsSurveyCommon):
     def test_two_open_surveys_most_recent_gets_the_reply(self):
         with freeze_time(fields.Datetime.now() - timedelta(hours=1)):
             first = self._send_survey(self.review_survey)
-        second = self._send_survey(self.csat_survey, campaign=self.survey_campaign.copy())
+        second = self._send_survey(
+            self.csat_survey, campaign=self.survey_campaign.copy()
+        )
         self._reply("4")
         self.assertEqual(second.state, "done")
         self.assertFalse(first.user_input_line_ids)
@@ -254,6 +265,27 @@ class TestSurveyFlow(SmsSurveyCommon):
         with self.mock_sms_providers():
             user_input._sms_continue()
         self.assertEqual(len(self._outbox(self.number_us)), count)
+
+    def test_finished_on_the_web_with_its_link(self):
+        self.review_survey.sms_reward_text = "Reward {code}"
+        user_input = self._send_survey(self.review_survey)
+        self._reply("5")
+        count = len(self._outbox(self.number_us))
+        # What the survey controller does when the customer submits the web page.
+        user_input._save_lines(self.q_comment, "Written on the web")
+        user_input._mark_done()
+        self.assertEqual(user_input.sms_state, "done")
+        self.assertTrue(user_input.sms_routed)
+        self.assertEqual(
+            self._outbox(self.number_us)[count:].mapped("body"),
+            ["Reward THANKYOU10"],
+            "the reward, but no thank-you SMS for a web submission",
+        )
+        self._reply("late SMS comment")
+        self.assertEqual(
+            self._answers(user_input, self.q_comment).value_text_box,
+            "Written on the web",
+        )
 
     # REPORTING --------------------------------------------------------
 

@@ -26,6 +26,7 @@ __all__ = [
     "render_question",
 ]
 
+
 def question_kind(question_type, display="number", low=None, high=None):
     """The reply kind for a survey question, or None when SMS cannot ask it.
 

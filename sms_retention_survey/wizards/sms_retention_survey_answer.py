@@ -21,7 +21,6 @@ class SmsRetentionSurveyAnswer(models.TransientModel):
     last_reply = fields.Text(related="user_input_id.sms_last_reply")
     option_id = fields.Many2one(
         "survey.question.answer",
-        string="Option",
         domain="[('question_id', '=', question_id)]",
     )
     value_number = fields.Integer("Number")
