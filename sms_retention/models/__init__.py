@@ -4,6 +4,8 @@ from . import res_partner
 from . import sale_order
 from . import phone_blacklist
 from . import sms_sms
+from . import sms_tracker
+from . import sms_template
 from . import mail_notification
 from . import sms_retention_consent_log
 from . import sms_retention_blackout

@@ -9,7 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.cron import can_commit
-from ..tools.phone import timezone_of
+from ..tools.phone import number_facts, timezone_of
 from .sms_retention_consent_log import CONSENT_STATES
 
 SEGMENTS = [
@@ -78,6 +78,14 @@ class ResPartner(models.Model):
         store=True,
         help="The customer's time zone, else the one of their mobile number or "
         "country. Empty: the company's time zone applies.",
+    )
+    sms_retention_number_kind = fields.Selection(
+        [("mobile", "Mobile"), ("landline", "Landline"), ("invalid", "Invalid")],
+        string="SMS Number Kind",
+        compute="_compute_sms_retention_number_kind",
+        store=True,
+        help="What the customer's sanitized number is, read once when it "
+        "changes: the sending job skips landlines and invalid numbers.",
     )
     sms_retention_segment = fields.Selection(
         SEGMENTS,
@@ -183,6 +191,11 @@ class ResPartner(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
+
+    @api.depends("phone_sanitized")
+    def _compute_sms_retention_number_kind(self):
+        for partner in self:
+            partner.sms_retention_number_kind = _number_kind(partner.phone_sanitized)
 
     @api.depends("tz", "phone_sanitized", "country_id")
     def _compute_sms_retention_tz(self):
@@ -459,3 +472,13 @@ def _country_tz(country_code):
         return None
     zones = pytz.country_timezones.get(country_code.upper()) or []
     return zones[0] if len(zones) == 1 else None
+
+
+def _number_kind(e164):
+    """``mobile``, ``landline``, ``invalid``, or False without a number."""
+    if not e164:
+        return False
+    valid, landline = number_facts(e164)
+    if not valid:
+        return "invalid"
+    return "landline" if landline else "mobile"

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import time
+import uuid
 
 from psycopg2 import errors as pg_errors
 
@@ -17,6 +18,9 @@ _logger = logging.getLogger(__name__)
 
 SEND_BATCH_PARAM = "sms_retention.send_batch_size"
 SEND_BATCH_DEFAULT = 500
+# ``sms.sms`` state of retention SMS waiting for the sending job's provider
+# call: Odoo's own SMS queue leaves them alone.
+QUEUED_SMS_STATE = "sms_retention_queued"
 
 
 class SmsRetentionMessage(models.Model):
@@ -58,9 +62,13 @@ class SmsRetentionMessage(models.Model):
     number = fields.Char(help="The customer's number, in E.164.")
     planned_at = fields.Datetime(required=True, index=True)
     sent_at = fields.Datetime(readonly=True)
+    delivered_at = fields.Datetime(
+        readonly=True, help="When the provider reported the SMS delivered."
+    )
     state = fields.Selection(
         [
             ("scheduled", "Scheduled"),
+            ("queued", "Queued"),
             ("sent", "Sent"),
             ("skipped", "Skipped"),
             ("expired", "Expired"),
@@ -114,6 +122,18 @@ class SmsRetentionMessage(models.Model):
             "This campaign already has a message for this record.",
         ),
     ]
+
+    def init(self):
+        res = super().init()
+        # The sending job's lock query: the due scheduled (or queued) messages
+        # in planned order, without walking the rows already sent.
+        for state in ("scheduled", "queued"):
+            self.env.cr.execute(
+                f"""CREATE INDEX IF NOT EXISTS sms_retention_message_{state}_due_index
+                       ON sms_retention_message (planned_at, id)
+                    WHERE state = '{state}'"""  # pylint: disable=sql-injection
+            )
+        return res
 
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):
@@ -211,11 +231,19 @@ class SmsRetentionMessage(models.Model):
     def action_send_now(self):
         """Send the selected scheduled messages now, whatever their planned time."""
         todo_sudo = self.sudo()._lock_scheduled(self.ids)
-        todo_sudo._send_batch()
+        todo_sudo._materialise()
+        queued_sudo = self.sudo()._lock_scheduled(self.ids, state="queued")
+        queued_sudo._send_queued()
         return True
 
     def action_cancel(self):
+        """Cancel scheduled messages, and queued ones with their SMS."""
         self.filtered(lambda m: m.state == "scheduled").write({"state": "canceled"})
+        queued = self.filtered(lambda m: m.state == "queued")
+        queued_sms_sudo = queued.sms_id.sudo().filtered(
+            lambda sms: sms.state == QUEUED_SMS_STATE
+        )
+        queued_sms_sudo._update_sms_state_and_trackers("canceled")
         return True
 
     def action_open_source(self):
@@ -242,31 +270,41 @@ class SmsRetentionMessage(models.Model):
             cron.sudo()._trigger(at=max(min(planned), fields.Datetime.now()))
 
     @api.model
-    def _lock_scheduled(self, ids=None, limit=None):
-        """Lock scheduled messages (due ones when ``ids`` is None).
+    def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):
+        """Lock messages in ``state``: due scheduled ones (``ids`` None), queued
+        ones, or the given ones.
 
         ``FOR UPDATE SKIP LOCKED``: two senders never get the same message.
         """
         query = """
             SELECT id FROM sms_retention_message
-             WHERE state = 'scheduled' AND {condition}
+             WHERE state = %(state)s AND {condition}
              ORDER BY planned_at, id
              LIMIT %(limit)s
              FOR UPDATE SKIP LOCKED
         """
         self.flush_model(["state", "planned_at"])
-        if ids is None:
+        if ids is not None:
+            condition, params = "id IN %(ids)s", {"ids": tuple(ids) or (0,)}
+        elif state == "scheduled":
             condition, params = "planned_at <= %(now)s", {"now": fields.Datetime.now()}
         else:
-            condition, params = "id IN %(ids)s", {"ids": tuple(ids) or (0,)}
-        self.env.cr.execute(
-            query.format(condition=condition), dict(params, limit=limit)
+            condition, params = "TRUE", {}
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            query.format(condition=condition), dict(params, state=state, limit=limit)
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _cron_send_due(self):
-        """Send due messages in batches, committing after each batch."""
+        """Send due messages in batches, committing after each step.
+
+        Two steps per batch: due messages pass the sending policy and are
+        materialised as ``sms.sms`` (committed), then queued SMS go to the
+        provider (committed). A crash between the provider call and the
+        commit leaves the SMS queued with the same uuid, which providers
+        that record their attempts use to avoid a second send.
+        """
         batch_size = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -274,22 +312,22 @@ class SmsRetentionMessage(models.Model):
         )
         auto_commit = can_commit()
         while True:
-            batch_sudo = self._lock_due_batch(batch_size, auto_commit)
-            if not batch_sudo:
-                break
-            batch_sudo._send_batch()
-            if not auto_commit:
-                # Tests share one transaction: one batch keeps them bounded.
-                if len(batch_sudo) < batch_size:
+            materialised = self._lock_due_batch(batch_size, auto_commit)
+            materialised._materialise()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            queued = self._lock_due_batch(batch_size, auto_commit, state="queued")
+            queued._send_queued()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if len(materialised) < batch_size and len(queued) < batch_size:
+                if not auto_commit or not (materialised or queued):
                     break
-                continue
-            # Commit each batch so that a crash never resends it.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         self._trigger_next()
 
     @api.model
-    def _lock_due_batch(self, batch_size, auto_commit, attempts=5):
-        """Lock the next due batch, retrying on serialization failures.
+    def _lock_due_batch(self, batch_size, auto_commit, attempts=5, state="scheduled"):
+        """Lock the next batch in ``state``, retrying on serialization failures.
 
         Odoo's cursors are REPEATABLE READ: a row another sender committed
         after our snapshot raises instead of being skipped by SKIP LOCKED.
@@ -300,7 +338,7 @@ class SmsRetentionMessage(models.Model):
             try:
                 # The expected conflict is handled here: keep it out of the log.
                 with mute_logger("odoo.sql_db"):
-                    return self.sudo()._lock_scheduled(limit=batch_size)
+                    return self.sudo()._lock_scheduled(limit=batch_size, state=state)
             except pg_errors.SerializationFailure:
                 if not auto_commit or attempt == attempts - 1:
                     raise
@@ -324,118 +362,265 @@ class SmsRetentionMessage(models.Model):
             )
 
     def _send_batch(self):
-        """Apply the sending policy, then render, materialise as ``sms.sms``
-        and send the locked messages that may go now."""
-        self = self._apply_sending_policy()
+        """Materialise the locked messages that may go now, and send them."""
+        self._materialise()
+        self.filtered(lambda m: m.state == "queued")._send_queued()
+
+    def _materialise(self):
+        """Apply the sending policy, render, and queue the SMS of what may go.
+
+        The ``sms.sms`` rows, their trackers and the messages' links are
+        written by one statement, whatever the batch size.
+        """
+        if not self:
+            return self
+        todo = self._apply_sending_policy()
+        if not todo:
+            return todo
+        bodies = todo._render_bodies()
+        empty = todo.filtered(lambda m: not bodies.get(m.id))
+        empty.write({"state": "failed", "failure_type": "empty_body"})
+        todo -= empty
+        if not todo:
+            return todo
+        todo.fetch(["number", "partner_id", "company_id"])
+        sms_model = self.env["sms.sms"]
+        extra = sms_model._sms_retention_insert_defaults()
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        query = """
+            WITH v AS (
+                SELECT * FROM unnest(%(ids)s::int[], %(uuids)s::varchar[],
+                                     %(numbers)s::varchar[], %(bodies)s::text[],
+                                     %(partners)s::int[], %(companies)s::int[])
+                       AS v(id, uuid, number, body, partner_id, company_id)
+            ), sms AS (
+                INSERT INTO sms_sms (uuid, number, body, partner_id,
+                                     sms_retention_company_id,
+                                     sms_retention_message_id, state, to_delete,
+                                     create_uid, write_uid, create_date,
+                                     write_date{extra_columns})
+                SELECT v.uuid, v.number, v.body, v.partner_id, v.company_id, v.id,
+                       %(state)s, FALSE, %(uid)s, %(uid)s, %(now)s,
+                       %(now)s{extra_values}
+                  FROM v
+             RETURNING id, uuid
+            ), tracker AS (
+                INSERT INTO sms_tracker (sms_uuid, sms_retention_message_id,
+                                         create_uid, write_uid, create_date,
+                                         write_date)
+                SELECT v.uuid, v.id, %(uid)s, %(uid)s, %(now)s, %(now)s FROM v
+            )
+            UPDATE sms_retention_message m
+               SET state = 'queued', sms_id = sms.id, sms_uuid = v.uuid,
+                   body = v.body, write_uid = %(uid)s, write_date = %(now)s
+              FROM v JOIN sms ON sms.uuid = v.uuid
+             WHERE m.id = v.id
+        """.format(
+            extra_columns="".join(f", {column}" for column in extra),
+            extra_values="".join(f", %(extra_{column})s" for column in extra),
+        )
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            query,
+            {
+                "ids": todo.ids,
+                "uuids": [uuid.uuid4().hex for _message in todo],
+                "numbers": [message.number for message in todo],
+                "bodies": [bodies[message.id] for message in todo],
+                "partners": [message.partner_id.id or None for message in todo],
+                "companies": [message.company_id.id for message in todo],
+                "state": QUEUED_SMS_STATE,
+                "uid": self.env.uid,
+                "now": now,
+                **{f"extra_{column}": value for column, value in extra.items()},
+            },
+        )
+        todo.invalidate_recordset(
+            ["state", "sms_id", "sms_uuid", "body", "write_uid", "write_date"]
+        )
+        sms_model.invalidate_model()
+        return todo
+
+    def _send_queued(self):
+        """Hand the queued SMS of these (locked) messages to their provider.
+
+        The provider's results reach the messages through the SMS trackers,
+        as later delivery reports do.
+        """
         if not self:
             return
-        bodies = self._render_bodies()
-        empty = self.filtered(lambda m: not bodies.get(m.id))
-        empty.write({"state": "failed", "failure_type": "empty_body"})
-        todo = self - empty
-        sms_records = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "number": message.number,
-                        "body": bodies[message.id],
-                        "partner_id": message.partner_id.id,
-                        "sms_retention_company_id": message.company_id.id,
-                        "state": "outgoing",
-                    }
-                    for message in todo
-                ]
+        self.fetch(["sms_id"])
+        orphans = self.filtered(lambda m: not m.sms_id)
+        orphans.write({"state": "failed", "failure_type": "sms_deleted"})
+        sms_sudo = (self - orphans).sms_id.sudo()
+        sms_sudo.fetch(["state", "to_delete"])
+        sms_sudo = sms_sudo.filtered(
+            lambda sms: sms.state == QUEUED_SMS_STATE and not sms.to_delete
+        )
+        if not sms_sudo:
+            return
+        sms_sudo.write({"state": "outgoing"})
+        sms_sudo = sms_sudo.with_context(sms_retention_policy_checked=True)
+        for sms_api, records in sms_sudo._sms_retention_split_by_provider():
+            if sms_api is None:
+                records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
+            else:
+                records._sms_retention_send_with_api(
+                    sms_api,
+                    unlink_failed=False,
+                    unlink_sent=True,
+                    raise_exception=False,
+                )
+
+    def _update_from_sms_state(self, sms_state, failure_type=False):
+        """Follow the SMS: accepted or delivered -> sent, error -> failed.
+
+        States only move forward; a late report never revives a message.
+        """
+        now = fields.Datetime.now()
+        if sms_state in ("process", "pending", "sent"):
+            accepted = self.filtered(lambda m: m.state == "queued")
+            accepted.write({"state": "sent", "sent_at": now})
+            if sms_state == "sent":
+                self.filtered(lambda m: m.state == "sent" and not m.delivered_at).write(
+                    {"delivered_at": now}
+                )
+        elif sms_state == "error":
+            self.filtered(lambda m: m.state in ("queued", "sent")).write(
+                {"state": "failed", "failure_type": failure_type or "unknown"}
             )
-        )
-        # Link each message to its SMS in one statement.
-        self.flush_model()
-        self.env.cr.execute(
-            """UPDATE sms_retention_message m
-                  SET sms_id = v.sms_id, sms_uuid = v.uuid, body = v.body
-                 FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::text[])
-                      AS v(id, sms_id, uuid, body)
-                WHERE m.id = v.id""",
-            [
-                todo.ids,
-                sms_records.ids,
-                sms_records.mapped("uuid"),
-                [bodies[message_id] for message_id in todo.ids],
-            ],
-        )
-        todo.invalidate_recordset(["sms_id", "sms_uuid", "body"])
-        sms_records.with_context(sms_retention_policy_checked=True).send(
-            unlink_failed=False, unlink_sent=True, auto_commit=False
-        )
-        sent = todo.filtered(lambda m: m.sms_id.state in ("process", "pending", "sent"))
-        sent.write({"state": "sent", "sent_at": fields.Datetime.now()})
-        for failure_type, failed in (
-            (todo - sent).grouped(lambda m: m.sms_id.failure_type or "unknown").items()
-        ):
-            failed.write({"state": "failed", "failure_type": failure_type})
+        elif sms_state == "canceled":
+            self.filtered(lambda m: m.state == "queued").write({"state": "canceled"})
 
     def _apply_sending_policy(self):
         """Defer, skip or expire what may not go now; return what may.
 
-        Facts for the whole batch come from a constant number of queries.
+        Facts for the whole batch come from a constant number of queries;
+        the sending window is computed once per policy and time zone when
+        it is open.
         """
         now = fields.Datetime.now()
-        self.partner_id.fetch(
-            [
-                "sms_consent",
-                "phone_sanitized",
-                "sms_retention_tz",
-                "country_id",
-                "company_id",
-            ]
-        )
-        # Numbers are E.164 already: read the blacklist without re-formatting.
-        self.env.cr.execute(
-            "SELECT number FROM phone_blacklist WHERE active AND number = ANY(%s)",
-            [list(set(self.mapped("number")) - {False})],
-        )
-        blacklisted = {row[0] for row in self.env.cr.fetchall()}
-
+        facts_by_id = self._policy_facts()
         recent = self._recent_sends_by_partner(now)
-        policies = {}
-        decisions = {}
+        campaigns = {campaign.id: campaign for campaign in self.campaign_id}
+        companies = {company.id: company for company in self.company_id}
+        company_tz = {
+            company.id: company.partner_id.tz or "UTC" for company in self.company_id
+        }
+        policies, open_now, decisions = {}, {}, {}
         for message in self:
-            company, campaign, partner = (
-                message.company_id,
-                message.campaign_id,
-                message.partner_id,
+            row = facts_by_id[message.id]
+            company, campaign = (
+                companies[row["company_id"]],
+                campaigns[row["campaign_id"]],
             )
-            country = partner.country_id
-            policy_key = (company.id, campaign.id, country.id)
+            policy_key = (company.id, campaign.id, row["country_id"])
             if policy_key not in policies:
+                country = self.env["res.country"].browse(row["country_id"])
                 policies[policy_key] = campaign._sms_retention_policy(company, country)
-            number_ok, landline = number_facts(message.number)
+            policy = policies[policy_key]
+            number_ok, landline = row["number_facts"]
+
+            def allowed_at(when, tz, key, policy=policy, policy_key=policy_key):
+                if when == now:
+                    memo_key = (policy_key, tz)
+                    if memo_key not in open_now:
+                        open_now[memo_key] = (
+                            sending_policy.next_allowed(policy, now, tz) == now
+                        )
+                    if open_now[memo_key]:
+                        return now
+                return sending_policy.next_allowed(policy, when, tz, key=key)
+
+            marketing = campaign.message_class == "marketing"
             facts = sending_policy.Facts(
                 key=message.id,
-                consent=partner.sms_consent,
-                blacklisted=message.number in blacklisted,
+                consent=row["consent"] or False,
+                blacklisted=row["blacklisted"],
                 number_ok=number_ok,
                 landline=landline,
-                marketing=campaign.message_class == "marketing",
+                marketing=marketing,
                 allow_unknown_consent=company.sms_retention_allow_unknown_consent,
-                tz=partner._sms_retention_effective_tz(company),
-                expires_at=message.expires_at,
-                sent_in_window=tuple(recent.get(partner.id, ())),
+                tz=row["tz"] or company_tz[company.id],
+                expires_at=row["expires_at"],
+                sent_in_window=tuple(recent.get(row["partner_id"], ())),
             )
             decision = sending_policy.decide(
                 facts,
                 now,
-                policies[policy_key],
+                policy,
                 cap_count=company.sms_retention_cap_count,
                 cap_days=company.sms_retention_cap_days,
-                quiet=campaign.message_class == "marketing"
-                or company.sms_retention_quiet_transactional,
+                quiet=marketing or company.sms_retention_quiet_transactional,
+                allowed_at=allowed_at,
             )
             decisions[message] = decision
-            if decision.action == sending_policy.SEND:
-                recent.setdefault(partner.id, []).append(now)
+            if decision.action == sending_policy.SEND and row["partner_id"]:
+                recent.setdefault(row["partner_id"], []).append(now)
         return self._write_decisions(decisions)
+
+    def _policy_facts(self):
+        """What the policy needs of each message, in one query.
+
+        Numbers are E.164: the blacklist is read without re-formatting, and a
+        number that is the customer's sanitized one reuses its stored kind.
+        """
+        self.env["res.partner"].flush_model(
+            [
+                "sms_consent",
+                "sms_retention_tz",
+                "country_id",
+                "phone_sanitized",
+                "sms_retention_number_kind",
+            ]
+        )
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        self.flush_model(
+            ["number", "partner_id", "company_id", "campaign_id", "expires_at"]
+        )
+        self.env.cr.execute(
+            """SELECT m.id, m.number, m.partner_id, m.company_id, m.campaign_id,
+                      m.expires_at, p.sms_consent, p.sms_retention_tz,
+                      p.country_id, p.phone_sanitized, p.sms_retention_number_kind,
+                      EXISTS(SELECT 1 FROM phone_blacklist b
+                              WHERE b.active AND b.number = m.number)
+                 FROM sms_retention_message m
+            LEFT JOIN res_partner p ON p.id = m.partner_id
+                WHERE m.id = ANY(%s)""",
+            [self.ids],
+        )
+        facts = {}
+        for (
+            message_id,
+            number,
+            partner_id,
+            company_id,
+            campaign_id,
+            expires_at,
+            consent,
+            tz,
+            country_id,
+            sanitized,
+            kind,
+            blacklisted,
+        ) in self.env.cr.fetchall():
+            if kind and number == sanitized:
+                number_info = (kind != "invalid", kind == "landline")
+            else:
+                number_info = number_facts(number)
+            facts[message_id] = {
+                "number": number,
+                "partner_id": partner_id,
+                "company_id": company_id,
+                "campaign_id": campaign_id,
+                "expires_at": expires_at,
+                "consent": consent,
+                "tz": tz,
+                "country_id": country_id,
+                "blacklisted": blacklisted,
+                "number_facts": number_info,
+            }
+        return facts
 
     def _recent_sends_by_partner(self, now):
         capped = self.company_id.filtered("sms_retention_cap_count")
@@ -443,11 +628,13 @@ class SmsRetentionMessage(models.Model):
         if not max_days:
             return {}
         self.env.cr.execute(
-            """SELECT partner_id, array_agg(sent_at) FROM sms_retention_message
-                WHERE state = 'sent' AND partner_id = ANY(%s)
-                  AND sent_at > %s - make_interval(days => %s)
+            """SELECT partner_id, array_agg(COALESCE(sent_at, %(now)s))
+                 FROM sms_retention_message
+                WHERE partner_id = ANY(%(partners)s)
+                  AND (state = 'queued' OR (state = 'sent'
+                       AND sent_at > %(now)s - make_interval(days => %(days)s)))
                 GROUP BY partner_id""",
-            [self.partner_id.ids, now, max_days],
+            {"partners": self.partner_id.ids, "now": now, "days": max_days},
         )
         return {partner_id: list(dates) for partner_id, dates in self.env.cr.fetchall()}
 
@@ -500,9 +687,7 @@ class SmsRetentionMessage(models.Model):
             for message in messages:
                 by_res_id.setdefault(message.res_id, self.browse())
                 by_res_id[message.res_id] |= message
-            rendered = template._render_field(
-                "body", list(by_res_id), compute_lang=True
-            )
+            rendered = template._sms_retention_render_body(list(by_res_id))
             for res_id, body in rendered.items():
                 for message in by_res_id[res_id]:
                     bodies[message.id] = body

@@ -1,11 +1,15 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.phone import PhoneNumberError, to_e164
+
+# Numbers already in E.164 are stored as they are.
+E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 class SmsRetentionSandboxMessage(models.Model):
@@ -40,36 +44,50 @@ class SmsRetentionSandboxMessage(models.Model):
         """Store an ``SmsApi._send_sms_batch`` payload as delivered SMS.
 
         A number that is not a phone number fails as ``wrong_number_format``,
-        as a real provider would answer.
+        as a real provider would answer. One insert per batch.
         """
-        uuids = [n["uuid"] for m in messages for n in m["numbers"]]
-        partner_by_uuid = {
-            sms.uuid: sms.partner_id.id
-            for sms in self.env["sms.sms"].sudo().search([("uuid", "in", uuids)])
-        }
-        vals_list, results = [], []
+        results, uuids, numbers, bodies = [], [], [], []
         for message in messages:
             for number in message["numbers"]:
-                try:
-                    e164 = to_e164(number["number"], company.country_id.code)
-                except PhoneNumberError:
-                    results.append(
-                        {"uuid": number["uuid"], "state": "wrong_number_format"}
-                    )
-                    continue
+                raw = number["number"] or ""
+                if E164_RE.match(raw):
+                    e164 = raw
+                else:
+                    try:
+                        e164 = to_e164(raw, company.country_id.code)
+                    except PhoneNumberError:
+                        results.append(
+                            {"uuid": number["uuid"], "state": "wrong_number_format"}
+                        )
+                        continue
                 results.append(
                     {"uuid": number["uuid"], "state": "delivered", "credit": 0}
                 )
-                vals_list.append(
-                    {
-                        "company_id": company.id,
-                        "number": e164,
-                        "body": message["content"],
-                        "sms_uuid": number["uuid"],
-                        "partner_id": partner_by_uuid.get(number["uuid"]),
-                    }
-                )
-        self.sudo().create(vals_list)
+                uuids.append(number["uuid"])
+                numbers.append(e164)
+                bodies.append(message["content"])
+        if uuids:
+            self.env["sms.sms"].flush_model(["uuid", "partner_id"])
+            now = fields.Datetime.now()
+            self.env.cr.execute(
+                """INSERT INTO sms_retention_sandbox_message
+                          (company_id, number, body, sms_uuid, partner_id, sent_at,
+                           create_uid, write_uid, create_date, write_date)
+                   SELECT %(company)s, v.number, v.body, v.uuid, sms.partner_id,
+                          %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(uuids)s::varchar[], %(numbers)s::varchar[],
+                                 %(bodies)s::text[]) AS v(uuid, number, body)
+                LEFT JOIN sms_sms sms ON sms.uuid = v.uuid""",
+                {
+                    "company": company.id,
+                    "uuids": uuids,
+                    "numbers": numbers,
+                    "bodies": bodies,
+                    "now": now,
+                    "uid": self.env.uid,
+                },
+            )
+            self.invalidate_model()
         return results
 
     def action_simulate_reply(self):

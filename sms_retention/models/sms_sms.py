@@ -33,11 +33,61 @@ class SmsSms(models.Model):
         "company of the chatter message.",
     )
 
+    state = fields.Selection(
+        selection_add=[("sms_retention_queued", "Queued for SMS Retention")],
+        ondelete={"sms_retention_queued": "set default"},
+    )
+    sms_retention_message_id = fields.Many2one(
+        "sms.retention.message",
+        string="Retention Message",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The retention message this SMS sends. Its sending job hands it "
+        "to the provider; Odoo's SMS queue leaves it alone until then.",
+    )
     sms_retention_not_before = fields.Datetime(
         string="Not Before",
         index="btree_not_null",
         help="Held by the company's sending hours until then.",
     )
+
+    # Columns the retention job's set-based insert writes itself.
+    _SMS_RETENTION_INSERT_COLUMNS = frozenset(
+        {
+            "id",
+            "uuid",
+            "number",
+            "body",
+            "partner_id",
+            "sms_retention_company_id",
+            "sms_retention_message_id",
+            "state",
+            "to_delete",
+            "create_uid",
+            "write_uid",
+            "create_date",
+            "write_date",
+        }
+    )
+
+    def _sms_retention_insert_defaults(self):
+        """Column values, from field defaults, for the columns the set-based
+        insert does not write (fields added by other modules or builds)."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if field.store
+            and field.column_type
+            and name not in self._SMS_RETENTION_INSERT_COLUMNS
+            and name in self._fields
+            and (field.default or field.required)
+        ]
+        defaults = self.default_get(names) if names else {}
+        return {
+            name: self._fields[name].convert_to_column(value, self)
+            for name, value in defaults.items()
+            if value is not None and value is not False
+        }
 
     # ------------------------------------------------------------
     # SENDING POLICY FOR ALL SMS

@@ -37,12 +37,20 @@ A customer must never be texted at the wrong local time. The rules:
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+@functools.lru_cache(maxsize=1024)
+def _zone(tz_name: str) -> ZoneInfo:
+    """``ZoneInfo(tz_name)``, kept: zoneinfo's own cache holds only 8 zones."""
+    return ZoneInfo(tz_name)
+
 
 __all__ = [
     "DEFAULT_POLICY",
@@ -226,7 +234,7 @@ def _local_to_utc(local_naive: datetime, zone: ZoneInfo, fold: int = 0) -> datet
 
 def local_date(when_utc: datetime, tz_name: str) -> date:
     """The local calendar date, in ``tz_name``, of the naive UTC ``when_utc``."""
-    return _wall(when_utc, ZoneInfo(tz_name)).date()
+    return _wall(when_utc, _zone(tz_name)).date()
 
 
 def to_utc(local_naive: datetime, tz_name: str) -> datetime:
@@ -235,7 +243,7 @@ def to_utc(local_naive: datetime, tz_name: str) -> datetime:
     An ambiguous time (fall-back) means its first occurrence; a nonexistent time
     (spring-forward gap) shifts forward to the first existing instant.
     """
-    return _local_to_utc(local_naive, ZoneInfo(tz_name))
+    return _local_to_utc(local_naive, _zone(tz_name))
 
 
 def resolve_tz(candidates: Iterable[str | None], default: str = "UTC") -> str:
@@ -379,7 +387,7 @@ def next_allowed(
     (none without a key), clamped so that the result is still in that slot.
     ``None`` when nothing is allowed within ``horizon_days``.
     """
-    zone = ZoneInfo(tz_name)
+    zone = _zone(tz_name)
     if _is_allowed(policy, when_utc, zone):
         return when_utc
     limit = when_utc + timedelta(days=horizon_days)

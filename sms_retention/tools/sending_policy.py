@@ -58,8 +58,20 @@ class Decision:
     when: datetime | None = None
 
 
-def decide(facts, now, policy: SendingPolicy, cap_count=2, cap_days=7, quiet=True):
-    """Decide the fate of one due message (all datetimes naive UTC)."""
+def decide(
+    facts,
+    now,
+    policy: SendingPolicy,
+    cap_count=2,
+    cap_days=7,
+    quiet=True,
+    allowed_at=None,
+):
+    """Decide the fate of one due message (all datetimes naive UTC).
+
+    ``allowed_at(when, tz, key)``, when given, stands for
+    ``next_allowed(policy, when, tz, key=key)`` (a batch memoises it).
+    """
     if facts.blacklisted or facts.consent == "opted_out":
         return Decision(SKIP, "consent")
     if facts.marketing and facts.consent != "opted_in":
@@ -81,7 +93,11 @@ def decide(facts, now, policy: SendingPolicy, cap_count=2, cap_days=7, quiet=Tru
             when = recent[len(recent) - cap_count] + timedelta(days=cap_days)
             reason = "cap"
     if quiet:
-        allowed = next_allowed(policy, when, facts.tz, key=facts.key)
+        allowed = (
+            allowed_at(when, facts.tz, facts.key)
+            if allowed_at
+            else next_allowed(policy, when, facts.tz, key=facts.key)
+        )
         if allowed is None:
             return Decision(EXPIRE, "expired")
         if allowed != when:

@@ -305,7 +305,7 @@ def harness_session():
         _devenv_call(
             devenv.odoo_run_logged,
             config,
-            ["-d", db, "-i", ",".join(devenv.ADDONS), "--stop-after-init"],
+            ["-d", db, "-i", ",".join(devenv.addons_under_test()), "--stop-after-init"],
             devenv.LOCAL / "logs" / "harness-install.log",
         )
         FIGURES.append(

@@ -190,19 +190,20 @@ def setup_scenarios(env, scenarios, batch_size):
 
 
 def count_send_batch(env, crash_after=None, on_crash=None):
-    """Wrap ``_send_batch`` to count what this process sends.
+    """Wrap ``_send_queued`` (the provider step) to count what this process
+    sends.
 
     Returns a dict updated as batches go: ``batches``, ``messages`` (locked
-    messages handed to ``_send_batch``) and ``uuids`` (SMS UUIDs of the
-    messages it marked sent). With ``crash_after``, the process dies with
-    ``os._exit(1)`` right after that batch's ``_send_batch`` returns, before
+    queued messages handed to ``_send_queued``) and ``uuids`` (SMS UUIDs of
+    the messages it marked sent). With ``crash_after``, the process dies with
+    ``os._exit(1)`` right after that batch's ``_send_queued`` returns, before
     the job commits it; ``on_crash(info)`` is called first.
     """
     Message = type(env["sms.retention.message"])
-    original = Message._send_batch
+    original = Message._send_queued
     counter = {"batches": 0, "messages": 0, "uuids": []}
 
-    def _send_batch(self):
+    def _send_queued(self):
         res = original(self)
         counter["batches"] += 1
         counter["messages"] += len(self)
@@ -226,7 +227,7 @@ def count_send_batch(env, crash_after=None, on_crash=None):
         counter["uuids"].extend(sent.mapped("sms_uuid"))
         return res
 
-    Message._send_batch = _send_batch
+    Message._send_queued = _send_queued
     return counter
 
 
@@ -240,18 +241,18 @@ def pause_before_first_lock(env, paused, go, timeout=60):
     """
     Message = type(env["sms.retention.message"])
     original = Message._lock_scheduled
-    state = {"paused": False}
+    flags = {"paused": False}
 
-    def _lock_scheduled(self, ids=None, limit=None):
-        if not state["paused"]:
-            state["paused"] = True
+    def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):
+        if not flags["paused"]:
+            flags["paused"] = True
             Path(paused).touch()
             deadline = time.time() + timeout
             while not Path(go).exists():
                 if time.time() > deadline:
                     raise TimeoutError(f"{go} never appeared")
                 time.sleep(0.01)
-        return original(self, ids=ids, limit=limit)
+        return original(self, ids=ids, limit=limit, state=state)
 
     Message._lock_scheduled = _lock_scheduled
 

@@ -1,0 +1,72 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
+
+from odoo import models
+
+from ..tools.inline_template import (
+    check_context,
+    compile_inline_template,
+    is_dynamic,
+    render_compiled,
+)
+
+_logger = logging.getLogger(__name__)
+
+
+class SmsTemplate(models.Model):
+    """Render SMS templates for whole sending batches.
+
+    Sudo policy: none added; the sending job calls this as superuser, and
+    other users go through Odoo's own rendering and its access checks.
+    """
+
+    _inherit = "sms.template"
+
+    def _sms_retention_render_body(self, res_ids):
+        """The body rendered in each record's language, for many records.
+
+        The same result as ``_render_field("body", res_ids, compute_lang=True)``
+        with one check of each placeholder per language instead of one per
+        record and placeholder. Whatever the fast path cannot render is
+        handed to Odoo's renderer, which also raises its usual errors.
+
+        :return: ``{res_id: body}``
+        """
+        self.ensure_one()
+        if not res_ids:
+            return {}
+        if not self.env.is_admin() or self.env.context.get("template_preview_lang"):
+            return self._render_field("body", res_ids, compute_lang=True)
+        try:
+            return self._sms_retention_render_body_fast(res_ids)
+        except Exception as exc:  # pylint: disable=broad-except
+            _logger.info(
+                "SMS template %s: batch rendering fell back to Odoo's (%s)",
+                self.id,
+                exc.__class__.__name__,
+            )
+            return self._render_field("body", res_ids, compute_lang=True)
+
+    def _sms_retention_render_body_fast(self, res_ids):
+        variables = self._render_eval_context()
+        check_context(variables)
+        records = self.env[self.render_model].browse(res_ids)
+        lang_code = compile_inline_template(self.lang or "")
+        if is_dynamic(lang_code):
+            langs = {}
+            for record in records:
+                lang = render_compiled(lang_code, dict(variables, object=record))
+                langs.setdefault(lang, []).append(record.id)
+        else:
+            langs = {render_compiled(lang_code, variables): list(res_ids)}
+        bodies = {}
+        for lang, lang_res_ids in langs.items():
+            template = self.with_context(lang=lang) if lang else self
+            code = compile_inline_template(template.body or "")
+            lang_vars = template._render_eval_context()
+            check_context(lang_vars)
+            for record in template.env[self.render_model].browse(lang_res_ids):
+                lang_vars["object"] = record
+                bodies[record.id] = render_compiled(code, lang_vars)
+        return bodies

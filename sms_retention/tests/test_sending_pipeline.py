@@ -1,0 +1,211 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The sending job's two steps: materialise (policy, render, queue) and send."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models.sms_retention_message import QUEUED_SMS_STATE
+from .common import SmsRetentionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestSendingPipeline(SmsRetentionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template = cls.env.ref("sms_retention.sms_template_winback")
+        cls.custom_campaign = cls.env["sms.retention.campaign"].create(
+            {
+                "name": "Pipeline test",
+                "kind": "custom",
+                "sms_template_id": cls.template.id,
+                "message_class": "transactional",
+                "delay": 0,
+            }
+        )
+
+    def _customers(self, count, start=0):
+        return self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Pipeline Customer{index}",
+                    "mobile": f"+1212555{index:04d}",
+                    "country_id": self.env.ref("base.us").id,
+                    "tz": False,
+                    "company_id": False,
+                }
+                for index in range(start, start + count)
+            ]
+        )
+
+    def _plan(self, partners):
+        return self.custom_campaign._enqueue(partners)
+
+    def test_materialise_queues_sms_that_odoo_queue_leaves_alone(self):
+        messages = self._plan(self._customers(3))
+        materialised = messages._materialise()
+        self.assertEqual(materialised, messages)
+        self.assertEqual(set(messages.mapped("state")), {"queued"})
+        sms = messages.sms_id
+        self.assertEqual(len(sms), 3)
+        self.assertEqual(set(sms.mapped("state")), {QUEUED_SMS_STATE})
+        self.assertEqual(sms.mapped("uuid"), messages.mapped("sms_uuid"))
+        self.assertEqual(sms.mapped("sms_retention_message_id"), messages)
+        self.assertEqual(sms.mapped("body"), messages.mapped("body"))
+        trackers = self.env["sms.tracker"].search(
+            [("sms_uuid", "in", messages.mapped("sms_uuid"))]
+        )
+        self.assertEqual(trackers.sms_retention_message_id, messages)
+        # Odoo's own SMS queue does not send what the retention job owns.
+        with self.mock_sms_providers():
+            self.env["sms.sms"]._process_queue()
+        self.assertFalse(self.sandbox_batches)
+        self.assertEqual(set(sms.mapped("state")), {QUEUED_SMS_STATE})
+
+        with self.mock_sms_providers():
+            messages._send_queued()
+        self.assertEqual(len(self.sandbox_batches), 1)
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertTrue(all(messages.mapped("sent_at")))
+        self.assertTrue(all(messages.mapped("delivered_at")), "the sandbox delivers")
+        for message in messages:
+            self.assertSandboxOutbox(message.number, message.body)
+
+    def test_rendered_body_is_the_template_in_the_customer_language(self):
+        partner = self._customers(1)
+        partner.lang = self._lang("zh_CN")
+        message = self._plan(partner)
+        message._materialise()
+        expected = self.template._render_field("body", partner.ids, compute_lang=True)[
+            partner.id
+        ]
+        self.assertEqual(message.body, expected)
+        self.assertIn("Customer0", message.body)
+
+    def test_delivery_reports_move_messages_forward_only(self):
+        messages = self._plan(self._customers(2))
+        messages._materialise()
+        first, second = messages
+        trackers = self.env["sms.tracker"].search(
+            [("sms_uuid", "in", messages.mapped("sms_uuid"))]
+        )
+        tracker_of = {tracker.sms_uuid: tracker for tracker in trackers}
+        tracker_of[first.sms_uuid]._action_update_from_sms_state("pending")
+        self.assertEqual(first.state, "sent")
+        self.assertFalse(first.delivered_at)
+        tracker_of[first.sms_uuid]._action_update_from_sms_state("sent")
+        self.assertTrue(first.delivered_at)
+        # A late "accepted" report after delivery changes nothing.
+        tracker_of[first.sms_uuid]._action_update_from_sms_state("pending")
+        self.assertEqual(first.state, "sent")
+        tracker_of[second.sms_uuid]._action_update_from_provider_error("not_delivered")
+        self.assertEqual(
+            (second.state, second.failure_type), ("failed", "sms_not_delivered")
+        )
+        # A failed message is not revived by a late acceptance.
+        tracker_of[second.sms_uuid]._action_update_from_sms_state("pending")
+        self.assertEqual(second.state, "failed")
+
+    def test_cancel_a_queued_message_cancels_its_sms(self):
+        message = self._plan(self._customers(1))
+        message._materialise()
+        message.action_cancel()
+        self.assertEqual(message.state, "canceled")
+        self.assertEqual(message.sms_id.state, "canceled")
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertNotIn(message.number, self._sandbox_numbers())
+
+    def test_queued_message_whose_sms_was_deleted_fails_visibly(self):
+        message = self._plan(self._customers(1))
+        message._materialise()
+        message.sms_id.unlink()
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(
+            (message.state, message.failure_type), ("failed", "sms_deleted")
+        )
+
+    def test_provider_failure_marks_messages_failed(self):
+        messages = self._plan(self._customers(2))
+        with self.mock_sms_providers():
+            sandbox = type(self.env["sms.retention.sandbox.message"])
+            original = sandbox._record_batch
+
+            def broken(model, messages_payload, company):
+                raise ConnectionError("provider down")
+
+            sandbox._record_batch = broken
+            try:
+                self._run_sending_job()
+            finally:
+                sandbox._record_batch = original
+        self.assertEqual(set(messages.mapped("state")), {"failed"})
+        self.assertEqual(set(messages.mapped("failure_type")), {"sms_server"})
+
+    def test_query_count_does_not_grow_with_the_batch(self):
+        """Constant SQL queries per batch: 10 or 60 messages, same count
+        (after a first batch that fills the caches)."""
+        counts = {}
+        for size, start in ((5, 200), (10, 0), (60, 100)):
+            messages = self._plan(self._customers(size, start=start))
+            self.env.flush_all()
+            self.env.invalidate_all()
+            with self.mock_sms_providers():
+                before = self.env.cr.sql_log_count
+                locked = messages._lock_scheduled(messages.ids)
+                locked._materialise()
+                queued = messages._lock_scheduled(messages.ids, state="queued")
+                queued._send_queued()
+                self.env.flush_all()
+                counts[size] = self.env.cr.sql_log_count - before
+            self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(counts[10], counts[60], counts)
+
+
+@tagged("post_install", "-at_install")
+class TestBatchRendering(SmsRetentionCommon):
+    """The batch renderer gives Odoo's result, and Odoo's errors."""
+
+    def test_same_as_odoo_for_every_shipped_template_and_language(self):
+        partners = self.env["res.partner"]
+        for lang in ("en_US", "zh_CN", "zh_TW", "th_TH", "fr_FR"):
+            partners |= self._create_customer(
+                f"Name {lang} Surname", "+1 212 555 0199", "us", lang=self._lang(lang)
+            )
+        partners |= self._create_customer("", "+1 212 555 0198", "us")
+        orders = self.env["sale.order"].browse(
+            [self._create_order(partner, confirm=False).id for partner in partners]
+        )
+        templates = self.env["sms.template"].search(
+            [
+                (
+                    "id",
+                    "in",
+                    self.env["sms.retention.campaign"]
+                    .with_context(active_test=False)
+                    .search([])
+                    .sms_template_id.ids,
+                )
+            ]
+        )
+        self.assertGreaterEqual(len(templates), 6)
+        for template in templates:
+            records = orders if template.model == "sale.order" else partners
+            with self.subTest(template=template.name):
+                self.assertEqual(
+                    template._sms_retention_render_body(records.ids),
+                    template._render_field("body", records.ids, compute_lang=True),
+                )
+
+    def test_forbidden_expression_raises_odoo_error(self):
+        template = self.env["sms.template"].create(
+            {
+                "name": "Hostile",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "Hi {{ object.__class__ }}",
+            }
+        )
+        with self.assertRaises(UserError):
+            template._sms_retention_render_body(self.customer_us.ids)
