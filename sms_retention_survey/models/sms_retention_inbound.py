@@ -41,10 +41,12 @@ class SmsRetentionInbound(models.Model):
                 inbound_sudo.survey_user_input_id = open_sudo[:1]
                 open_sudo._sms_end("stopped")
                 continue
-            current = open_sudo.filtered(lambda i: i.sms_state == "waiting")[:1]
-            if not current:
-                continue
+            current = open_sudo[:1]
             inbound_sudo.survey_user_input_id = current
+            if current.sms_state == "review":
+                # Waiting for a user: keep the reply for them, send nothing.
+                current.sms_last_reply = inbound_sudo.body
+                continue
             current._sms_handle_reply(inbound_sudo)
         return res
 

@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
 from odoo.addons.sms_retention.tools.cron import can_commit
@@ -114,12 +115,24 @@ class SurveyUserInput(models.Model):
             lambda m: m.campaign_id.survey_id
         ).items():
             survey = survey.sudo()
-            survey._check_answer_creation(
-                self.env["res.users"],
-                self.env["res.partner"],
-                False,
-                check_attempts=False,
-            )
+            try:
+                survey._check_answer_creation(
+                    self.env["res.users"],
+                    self.env["res.partner"],
+                    False,
+                    check_attempts=False,
+                )
+            except UserError as error:
+                _logger.warning(
+                    "SMS survey %s not started: %s", survey.title, error.args[0]
+                )
+                continue
+            if not survey.sms_ready:
+                _logger.warning(
+                    "SMS survey %s not started: it is no longer SMS-ready",
+                    survey.title,
+                )
+                continue
             # Random question selection draws per response, otherwise once.
             per_response = survey.questions_selection == "random"
             predefined = survey._prepare_user_input_predefined_questions()

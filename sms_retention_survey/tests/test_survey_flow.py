@@ -184,6 +184,27 @@ class TestSurveyFlow(SmsSurveyCommon):
             self._last_sms(self.number_us), "What confused you? (optional)"
         )
 
+    def test_replies_to_a_response_in_review_wait_for_the_user(self):
+        with freeze_time(fields.Datetime.now() - timedelta(hours=1)):
+            older = self._send_survey(self.csat_survey)
+        recent = self._send_survey(
+            self.onboarding_survey, campaign=self.survey_campaign.copy()
+        )
+        self._reply("?")
+        self._reply("??")
+        self.assertEqual(recent.sms_state, "review")
+        self._reply("5")
+        self.assertEqual(recent.sms_last_reply, "5")
+        self.assertFalse(older.user_input_line_ids, "not given to the older survey")
+
+    def test_archived_survey_sends_the_campaign_text_alone(self):
+        self.csat_survey.active = False
+        user_input = self._send_survey(self.csat_survey)
+        self.assertFalse(user_input)
+        self.assertSandboxOutbox(
+            self.number_us, "Hi Alice Walker, a quick question from us."
+        )
+
     def test_stop_mid_survey_ends_it(self):
         user_input = self._send_survey(self.review_survey)
         self._reply("4")
