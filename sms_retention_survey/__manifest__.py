@@ -18,6 +18,7 @@
         "views/survey_survey_views.xml",
         "views/survey_user_input_views.xml",
         "views/sms_retention_campaign_views.xml",
+        "views/sms_retention_inbound_views.xml",
         "views/res_partner_views.xml",
         "wizards/sms_retention_survey_answer_views.xml",
         "report/sms_retention_survey_report_views.xml",
