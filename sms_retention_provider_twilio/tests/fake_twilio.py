@@ -80,7 +80,7 @@ class FakeTwilio:
         self.requests = []  # (method, path, form)
         self.faults = []  # applied to the next Messages create, in order
         self.number_errors = {}  # To -> REST error code
-        self.sms_url = None
+        self.on_create = None  # called with the message, before the answer
         self.incoming = {
             _sid("PN"): {"phone_number": n, "sms_url": "", "status_callback": ""}
             for n in numbers
@@ -268,6 +268,8 @@ class FakeTwilio:
             message["from"] = next(iter(self.incoming.values()))["phone_number"]
         with self.lock:
             self.messages[sid] = message
+        if self.on_create:
+            self.on_create(message)
         if self.auto_status and callback:
             threading.Thread(target=self._auto_status, args=(sid,), daemon=True).start()
         return message
