@@ -136,3 +136,13 @@ class TestSmsReady(SmsSurveyCommon):
         self._reply("四", number=number)
         self.assertEqual(user_input.state, "done")
         self.assertEqual(self._last_sms(number), "感谢您的反馈！")
+
+    def test_marketing_opt_out_text_stays_last(self):
+        self.survey_campaign.message_class = "marketing"
+        self.customer_us.sms_consent = "opted_in"
+        user_input = self._send_survey(self.csat_survey)
+        body = user_input.sms_message_id.body
+        self.assertTrue(body.startswith("Hi Alice Walker, a quick question from us.\n"))
+        self.assertIn("to 5 (very happy)? Reply 0-5\n", body)
+        self.assertTrue(body.endswith("Reply STOP to opt out"), body)
+        self.assertEqual(body.count("STOP"), 1)
