@@ -114,48 +114,50 @@ class SmsSms(models.Model):
         :return: the attempt updated, or an empty recordset when the
           callback is unknown, a duplicate or late
         """
-        attempts_sudo = self.env["sms.retention.twilio.attempt"].sudo()
+        attempts_sudo = self.env["sms.retention.twilio.attempt_sudo"].sudo()
         sid = values.get("MessageSid") or values.get("SmsSid") or ""
         status = values.get("MessageStatus") or values.get("SmsStatus") or ""
-        attempt = attempts_sudo.browse()
+        attempt_sudo = attempts_sudo.browse()
         if uuid and UUID.match(uuid):
-            attempt = attempts_sudo.search([("sms_uuid", "=", uuid)], limit=1)
-        if not attempt and sid:
-            attempt = attempts_sudo.search([("message_sid", "=", sid)], limit=1)
+            attempt_sudo = attempts_sudo.search([("sms_uuid", "=", uuid)], limit=1)
+        if not attempt_sudo and sid:
+            attempt_sudo = attempts_sudo.search([("message_sid", "=", sid)], limit=1)
         if (
-            not attempt
-            or attempt.company_id != company
-            or (attempt.message_sid and sid and attempt.message_sid != sid)
+            not attempt_sudo
+            or attempt_sudo.company_id != company
+            or (attempt_sudo.message_sid and sid and attempt_sudo.message_sid != sid)
         ):
             _logger.info("Twilio status for an unknown message %s: ignored", sid)
             return attempts_sudo
-        # Rows are locked in one order, attempt first: concurrent callbacks of
+        # Rows are locked in one order, attempt_sudo first: concurrent callbacks of
         # one message apply one after the other.
         self.env.cr.execute(
             "SELECT id FROM sms_retention_twilio_attempt WHERE id = %s FOR UPDATE",
-            [attempt.id],
+            [attempt_sudo.id],
         )
-        attempt.invalidate_recordset()
-        if not errors.is_forward(attempt.status, status):
+        attempt_sudo.invalidate_recordset()
+        if not errors.is_forward(attempt_sudo.status, status):
             return attempts_sudo
         code = values.get("ErrorCode")
         code = int(code) if code and str(code).isdigit() else 0
-        vals = {"status": status, "message_sid": attempt.message_sid or sid}
-        if attempt.state in ("sending", "unknown"):
+        vals = {"status": status, "message_sid": attempt_sudo.message_sid or sid}
+        if attempt_sudo.state in ("sending", "unknown"):
             vals["state"] = "accepted"
         if code:
             vals["error_code"] = code
-        attempt.write(vals)
-        self._sms_retention_twilio_update_sms(attempt, status, code)
-        return attempt
+        attempt_sudo.write(vals)
+        self._sms_retention_twilio_update_sms(attempt_sudo, status, code)
+        return attempt_sudo
 
     @api.model
-    def _sms_retention_twilio_update_sms(self, attempt, status, code):
+    def _sms_retention_twilio_update_sms(self, attempt_sudo, status, code):
         """Move the tracker (notifications, traces) and the SMS, if kept."""
         trackers_sudo = (
-            self.env["sms.tracker"].sudo().search([("sms_uuid", "=", attempt.sms_uuid)])
+            self.env["sms.tracker"]
+            .sudo()
+            .search([("sms_uuid", "=", attempt_sudo.sms_uuid)])
         )
-        sms_sudo = self.sudo().search([("uuid", "=", attempt.sms_uuid)])
+        sms_sudo = self.sudo().search([("uuid", "=", attempt_sudo.sms_uuid)])
         if status in errors.SUCCESS_SMS_STATES:
             sms_state = errors.SUCCESS_SMS_STATES[status]
             trackers_sudo._action_update_from_sms_state(sms_state)
@@ -168,16 +170,18 @@ class SmsSms(models.Model):
         provider_error = errors.delivery_error(code)
         if (
             code in errors.RETRYABLE_DELIVERY_ERRORS
-            and not attempt.retried
-            and not attempt._is_retry()
+            and not attempt_sudo.retried
+            and not attempt_sudo._is_retry()
             and sms_sudo
         ):
-            if sms_sudo[:1]._sms_retention_twilio_retry_later(attempt, trackers_sudo):
+            if sms_sudo[:1]._sms_retention_twilio_retry_later(
+                attempt_sudo, trackers_sudo
+            ):
                 return
         trackers_sudo._action_update_from_provider_error(provider_error)
         sms_sudo.write({"state": "error", "failure_type": "unknown"})
 
-    def _sms_retention_twilio_retry_later(self, attempt, trackers_sudo, delay=30):
+    def _sms_retention_twilio_retry_later(self, attempt_sudo, trackers_sudo, delay=30):
         """Queue one more try of this SMS in ``delay`` minutes (30003 only).
 
         The tracker follows the new SMS, so that notifications and traces
@@ -191,13 +195,13 @@ class SmsSms(models.Model):
                 "body": self.body,
                 "partner_id": self.partner_id.id,
                 "mail_message_id": self.mail_message_id.id,
-                "sms_retention_company_id": attempt.company_id.id,
+                "sms_retention_company_id": attempt_sudo.company_id.id,
                 "sms_retention_twilio_retry_of": self.uuid,
                 "sms_retention_not_before": when,
             }
         )
         trackers_sudo.write({"sms_uuid": retry.uuid})
-        attempt.write({"retried": True, "retry_uuid": retry.uuid})
+        attempt_sudo.write({"retried": True, "retry_uuid": retry.uuid})
         self.write({"state": "error", "failure_type": "unknown", "to_delete": True})
         cron = self.env.ref("sms.ir_cron_sms_scheduler_action", False)
         if cron:
@@ -218,7 +222,7 @@ class SmsSms(models.Model):
         """
         limit = fields.Datetime.now() - timedelta(minutes=older_than_minutes)
         attempts_sudo = (
-            self.env["sms.retention.twilio.attempt"]
+            self.env["sms.retention.twilio.attempt_sudo"]
             .sudo()
             .search(
                 [("state", "in", ("sending", "unknown")), ("attempted_at", "<", limit)],
@@ -226,19 +230,23 @@ class SmsSms(models.Model):
             )
         )
         settled = 0
-        for company, attempts in attempts_sudo.grouped("company_id").items():
+        for company, company_attempts_sudo in attempts_sudo.grouped(
+            "company_id"
+        ).items():
             if not company or company.sms_retention_provider != PROVIDER:
                 continue
             api = company._sms_retention_api_class()(self.env)._set_company(company)
             config = api._config()
-            for attempt in attempts:
-                sms_sudo = self.sudo().search([("uuid", "=", attempt.sms_uuid)])
+            for attempt_sudo in company_attempts_sudo:
+                sms_sudo = self.sudo().search([("uuid", "=", attempt_sudo.sms_uuid)])
                 body = sms_sudo[:1].body
                 found = (
                     api._reconcile(
                         config,
-                        attempt.read(["sms_uuid", "attempted_at", "from_number"])[0],
-                        attempt.to_number,
+                        attempt_sudo.read(["sms_uuid", "attempted_at", "from_number"])[
+                            0
+                        ],
+                        attempt_sudo.to_number,
                         body,
                     )
                     if body is not False
@@ -248,16 +256,16 @@ class SmsSms(models.Model):
                     continue
                 settled += 1
                 if found:
-                    attempt.write({"state": "accepted"})
-                    attempt._apply_message(found)
+                    attempt_sudo.write({"state": "accepted"})
+                    attempt_sudo._apply_message(found)
                     status = found.get("status")
                     if status in errors.SUCCESS_SMS_STATES:
-                        self._sms_retention_twilio_update_sms(attempt, status, 0)
+                        self._sms_retention_twilio_update_sms(attempt_sudo, status, 0)
                 elif sms_sudo:
                     sms_sudo.write({"state": "outgoing", "to_delete": False})
                 else:
-                    attempt.write({"state": "failed"})
+                    attempt_sudo.write({"state": "failed"})
                     self.env["sms.tracker"].sudo().search(
-                        [("sms_uuid", "=", attempt.sms_uuid)]
+                        [("sms_uuid", "=", attempt_sudo.sms_uuid)]
                     )._action_update_from_sms_state("error", failure_type="sms_server")
         return settled

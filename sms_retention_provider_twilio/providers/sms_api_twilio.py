@@ -17,9 +17,11 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import requests
+from psycopg2 import errors as pg_errors
 from urllib3.exceptions import NewConnectionError
 
 from odoo import SUPERUSER_ID, _, api, fields
+from odoo.tools import mute_logger
 
 from odoo.addons.sms_retention.tools.phone import PhoneNumberError, region_of, to_e164
 from odoo.addons.sms_retention.tools.sms_api_sandbox import (
@@ -140,7 +142,12 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
             if attempt:
                 attempt.write(vals)
             else:
-                attempt = env[ATTEMPT].create(dict(vals, sms_uuid=uuid))
+                try:
+                    with env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                        attempt = env[ATTEMPT].create(dict(vals, sms_uuid=uuid))
+                except pg_errors.UniqueViolation:
+                    # Another sender claimed this SMS at the same moment.
+                    return None
             if message:
                 attempt._apply_message(message)
             return attempt.id
@@ -202,7 +209,7 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
             ),
             **sender,
         }
-        self._attempt_write(
+        claimed = self._attempt_write(
             uuid,
             {
                 "state": "sending",
@@ -216,6 +223,9 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
                 "error_message": False,
             },
         )
+        if not claimed:
+            # Being sent by another process: its outcome settles this SMS.
+            return {"uuid": uuid, "state": errors.STATE_UNKNOWN}
         outcome, payload = self._post(config, uuid, data)
         if outcome == "accepted":
             self._attempt_write(uuid, {"state": "accepted"}, message=payload)

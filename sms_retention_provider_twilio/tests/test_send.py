@@ -3,9 +3,11 @@
 """Sending through the fake Twilio server: request shape and every error."""
 
 import time
+from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..providers.sms_api_twilio import SmsApiTwilio
 from .common import FROM_NUMBER, TwilioCommon
 from .fake_twilio import ACCOUNT_SID
 
@@ -194,6 +196,17 @@ class TestSend(TwilioCommon):
         self.assertEqual(sms.state, "pending")
         self.assertCreates(2)
         self.assertEqual(len(self.fake.messages), 1)
+
+    def test_sms_claimed_by_another_sender_is_not_posted(self):
+        sms = self._sms()
+        self.env["sms.retention.twilio.attempt"].create(
+            {"sms_uuid": sms.uuid, "state": "sending"}
+        )
+        # As if the other sender claimed it between our read and our claim.
+        with patch.object(SmsApiTwilio, "_attempt_read", return_value=None):
+            sms = self._send(sms)
+        self.assertEqual(sms.state, "process")
+        self.assertCreates(0)
 
     def test_accepted_attempt_is_not_posted_again(self):
         sms = self._send(self._sms())
