@@ -114,7 +114,7 @@ class SmsSms(models.Model):
         :return: the attempt updated, or an empty recordset when the
           callback is unknown, a duplicate or late
         """
-        attempts_sudo = self.env["sms.retention.twilio.attempt_sudo"].sudo()
+        attempts_sudo = self.env["sms.retention.twilio.attempt"].sudo()
         sid = values.get("MessageSid") or values.get("SmsSid") or ""
         status = values.get("MessageStatus") or values.get("SmsStatus") or ""
         attempt_sudo = attempts_sudo.browse()
@@ -222,7 +222,7 @@ class SmsSms(models.Model):
         """
         limit = fields.Datetime.now() - timedelta(minutes=older_than_minutes)
         attempts_sudo = (
-            self.env["sms.retention.twilio.attempt_sudo"]
+            self.env["sms.retention.twilio.attempt"]
             .sudo()
             .search(
                 [("state", "in", ("sending", "unknown")), ("attempted_at", "<", limit)],

@@ -134,9 +134,16 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
                 ["sms_uuid", "state", "attempted_at", "message_sid", "from_number"]
             )[0]
 
-    def _attempt_write(self, uuid, vals, message=None, count_post=False):
+    def _attempt_write(self, uuid, vals, message=None, count_post=False, claim=False):
+        """Write the attempt of ``uuid``, committed at once; its id.
+
+        ``claim``: create it, the SMS having none; None if another sender
+        created it meanwhile.
+        """
         with self._attempt_env() as env:
-            attempt = env[ATTEMPT].search([("sms_uuid", "=", uuid)], limit=1)
+            attempt = env[ATTEMPT].browse()
+            if not claim:
+                attempt = env[ATTEMPT].search([("sms_uuid", "=", uuid)], limit=1)
             if count_post:
                 vals = dict(vals, post_count=attempt.post_count + 1)
             if attempt:
@@ -222,6 +229,7 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
                 "error_code": 0,
                 "error_message": False,
             },
+            claim=previous is None,
         )
         if not claimed:
             # Being sent by another process: its outcome settles this SMS.
