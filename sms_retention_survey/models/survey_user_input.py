@@ -250,8 +250,7 @@ class SurveyUserInput(models.Model):
         if not question:
             self._sms_finish()
             return
-        lang_self = self.with_context(lang=self._sms_lang())
-        question = question.with_context(lang=lang_self.env.lang)
+        question = question.with_context(lang=self._sms_lang())
         result = parse_reply(inbound.body, **question._sms_parse_args())
         if result.kind == "stop":
             self._sms_end("stopped")

@@ -199,7 +199,11 @@ class TestSurveyFlow(SmsSurveyCommon):
 
     def test_archived_survey_sends_the_campaign_text_alone(self):
         self.csat_survey.active = False
-        user_input = self._send_survey(self.csat_survey)
+        with self.assertLogs(
+            "odoo.addons.sms_retention_survey.models.survey_user_input", "WARNING"
+        ) as logs:
+            user_input = self._send_survey(self.csat_survey)
+        self.assertIn("not started", logs.output[0])
         self.assertFalse(user_input)
         self.assertSandboxOutbox(
             self.number_us, "Hi Alice Walker, a quick question from us."
