@@ -21,6 +21,9 @@
         "mail",
     ],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "assets": {
+        "web.assets_tests": ["sms_retention/static/tests/tours/*.esm.js"],
+    },
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",

@@ -127,12 +127,16 @@ class SmsRetentionMessage(models.Model):
         res = super().init()
         # The sending job's lock query: the due scheduled (or queued) messages
         # in planned order, without walking the rows already sent.
-        for state in ("scheduled", "queued"):
-            self.env.cr.execute(
-                f"""CREATE INDEX IF NOT EXISTS sms_retention_message_{state}_due_index
-                       ON sms_retention_message (planned_at, id)
-                    WHERE state = '{state}'"""  # pylint: disable=sql-injection
-            )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_retention_message_scheduled_due_index
+                   ON sms_retention_message (planned_at, id)
+                WHERE state = 'scheduled'"""
+        )
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_retention_message_queued_due_index
+                   ON sms_retention_message (planned_at, id)
+                WHERE state = 'queued'"""
+        )
         return res
 
     @api.depends("res_model", "res_id")

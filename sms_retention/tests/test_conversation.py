@@ -12,7 +12,7 @@ from .common import SmsRetentionCommon
 class TestConversation(SmsRetentionCommon):
     def _answer(self, partner, body):
         action = partner.action_sms_retention_reply()
-        form = Form(self.env[action["res_model"]].with_context(**action["context"]))
+        form = Form(partner.env[action["res_model"]].with_context(**action["context"]))
         form.body = body
         wizard = form.save()
         with self.mock_sms_providers():
@@ -68,3 +68,17 @@ class TestConversation(SmsRetentionCommon):
         nobody = self.env["res.partner"].create({"name": "No number"})
         with self.assertRaises(UserError):
             self._answer(nobody, "Hello")
+
+    def test_salesperson_without_contact_rights_answers(self):
+        """Regression (found by the reply tour): posting the answer on the
+        customer needed the right to edit contacts."""
+        self.assertFalse(self.salesperson.has_group("base.group_partner_manager"))
+        self._answer(
+            self.customer_us.with_user(self.salesperson).with_company(self.company),
+            "On its way!",
+        )
+        self.assertSandboxOutbox("+12125550101", "On its way!")
+        message = self.customer_us.message_ids.filtered(
+            lambda m: m.message_type == "sms"
+        )[:1]
+        self.assertEqual(message.author_id, self.salesperson.partner_id)

@@ -11,14 +11,17 @@ class SmsRetentionReply(models.TransientModel):
 
     Consent applies; sending hours only warn, since the customer is in a
     conversation. Sent through the company's provider and logged on the
-    customer's chatter. No sudo: the user's own rights apply.
+    customer's chatter. Sudo policy: a user who may read the customer may
+    answer; the SMS is posted as superuser (``partner_sudo``), authored by
+    the user, because posting on a contact otherwise needs the right to
+    edit contacts, which salespeople often lack.
     """
 
     _name = "sms.retention.reply"
     _description = "Answer a Customer by SMS"
 
     partner_id = fields.Many2one("res.partner", string="Customer", required=True)
-    number = fields.Char(related="partner_id.phone_sanitized")
+    number = fields.Char(related="partner_id.phone_sanitized", string="Number")
     body = fields.Text(required=True)
     warning = fields.Char(compute="_compute_warning")
 
@@ -53,7 +56,12 @@ class SmsRetentionReply(models.TransientModel):
                     customer=partner.name,
                 )
             )
-        partner.with_context(sms_retention_policy_checked=True)._message_sms(
-            self.body, partner_ids=partner.ids
+        partner.check_access_rights("read")
+        partner.check_access_rule("read")
+        partner_sudo = partner.sudo().with_context(sms_retention_policy_checked=True)
+        partner_sudo._message_sms(
+            self.body,
+            partner_ids=partner.ids,
+            author_id=self.env.user.partner_id.id,
         )
         return {"type": "ir.actions.act_window_close"}

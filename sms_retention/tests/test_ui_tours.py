@@ -1,0 +1,95 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""UI tours in a real browser (Chromium, Odoo's tour runner)."""
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestUiTours(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.write(
+            {
+                "sms_retention_provider": "sandbox",
+                "sms_retention_quiet_start": 0.0,
+                "sms_retention_quiet_end": 24.0,
+            }
+        )
+        cls.company.sms_retention_blackout_ids.unlink()
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="tour.seller",
+            groups="sales_team.group_sale_salesman,base.group_user",
+            name="Tour Seller",
+        )
+
+    def test_campaign_tour(self):
+        campaign = self.env.ref("sms_retention.sms_retention_campaign_review")
+        campaign.write({"name": "Tour review campaign", "delay": 2})
+        template = campaign.sms_template_id
+        campaign.variant_ids.unlink()
+        self.env["sms.retention.variant"].create(
+            [
+                {
+                    "campaign_id": campaign.id,
+                    "name": "A",
+                    "sms_template_id": template.id,
+                },
+                {
+                    "campaign_id": campaign.id,
+                    "name": "B",
+                    "sms_template_id": template.id,
+                },
+            ]
+        )
+        customer = self.env["res.partner"].create(
+            {
+                "name": "Tour Customer",
+                "mobile": "+1 212 555 0142",
+                "country_id": self.env.ref("base.us").id,
+                "tz": False,
+            }
+        )
+        product = self.env["product.product"].create({"name": "Tour Widget"})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [(0, 0, {"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        message = self.env["sms.retention.message"].search(
+            [("res_model", "=", "sale.order"), ("res_id", "=", order.id)]
+        )
+        self.assertEqual(message.state, "scheduled")
+
+        self.start_tour("/web", "sms_retention_campaign_tour", login="admin")
+
+        self.assertEqual(message.state, "sent")
+        outbox = self.env["sms.retention.sandbox.message"].search(
+            [("sms_uuid", "=", message.sms_uuid)]
+        )
+        self.assertEqual(outbox.number, "+12125550142")
+        self.assertIn(order.name, outbox.body)
+
+    def test_reply_tour(self):
+        self.env["res.partner"].create(
+            {
+                "name": "Tour Replier",
+                "mobile": "+1 212 555 0143",
+                "country_id": self.env.ref("base.us").id,
+                "user_id": self.salesperson.id,
+                "sms_consent": "opted_in",
+            }
+        )
+        self.env["sms.retention.inbound"]._receive(
+            "sandbox", "+12125550143", "Where is my parcel?", company=self.company
+        )
+        self.start_tour("/web", "sms_retention_reply_tour", login="tour.seller")
+        outbox = self.env["sms.retention.sandbox.message"].search(
+            [("number", "=", "+12125550143")]
+        )
+        self.assertEqual(outbox.mapped("body"), ["It left our warehouse today."])
