@@ -10,6 +10,8 @@ to Odoo over real sockets. Scenarios:
   latency p50/p95/max (target p95 < 300 ms), no 5xx, one row each;
 * duplicates: the same MessageSid delivered twice at the same moment: 1 row;
 * unsigned: 1,000 requests without a valid signature: 0 writes;
+* status storm: each message's callbacks (duplicates, out of order) posted
+  all at once: the final status is right, no 5xx;
 * crash: a sending process killed by the fake Twilio right after it accepted
   the k-th SMS of a batch (before Odoo's commit), then a new process sends
   the queue again: duplicates per uuid (Odoo core would resend k).
@@ -38,6 +40,7 @@ LOAD_RATE = int(os.environ.get("SMSR_TWILIO_LOAD_RATE", 20))
 LOAD_SECONDS = int(os.environ.get("SMSR_TWILIO_LOAD_SECONDS", 60))
 DUPLICATE_ROUNDS = 10
 UNSIGNED = 1000
+STATUS_MESSAGES = 20
 CRASH_BATCH = 40
 CRASH_AFTER = 15
 
@@ -362,3 +365,51 @@ def test_crash_mid_batch_no_duplicates(harness, twilio):
     )
     assert outgoing == CRASH_BATCH
     assert duplicates == 0 and missing == 0
+
+
+def test_status_callbacks_at_once(harness, twilio):
+    fake = twilio["fake"]
+    fake.odoo_url = twilio["public"]
+    numbers = twilio["numbers"][-CRASH_BATCH - STATUS_MESSAGES : -CRASH_BATCH]
+    queued = harness.run(
+        "twilio-status-queue",
+        QUEUE,
+        {"company_id": twilio["company_id"], "numbers": numbers},
+    )
+    harness.run("twilio-status-send", SEND_QUEUE)
+    uuids = set(queued["uuids"])
+    sids = [m["sid"] for m in list(fake.messages.values()) if m["_uuid"] in uuids]
+    assert len(sids) == STATUS_MESSAGES
+    storm = ["delivered", "sent", "queued", "delivered", "sent"]
+    statuses, latencies = [], []
+    t0 = time.perf_counter()
+    for sid in sids:
+        barrier = threading.Barrier(len(storm))
+
+        def post(status, sid=sid, barrier=barrier):
+            barrier.wait()
+            start = time.perf_counter()
+            code = fake.post_status(sid, status)[0]
+            latencies.append(time.perf_counter() - start)
+            return code
+
+        with ThreadPoolExecutor(max_workers=len(storm)) as pool:
+            statuses += list(pool.map(post, storm))
+    wall = time.perf_counter() - t0
+    finals = dict(
+        harness.sql(
+            "SELECT status, count(*) FROM sms_retention_twilio_attempt WHERE "
+            "sms_uuid IN (" + ",".join(f"'{u}'" for u in uuids) + ") GROUP BY status"
+        )
+    )
+    FIGURES.append(
+        f"twilio status storm: {STATUS_MESSAGES} messages x {len(storm)} callbacks "
+        f"(2 duplicates, out of order) at once, in {wall:.1f}s: final statuses "
+        f"{finals}; HTTP {sorted(set(statuses))}; latency p50 "
+        f"{_percentile(latencies, 0.5) * 1000:.0f} ms, p95 "
+        f"{_percentile(latencies, 0.95) * 1000:.0f} ms, max "
+        f"{max(latencies) * 1000:.0f} ms (concurrent updates of one message "
+        "are retried by Odoo)"
+    )
+    assert set(statuses) == {200}
+    assert finals == {"delivered": str(STATUS_MESSAGES)}
