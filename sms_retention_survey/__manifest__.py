@@ -27,5 +27,6 @@
         "data/ir_cron_data.xml",
         "data/survey_survey_data.xml",
     ],
+    "demo": ["demo/sms_retention_campaign_demo.xml"],
     "installable": True,
 }
