@@ -679,34 +679,66 @@ class SmsRetentionMessage(models.Model):
         return to_send
 
     def _render_bodies(self):
-        """Render each message's template in its customer's language."""
+        """Render each message's template in its customer's language.
+
+        One query gives each message's template and source record; each
+        template then renders all its records at once.
+        """
+        if not self:
+            return {}
+        self.flush_model(["variant_id", "campaign_id", "res_model", "res_id"])
+        self.env["sms.retention.campaign"].flush_model(["sms_template_id"])
+        self.env["sms.retention.variant"].flush_model(["sms_template_id"])
+        self.env.cr.execute(
+            """SELECT m.id, m.res_model, m.res_id,
+                      COALESCE(v.sms_template_id, c.sms_template_id)
+                 FROM sms_retention_message m
+                 JOIN sms_retention_campaign c ON c.id = m.campaign_id
+            LEFT JOIN sms_retention_variant v ON v.id = m.variant_id
+                WHERE m.id = ANY(%s)""",
+            [self.ids],
+        )
+        groups = {}
+        for message_id, res_model, res_id, template_id in self.env.cr.fetchall():
+            by_res_id = groups.setdefault((template_id, res_model), {})
+            by_res_id.setdefault(res_id, []).append(message_id)
         bodies = {}
-        for (template, _res_model), messages in self.grouped(
-            lambda m: (
-                m.variant_id.sms_template_id or m.campaign_id.sms_template_id,
-                m.res_model,
+        templates = self.env["sms.template"]
+        for (template_id, _res_model), by_res_id in groups.items():
+            rendered = templates.browse(template_id)._sms_retention_render_body(
+                list(by_res_id)
             )
-        ).items():
-            by_res_id = {}
-            for message in messages:
-                by_res_id.setdefault(message.res_id, self.browse())
-                by_res_id[message.res_id] |= message
-            rendered = template._sms_retention_render_body(list(by_res_id))
             for res_id, body in rendered.items():
-                for message in by_res_id[res_id]:
-                    bodies[message.id] = body
+                for message_id in by_res_id[res_id]:
+                    bodies[message_id] = body
         self._append_optout_texts(bodies)
         return bodies
 
     def _append_optout_texts(self, bodies):
         """Marketing SMS end with the company's opt-out text, translated."""
-        marketing = self.filtered(
-            lambda m: m.campaign_id.message_class == "marketing" and bodies.get(m.id)
+        if not self:
+            return
+        self.flush_model(["campaign_id", "company_id", "partner_id"])
+        self.env["sms.retention.campaign"].flush_model(["message_class"])
+        self.env["res.partner"].flush_model(["lang"])
+        self.env.cr.execute(
+            """SELECT m.id, m.company_id, p.lang
+                 FROM sms_retention_message m
+                 JOIN sms_retention_campaign c ON c.id = m.campaign_id
+            LEFT JOIN res_partner p ON p.id = m.partner_id
+                WHERE m.id = ANY(%s) AND c.message_class = 'marketing'""",
+            [self.ids],
         )
-        for company, messages in marketing.grouped("company_id").items():
-            langs = set(messages.partner_id.mapped("lang")) | {False}
-            texts = company._sms_retention_optout_texts(langs)
-            for message in messages:
-                text = texts.get(message.partner_id.lang) or texts.get(False)
-                if text and text not in bodies[message.id]:
-                    bodies[message.id] = f"{bodies[message.id]}\n{text}"
+        by_company = {}
+        for message_id, company_id, lang in self.env.cr.fetchall():
+            if bodies.get(message_id):
+                by_company.setdefault(company_id, []).append((message_id, lang))
+        for company_id, rows in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            texts = company._sms_retention_optout_texts(
+                {lang for _m, lang in rows} | {False}
+            )
+            for message_id, lang in rows:
+                text = texts.get(lang) or texts.get(False)
+                if text and text not in bodies[message_id]:
+                    bodies[message_id] = f"{bodies[message_id]}\n{text}"
