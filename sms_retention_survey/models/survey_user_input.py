@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
@@ -278,6 +280,11 @@ class SurveyUserInput(models.Model):
             self._save_lines(question, option.id)
             if question.sms_exit_reason:
                 self.sms_exit_reason = option.with_context(lang="en_US").value
+                if self.sms_routed and self.partner_id:
+                    # Routed already (on a score): record the reason now.
+                    self.partner_id.sudo().sms_retention_lost_reason = (
+                        self.sms_exit_reason
+                    )
         elif kind in ("scale", "stars"):
             # str(): Odoo's survey API reads a plain 0 as "skipped".
             self._save_lines(question, str(value))
@@ -286,10 +293,16 @@ class SurveyUserInput(models.Model):
                 self.write(
                     {"sms_score": value, "sms_score_min": low, "sms_score_max": high}
                 )
+                if self._sms_next_question():
+                    # More questions follow: route now, since a low score
+                    # must not wait for an optional comment the customer
+                    # may never send. Else the finish routes, after thanks.
+                    self._sms_route_score()
         else:
             self._save_lines(question, value)
             if not self.sms_comment:
                 self.sms_comment = value
+                self._sms_add_comment_to_follow_up(value)
         if self.state == "new":
             self._mark_in_progress()
         self.write({"sms_failed_parses": 0, "last_displayed_page_id": question.id})
@@ -420,6 +433,16 @@ class SurveyUserInput(models.Model):
         )
         if tag and self.partner_id:
             self.partner_id.sudo().category_id = [(4, tag.id)]
+
+    def _sms_add_comment_to_follow_up(self, comment):
+        """A comment sent after a low score joins its follow-up activity."""
+        activity_sudo = self.sms_activity_id.sudo().exists()
+        if not activity_sudo or not comment:
+            return
+        activity_sudo.note = Markup("%s%s") % (
+            activity_sudo.note or "",
+            plaintext2html(_("Comment: %(comment)s", comment=comment)),
+        )
 
     def _sms_reward_code(self):
         """A coupon of the chosen loyalty program, else the static code."""

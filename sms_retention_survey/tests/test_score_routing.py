@@ -42,6 +42,9 @@ class TestScoreRouting(SmsSurveyCommon):
             message.body.endswith("How many stars for your order? Reply 1-5 stars")
         )
         self._reply("2")
+        # The follow-up does not wait for the optional comment.
+        self.assertEqual(len(self._low_score_activities(order)), 1)
+        self.assertIn(self.at_risk, self.customer_us.category_id)
         self._reply("Arrived broken")
         self.assertEqual(user_input.state, "done")
         activity = self._low_score_activities(order)
@@ -51,6 +54,24 @@ class TestScoreRouting(SmsSurveyCommon):
         self.assertIn("Arrived broken", activity.note)
         self.assertIn(self.at_risk, self.customer_us.category_id)
         self.assertEqual(self.customer_us.sms_survey_last_score, "2 / 5")
+
+    def test_low_score_without_comment_is_followed_up_at_once(self):
+        """Regression: routing waited for the optional comment, so a customer
+        who gave 1 star and nothing more reached the salesperson only when
+        the response expired, a week later."""
+        user_input = self._send_survey(self.review_survey)
+        self._reply("1")
+        self.assertEqual(user_input.sms_state, "waiting", "the comment is asked")
+        self.assertTrue(user_input.sms_activity_id)
+        self.assertIn("gave 1 (scale 1-5)", user_input.sms_activity_id.note)
+        user_input._sms_end("expired")
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("activity_type_id", "=", self.low_score_type.id)]
+            ),
+            1,
+            "routed once",
+        )
 
     def test_reward_once_even_when_reply_is_redelivered(self):
         user_input = self._send_survey(self.csat_survey)

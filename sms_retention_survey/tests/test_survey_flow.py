@@ -50,19 +50,24 @@ class TestSurveyFlow(SmsSurveyCommon):
         self._reply("⭐⭐⭐⭐⭐")
         self.assertEqual(self._answers(user_input, self.q_stars).value_numerical_box, 5)
         self.assertEqual(user_input.state, "in_progress")
-        self.assertEqual(self._last_sms(self.number_us), "Any comment? (optional)")
+        # The score is routed at once (the comment is optional): the reward,
+        # then the next question.
+        bodies = self._outbox(self.number_us).mapped("body")
+        self.assertEqual(
+            bodies[-2:],
+            [
+                "Thank you for the great rating! Use code THANKYOU10 on your next "
+                "order.",
+                "Any comment? (optional)",
+            ],
+        )
         self._reply("Fast delivery, thanks")
         self.assertEqual(
             self._answers(user_input, self.q_comment).value_text_box,
             "Fast delivery, thanks",
         )
         self.assertEqual((user_input.state, user_input.sms_state), ("done", "done"))
-        bodies = self._outbox(self.number_us).mapped("body")
-        self.assertEqual(bodies[-2], "Thank you for your review!")
-        self.assertEqual(
-            bodies[-1],
-            "Thank you for the great rating! Use code THANKYOU10 on your next order.",
-        )
+        self.assertEqual(self._last_sms(self.number_us), "Thank you for your review!")
         self.assertTrue(user_input.sms_routed)
         self.assertEqual(user_input.sms_score, 5)
         self.assertFalse(user_input.sms_activity_id)
@@ -295,16 +300,17 @@ class TestSurveyFlow(SmsSurveyCommon):
         self.review_survey.sms_reward_text = "Reward {code}"
         user_input = self._send_survey(self.review_survey)
         self._reply("5")
+        self.assertTrue(user_input.sms_routed, "routed on the score")
+        self.assertIn("Reward THANKYOU10", self._outbox(self.number_us).mapped("body"))
         count = len(self._outbox(self.number_us))
         # What the survey controller does when the customer submits the web page.
         user_input._save_lines(self.q_comment, "Written on the web")
         user_input._mark_done()
         self.assertEqual(user_input.sms_state, "done")
-        self.assertTrue(user_input.sms_routed)
         self.assertEqual(
             self._outbox(self.number_us)[count:].mapped("body"),
-            ["Reward THANKYOU10"],
-            "the reward, but no thank-you SMS for a web submission",
+            [],
+            "no second reward, and no thank-you SMS for a web submission",
         )
         self._reply("late SMS comment")
         self.assertEqual(
