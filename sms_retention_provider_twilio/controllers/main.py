@@ -14,6 +14,17 @@ MAX_BODY = 64 * 1024
 TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 
 
+# Both webhooks: public, POST only, form-encoded, no session, bounded body.
+WEBHOOK_ROUTE = {
+    "type": "http",
+    "auth": "public",
+    "methods": ["POST"],
+    "csrf": False,
+    "save_session": False,
+    "max_content_length": MAX_BODY,
+}
+
+
 class SmsRetentionTwilioController(http.Controller):
     """Twilio's webhooks: incoming SMS and delivery status callbacks.
 
@@ -22,15 +33,7 @@ class SmsRetentionTwilioController(http.Controller):
     that owns the request's AccountSid; sudo comes after, on exact keys.
     """
 
-    @http.route(
-        urls.INBOUND_PATH,
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        max_content_length=MAX_BODY,
-    )
+    @http.route(urls.INBOUND_PATH, **WEBHOOK_ROUTE)
     def sms_retention_twilio_inbound(self, **_params):
         company_sudo = self._sms_retention_twilio_verify(urls.INBOUND_PATH)
         if company_sudo is None:
@@ -46,15 +49,7 @@ class SmsRetentionTwilioController(http.Controller):
         )
         return self._sms_retention_twilio_twiml()
 
-    @http.route(
-        urls.STATUS_PATH,
-        type="http",
-        auth="public",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        max_content_length=MAX_BODY,
-    )
+    @http.route(urls.STATUS_PATH, **WEBHOOK_ROUTE)
     def sms_retention_twilio_status(self, **_params):
         company_sudo = self._sms_retention_twilio_verify(urls.STATUS_PATH)
         if company_sudo is None:

@@ -749,12 +749,14 @@ def worker_seed(env, params):
     campaigns = env["sms.retention.campaign"].with_context(active_test=False)
     campaigns.search([]).write({"active": False})
     env.ref("sms_retention.sms_retention_campaign_review").active = True
-    env.ref("sms_retention.sms_retention_campaign_onboarding").write(
-        {
-            "audience_domain": repr([("ref", "=", TARGET_REF)]),
-            "segment_ids": [(5,)],
-        }
+    onboarding = env.ref("sms_retention.sms_retention_campaign_onboarding")
+    onboarding.write(
+        {"audience_domain": repr([("ref", "=", TARGET_REF)]), "segment_ids": [(5,)]}
     )
+    if "survey_id" in onboarding._fields:
+        # The survey addon's demo makes it ask a survey: measure the plain
+        # retention SMS that the targets are about.
+        onboarding.survey_id = False
     # Demo data must not be sent by the jobs under measurement.
     cr.execute(
         "UPDATE sms_retention_message SET state = 'canceled' WHERE state = 'scheduled'"
