@@ -269,9 +269,21 @@ class SmsRetentionMessage(models.Model):
         planned = messages.filtered(lambda m: m.state == "scheduled").mapped(
             "planned_at"
         )
-        if planned:
-            cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
-            cron.sudo()._trigger(at=max(min(planned), fields.Datetime.now()))
+        if not planned:
+            return
+        now = fields.Datetime.now()
+        at = max(min(planned), now)
+        cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+        # A future wake-up at or before ``at`` exists already (one per order
+        # otherwise): that run sees these messages and plans the next one.
+        # Past ones do not count: a running job may consume them unaware.
+        self.env.cr.execute(
+            """SELECT 1 FROM ir_cron_trigger
+                WHERE cron_id = %s AND call_at > %s AND call_at <= %s LIMIT 1""",
+            [cron.id, now, at],
+        )
+        if not self.env.cr.fetchone():
+            cron.sudo()._trigger(at=at)
 
     @api.model
     def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):

@@ -67,6 +67,25 @@ class TestReviewSlice(SmsRetentionCommon):
             self._run_sending_job()
         self.assertEqual(self._messages_of(order).state, "sent")
 
+    def test_one_wake_up_for_orders_planned_later(self):
+        """Each order used to add a cron trigger: a future trigger at or
+        before the new message's time now serves it."""
+        self.campaign.delay = 2
+        cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+        Trigger = self.env["ir.cron.trigger"]
+        # Start without wake-ups (the demo data planned some).
+        Trigger.search([("cron_id", "=", cron.id)]).unlink()
+        before = Trigger
+        first = self._create_order(self.customer_us)
+        self._create_order(self.customer_cn)
+        new = Trigger.search([("cron_id", "=", cron.id)]) - before
+        self.assertEqual(len(new), 1)
+        self.assertEqual(new.call_at, self._messages_of(first).planned_at)
+        # A message due earlier than every future wake-up gets its own.
+        self.campaign.delay = 0
+        self._create_order(self.customer_us)
+        self.assertEqual(len(Trigger.search([("cron_id", "=", cron.id)]) - before), 2)
+
     def test_delay_in_hours(self):
         self.campaign.write({"delay": 3, "delay_unit": "hours"})
         with freeze_time("2026-03-02 10:00:00"):

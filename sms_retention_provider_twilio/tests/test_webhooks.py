@@ -249,6 +249,31 @@ class TestStatusWebhook(TwilioCommon, HttpCase):
                     checked += 1
         self.assertEqual(checked, 12)
 
+    def test_retention_message_follows_the_status(self):
+        """A campaign SMS sent through Twilio: the status callbacks move the
+        retention message (through the SMS tracker), forward only."""
+        self.campaign.delay = 0
+        results = {}
+        for final, code in (("delivered", None), ("undelivered", 30006)):
+            order = self._create_order(self.customer_us)
+            message = self._messages_of(order)
+            self._run_sending_job()
+            self.assertEqual(message.state, "sent")
+            self.assertFalse(message.delivered_at)
+            sid = self._attempt(message.sms_uuid).message_sid
+            responses = self.fake.post_statuses(sid, ["sent", final, "sent"], code)
+            self.assertEqual({status for status, _b in responses}, {200})
+            message.invalidate_recordset()
+            results[final] = (
+                message.state,
+                message.failure_type,
+                bool(message.delivered_at),
+            )
+        self.assertEqual(results["delivered"], ("sent", False, True))
+        self.assertEqual(
+            results["undelivered"], ("failed", "sms_invalid_destination", False)
+        )
+
     def test_error_code_matrix(self):
         expected = {
             30004: ("bounce", "sms_not_allowed"),
