@@ -377,11 +377,6 @@ class SmsRetentionMessage(models.Model):
                 at=next_due
             )
 
-    def _send_batch(self):
-        """Materialise the locked messages that may go now, and send them."""
-        self._materialise()
-        self.filtered(lambda m: m.state == "queued")._send_queued()
-
     def _materialise(self):
         """Apply the sending policy, render, and queue the SMS of what may go.
 

@@ -79,7 +79,6 @@ class SmsSms(models.Model):
             if field.store
             and field.column_type
             and name not in self._SMS_RETENTION_INSERT_COLUMNS
-            and name in self._fields
             and (field.default or field.required)
         ]
         defaults = self.default_get(names) if names else {}

@@ -144,7 +144,8 @@ def _is_lock_serialization_failure(outcome):
         outcome.returncode == 1
         and "_lock_scheduled" in error
         and SERIALIZATION_FAILURE in last_frames
-        and "_send_batch" not in last_frames
+        and "_materialise" not in last_frames
+        and "_send_queued" not in last_frames
     )
 
 
