@@ -23,6 +23,31 @@ class SmsTemplate(models.Model):
 
     _inherit = "sms.template"
 
+    def _render_eval_context(self):
+        """Add ``short_url(url)``: a tracked short link (``link.tracker``).
+
+        One tracker per URL, reused by every SMS of a batch and counted in
+        *Link Tracker*; an empty URL gives an empty text.
+        """
+        render_context = super()._render_eval_context()
+        trackers = {}
+
+        def short_url(url):
+            url = (url or "").strip()
+            if not url:
+                return ""
+            if url not in trackers:
+                trackers[url] = (
+                    self.env["link.tracker"]
+                    .sudo()
+                    .search_or_create({"url": url, "title": url})
+                    .short_url
+                )
+            return trackers[url]
+
+        render_context["short_url"] = short_url
+        return render_context
+
     def _sms_retention_render_body(self, res_ids):
         """The body rendered in each record's language, for many records.
 

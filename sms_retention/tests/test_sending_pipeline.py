@@ -209,3 +209,24 @@ class TestBatchRendering(SmsRetentionCommon):
         )
         with self.assertRaises(UserError):
             template._sms_retention_render_body(self.customer_us.ids)
+
+    def test_short_url_placeholder(self):
+        """``short_url()`` gives one tracked link per URL, in both renderers."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "With a link",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "Come back: {{ short_url('https://shop.example.com/new') }}"
+                "{{ short_url('') }}",
+            }
+        )
+        partners = self.customer_us | self.customer_cn
+        fast = template._sms_retention_render_body(partners.ids)
+        odoo = template._render_field("body", partners.ids, compute_lang=True)
+        self.assertEqual(fast, odoo)
+        tracker = self.env["link.tracker"].search(
+            [("url", "=", "https://shop.example.com/new")]
+        )
+        self.assertEqual(len(tracker), 1)
+        self.assertEqual(set(fast.values()), {f"Come back: {tracker.short_url}"})
+        self.assertIn("/r/", tracker.short_url)
