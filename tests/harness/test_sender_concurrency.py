@@ -175,25 +175,23 @@ def _report(line):
     print(line)
 
 
-def test_two_senders_at_once_send_each_message_once(harness, scenarios):
+def _race(harness, scenarios, scenario, specs, describe):
+    """Start ``specs`` together on the scenario's due messages; check that
+    each message was sent once, report the figures and return the outcomes.
+
+    ``describe(senders)`` gives the scenario's own part of the figures line.
+    """
     t0 = time.time()
-    count = SCENARIOS["two senders"]
-    setup = harness.make_due(scenarios["two senders"])
-    first, second = (
-        p.wait()
-        for p in harness.start_together(
-            [("sender-a", CRON_SENDER, {}), ("sender-b", CRON_SENDER, {})]
-        )
-    )
-    senders, failures = _settle(harness, [first, second])
+    count = SCENARIOS[scenario]
+    setup = harness.make_due(scenarios[scenario])
+    outcomes = [p.wait() for p in harness.start_together(specs(setup))]
+    senders, failures = _settle(harness, outcomes)
     figures = _figures(harness, setup)
-    sending, skew = _sending_seconds([first, second])
-    split = "/".join(str(_sent(o)["messages"]) for o in senders)
-    batches = "+".join(str(_sent(o)["batches"]) for o in senders)
+    sending, skew = _sending_seconds(outcomes)
     uuids = [uuid for o in senders for uuid in _sent(o)["uuids"]]
     line = (
-        f"two senders: {count} messages, {len(senders)} processes, split {split} "
-        f"({batches} batches), {figures['duplicate_uuids']} duplicate UUIDs, "
+        f"{scenario}: {count} messages, {len(senders)} processes, "
+        f"{describe(senders)}, {figures['duplicate_uuids']} duplicate UUIDs, "
         f"{figures['sandbox_rows'] - count} extra SMS, {failures} lock "
         f"serialization failures{f' ({KNOWN_BUG})' if failures else ''}, "
         f"sending {sending:.1f}s (start skew {skew * 1000:.0f}ms), "
@@ -203,41 +201,39 @@ def test_two_senders_at_once_send_each_message_once(harness, scenarios):
     _assert_sent_once(figures, line)
     assert len(uuids) == len(set(uuids)) == count, f"{line}: UUIDs sent twice"
     assert sum(_sent(o)["messages"] for o in senders) == count, line
+    return outcomes, line
+
+
+def _split(senders):
+    return "/".join(str(_sent(o)["messages"]) for o in senders)
+
+
+def test_two_senders_at_once_send_each_message_once(harness, scenarios):
+    (first, second), line = _race(
+        harness,
+        scenarios,
+        "two senders",
+        lambda setup: [("sender-a", CRON_SENDER, {}), ("sender-b", CRON_SENDER, {})],
+        lambda senders: f"split {_split(senders)} ("
+        + "+".join(str(_sent(o)["batches"]) for o in senders)
+        + " batches)",
+    )
     assert (
         _sent(first)["messages"] and _sent(second)["messages"]
     ), f"{line}: one sender did all the work, no concurrency was exercised"
 
 
 def test_send_now_racing_the_cron_sends_each_message_once(harness, scenarios):
-    t0 = time.time()
-    count = SCENARIOS["send now vs cron"]
-    setup = harness.make_due(scenarios["send now vs cron"])
-    cron, manual = (
-        p.wait()
-        for p in harness.start_together(
-            [
-                ("cron", CRON_SENDER, {}),
-                ("send-now", SEND_NOW, {"ids": setup["message_ids"]}),
-            ]
-        )
+    _race(
+        harness,
+        scenarios,
+        "send now vs cron",
+        lambda setup: [
+            ("cron", CRON_SENDER, {}),
+            ("send-now", SEND_NOW, {"ids": setup["message_ids"]}),
+        ],
+        lambda senders: f"split cron/send-now {_split(senders)}",
     )
-    senders, failures = _settle(harness, [cron, manual])
-    figures = _figures(harness, setup)
-    sending, skew = _sending_seconds([cron, manual])
-    split = "/".join(str(_sent(o)["messages"]) for o in senders)
-    uuids = [uuid for o in senders for uuid in _sent(o)["uuids"]]
-    line = (
-        f"send now vs cron: {count} messages, {len(senders)} processes, split "
-        f"cron/send-now {split}, {figures['duplicate_uuids']} duplicate UUIDs, "
-        f"{figures['sandbox_rows'] - count} extra SMS, {failures} lock "
-        f"serialization failures{f' ({KNOWN_BUG})' if failures else ''}, "
-        f"sending {sending:.1f}s (start skew {skew * 1000:.0f}ms), "
-        f"total {time.time() - t0:.1f}s"
-    )
-    _report(line)
-    _assert_sent_once(figures, line)
-    assert len(uuids) == len(set(uuids)) == count, f"{line}: UUIDs sent twice"
-    assert sum(_sent(o)["messages"] for o in senders) == count, line
 
 
 def test_crash_mid_batch_resumes_without_duplicates(harness, scenarios):
