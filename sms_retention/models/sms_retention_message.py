@@ -299,13 +299,21 @@ class SmsRetentionMessage(models.Model):
              LIMIT %(limit)s
              FOR UPDATE SKIP LOCKED
         """
-        self.flush_model(["state", "planned_at"])
+        self.flush_model(["state", "planned_at", "sms_id"])
         if ids is not None:
             condition, params = "id IN %(ids)s", {"ids": tuple(ids) or (0,)}
         elif state == "scheduled":
             condition, params = "planned_at <= %(now)s", {"now": fields.Datetime.now()}
         else:
             condition, params = "TRUE", {}
+        if state == "queued":
+            # Only what the job still owns (or whose SMS vanished): an SMS a
+            # user handed to Odoo's queue is followed by its tracker, and
+            # re-locking it every batch would keep the job looping.
+            self.env["sms.sms"].flush_model(["state"])
+            condition += """ AND (sms_id IS NULL OR sms_id IN (
+                SELECT id FROM sms_sms WHERE state = %(sms_state)s))"""
+            params["sms_state"] = QUEUED_SMS_STATE
         self.env.cr.execute(  # pylint: disable=sql-injection
             query.format(condition=condition), dict(params, state=state, limit=limit)
         )
@@ -337,8 +345,7 @@ class SmsRetentionMessage(models.Model):
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(materialised) < batch_size and len(queued) < batch_size:
-                if not auto_commit or not (materialised or queued):
-                    break
+                break  # nothing more is due; later messages wake the job
         self._trigger_next()
 
     @api.model

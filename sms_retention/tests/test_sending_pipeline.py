@@ -127,6 +127,20 @@ class TestSendingPipeline(SmsRetentionCommon):
             (message.state, message.failure_type), ("failed", "sms_deleted")
         )
 
+    def test_sms_handed_to_odoo_queue_leaves_the_job(self):
+        """Regression: a queued message whose SMS a user set back to
+        "outgoing" was locked again by every batch, so the job's loop never
+        ended; Odoo's queue sends that SMS and its tracker moves the message."""
+        message = self._plan(self._customers(1))
+        message._materialise()
+        message.sms_id.action_set_outgoing()
+        self.assertFalse(message._lock_scheduled(state="queued"))
+        self.assertFalse(message._lock_scheduled(message.ids, state="queued"))
+        with self.mock_sms_providers():
+            self.env["sms.sms"]._process_queue()
+        self.assertEqual(message.state, "sent")
+        self.assertSandboxOutbox(message.number, message.body)
+
     def test_provider_failure_marks_messages_failed(self):
         messages = self._plan(self._customers(2))
         with self.mock_sms_providers():
