@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-ADDONS = ["sms_retention", "sms_retention_survey", "sms_retention_provider_twilio"]
+ADDONS = [
+    "sms_retention",
+    "sms_retention_survey",
+    "sms_retention_provider_twilio",
+    "sms_retention_sale_stock",
+]
 
 
 @pytest.mark.parametrize("addon", ADDONS)
@@ -41,7 +46,7 @@ def test_addon_builds_as_wheel(addon, tmp_path):
     assert f"odoo/addons/{addon}/static/description/icon.png" in names
     assert f"Name: odoo-addon-{addon}" in meta
     assert "Requires-Dist: odoo>=17.0a,<17.1dev" in meta
-    for python_dep in manifest["external_dependencies"]["python"]:
+    for python_dep in manifest.get("external_dependencies", {}).get("python", []):
         assert f"Requires-Dist: {python_dep}" in meta
     for depend in manifest["depends"]:
         if depend.startswith("sms_retention"):

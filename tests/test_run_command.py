@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The README's run command serves a demo database with the three addons.
+"""The README's run command serves a demo database with the four addons.
 
 An external harness: it starts ``setup/dev/devenv.py run`` as a separate
 process on a scratch database and port, then talks to it over HTTP.
@@ -93,6 +93,7 @@ def test_run_command_serves_demo_database():
         assert sorted(m["name"] for m in modules) == [
             "sms_retention",
             "sms_retention_provider_twilio",
+            "sms_retention_sale_stock",
             "sms_retention_survey",
         ]
         assert all(m["demo"] for m in modules), modules

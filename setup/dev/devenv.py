@@ -5,7 +5,7 @@ Standard library only: it runs before any virtualenv exists.
 
 Commands (see README.md):
   provision   virtualenv + Odoo + PostgreSQL, idempotent
-  run         demo database with the three addons, Odoo on :8069
+  run         demo database with the addons, Odoo on :8069
   test        throwaway database, install, pytest-odoo, drop
   odoo-test   the same with Odoo's own runner (odoo --test-enable -i ...)
   lint        ruff + pylint-odoo mandatory checks
@@ -49,7 +49,12 @@ HOME = Path(
     / "sms-retention"
 )
 VENV = HOME / "venv"
-ADDONS = ["sms_retention", "sms_retention_survey", "sms_retention_provider_twilio"]
+ADDONS = [
+    "sms_retention",
+    "sms_retention_survey",
+    "sms_retention_provider_twilio",
+    "sms_retention_sale_stock",
+]
 ODOO_GIT_URL = "https://github.com/odoo/odoo.git"
 DEMO_DB = os.environ.get("SMS_RETENTION_DEMO_DB", "sms_retention_demo")
 DEFAULT_PGPORT = 54329
@@ -508,9 +513,34 @@ def addon_dependencies():
     optional integrations."""
     deps = set(OPTIONAL_MODULES)
     for addon in ADDONS:
-        manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
-        deps.update(manifest.get("depends", []))
+        deps.update(manifest(addon).get("depends", []))
     return sorted(deps - set(ADDONS))
+
+
+def manifest(addon):
+    return ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
+
+
+def expected_installed(addons):
+    """Our addons that installing ``addons`` on the template installs: their
+    dependencies among ours, and our auto-install bridges (such as
+    sms_retention_sale_stock) whose dependencies are then all installed (the
+    template has every dependency outside the repository)."""
+    installed = set()
+    todo = list(addons)
+    while todo:
+        addon = todo.pop()
+        if addon in installed:
+            continue
+        installed.add(addon)
+        todo += [d for d in manifest(addon).get("depends", []) if d in ADDONS]
+        if not todo:
+            todo = [
+                other for other in ADDONS
+                if other not in installed and manifest(other).get("auto_install")
+                and {d for d in manifest(other)["depends"] if d in ADDONS} <= installed
+            ]
+    return sorted(installed)
 
 
 def addons_hash():
@@ -588,8 +618,15 @@ def cmd_run(args):
         not stamp.exists() or stamp.read_text() != current
     ):
         say(f"the addons changed since the last run: updating them in {db}")
+        installed = pg.psql(
+            "SELECT name FROM ir_module_module WHERE state = 'installed'", db=db
+        ).split()
+        # An addon added to the repository since is installed (-i only for
+        # it: -i reloads an installed addon's noupdate data).
+        missing = [addon for addon in ADDONS if addon not in installed]
         updated = odoo_run_logged(
-            config, ["-d", db, "-u", ",".join(ADDONS), "--stop-after-init"],
+            config, ["-d", db, *(["-i", ",".join(missing)] if missing else []),
+                     "-u", ",".join(ADDONS), "--stop-after-init"],
             LOCAL / "logs" / f"{db}-update.log", fatal=False,
         )
         if updated:
@@ -645,10 +682,12 @@ def check_standalone_installs(odoo_src, pg, config):
                 "WHERE state = 'installed' AND name LIKE 'sms_retention%'", db=db)
         finally:
             pg.dropdb(db)
-        expected = sorted({addon, "sms_retention"})
+        expected = expected_installed([addon])
         if installed.split(",") != expected:
             die(f"installing {addon} alone installed {installed}, expected {expected}")
-        say(f"{addon} installs alone without warnings ({time.time() - t0:.0f}s)")
+        bridges = sorted(set(expected) - {addon, "sms_retention"})
+        also = f" (with the auto-installed {', '.join(bridges)})" if bridges else ""
+        say(f"{addon} installs alone{also} without warnings ({time.time() - t0:.0f}s)")
 
 
 def cmd_test(args):
@@ -706,8 +745,7 @@ README_SECTIONS = [
 
 def render_readme(addon):
     """README.rst of an addon, generated from its readme/*.md fragments."""
-    manifest = ast.literal_eval((REPO / addon / "__manifest__.py").read_text())
-    title = manifest["name"]
+    title = manifest(addon)["name"]
     parts = ["=" * len(title), title, "=" * len(title), ""]
     parts += [".. Generated from readme/*.md by setup/dev/devenv.py readme.", ""]
     for fragment, heading in README_SECTIONS:

@@ -1,0 +1,1 @@
+from . import test_review_on_delivery
