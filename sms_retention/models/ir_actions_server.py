@@ -50,6 +50,7 @@ class IrActionsServer(models.Model):
 
     def _run_action_sms_retention_multi(self, eval_context=None):
         records = eval_context.get("records") or eval_context.get("record")
-        if records and self.sms_retention_campaign_id.active:
-            self.sms_retention_campaign_id._enqueue(records)
+        campaign = self.sms_retention_campaign_id
+        if records and campaign and campaign._enqueue_config(campaign.id).active:
+            campaign._enqueue(records)
         return False

@@ -204,6 +204,13 @@ class ResCompany(models.Model):
         ``start`` and ``end`` override the company's hours when set.
         """
         self.ensure_one()
+        self.sudo().fetch(
+            [
+                "sms_retention_blackout_ids",
+                "sms_retention_quiet_start",
+                "sms_retention_quiet_end",
+            ]
+        )
         blackouts = tuple(
             (
                 frozenset([int(b.weekday)]) if b.weekday else None,

@@ -1,10 +1,11 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import calendar
+import collections
 import dataclasses
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -12,6 +13,12 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools.cron import can_commit
 from ..tools.variants import variant_bucket
+
+# What planning a message needs of a campaign (see ``_enqueue_config``).
+EnqueueConfig = collections.namedtuple(
+    "EnqueueConfig",
+    "active model kind delay company_id segments_only segment_codes variants",
+)
 
 
 class SmsRetentionCampaign(models.Model):
@@ -263,6 +270,41 @@ class SmsRetentionCampaign(models.Model):
         self.ensure_one()
         return timedelta(**{self.delay_unit: self.delay})
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _enqueue_config
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _enqueue_config
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _enqueue_config
+        return super().unlink()
+
+    @api.model
+    @tools.ormcache("campaign_id")
+    def _enqueue_config(self, campaign_id):
+        """What planning a message needs of the campaign, cached.
+
+        An order confirmation reads it from memory instead of four queries on
+        the campaign, its segments and its variants. Writes to campaigns,
+        variants and segments clear the cache.
+        """
+        campaign = self.sudo().browse(campaign_id)
+        variants = campaign.variant_ids.filtered(lambda v: v.weight > 0)
+        return EnqueueConfig(
+            active=campaign.active,
+            model=campaign.model,
+            kind=campaign.kind,
+            delay=campaign._get_delay(),
+            company_id=campaign.company_id.id,
+            segments_only=not safe_eval(campaign.audience_domain or "[]"),
+            segment_codes=frozenset(campaign.segment_ids.mapped("code")),
+            variants=tuple((variant.id, variant.weight) for variant in variants),
+        )
+
     def _enqueue(self, records):
         """Plan one outbound message per record for each campaign in ``self``.
 
@@ -278,20 +320,22 @@ class SmsRetentionCampaign(models.Model):
         partners = _partners_of(records)
         now = fields.Datetime.now()
         for campaign in self:
-            if campaign.model != records._name:
+            config = campaign._enqueue_config(campaign.id)
+            if config.model != records._name:
                 raise UserError(
                     _(
                         "The campaign %(campaign)s applies to %(model)s, not to "
                         "%(records_model)s.",
                         campaign=campaign.display_name,
-                        model=campaign.model,
+                        model=config.model,
                         records_model=records._name,
                     )
                 )
             audience = campaign._audience_filter(
                 self.env["res.partner"].union(*partners)
             )
-            planned_at = now + campaign._get_delay()
+            planned_at = now + config.delay
+            default_company = self.env["res.company"].browse(config.company_id)
             vals_list = []
             for record, partner in zip(records, partners, strict=True):
                 if partner and partner not in audience:
@@ -299,7 +343,7 @@ class SmsRetentionCampaign(models.Model):
                 company = (
                     record.company_id
                     if "company_id" in record._fields and record.company_id
-                    else campaign.company_id or partner.company_id or self.env.company
+                    else default_company or partner.company_id or self.env.company
                 )
                 vals_list.append(
                     {
@@ -320,17 +364,18 @@ class SmsRetentionCampaign(models.Model):
                     }
                 )
             if vals_list:
-                messages_sudo |= messages_sudo._create_unique(vals_list)
+                messages_sudo |= messages_sudo._insert_unique(vals_list)
         return messages_sudo
 
     def _dedupe_key(self, record, partner, now):
         """Messages with the same key are sent once; keys start with the record."""
         self.ensure_one()
         key = f"{record._name},{record.id}"
-        if self.kind == "exit":
+        kind = self._enqueue_config(self.id).kind
+        if kind == "exit":
             lost = partner.sms_retention_lost_date or now
             return f"{key}:exit:{fields.Datetime.to_string(lost)}"
-        if self.kind == "custom":
+        if kind == "custom":
             return f"{key}:{now.date().isoformat()}"
         return key
 
@@ -350,9 +395,16 @@ class SmsRetentionCampaign(models.Model):
     def _audience_filter(self, partners):
         """The subset of ``partners`` in the audience (one query)."""
         self.ensure_one()
-        domain = self._audience_domain()
-        if not partners or not domain:
+        if not partners:
             return partners
+        config = self._enqueue_config(self.id)
+        if config.segments_only:
+            # Segments only: read from the customers, often cached already.
+            codes = config.segment_codes
+            if not codes:
+                return partners
+            return partners.filtered(lambda p: p.sms_retention_segment in codes)
+        domain = self._audience_domain()
         return (
             self.env["res.partner"]
             .with_context(active_test=False)
@@ -366,15 +418,19 @@ class SmsRetentionCampaign(models.Model):
     def _variant_for(self, partner):
         """The variant a customer gets: deterministic, weighted, stable."""
         self.ensure_one()
-        variants = self.variant_ids.filtered(lambda v: v.weight > 0)
+        variants = self._enqueue_config(self.id).variants
         if not variants or not partner:
             return self.env["sms.retention.variant"]
-        bucket = variant_bucket(self.id, partner.id, sum(variants.mapped("weight")))
-        for variant in variants:
-            if bucket < variant.weight:
-                return variant
-            bucket -= variant.weight
-        return variants[-1]
+        bucket = variant_bucket(
+            self.id, partner.id, sum(weight for _id, weight in variants)
+        )
+        chosen = variants[-1][0]
+        for variant_id, weight in variants:
+            if bucket < weight:
+                chosen = variant_id
+                break
+            bucket -= weight
+        return self.env["sms.retention.variant"].browse(chosen)
 
     def _variant_sql(self, partner_column):
         """SQL choosing the variant id, as :meth:`_variant_for` does."""

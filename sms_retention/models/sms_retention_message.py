@@ -39,11 +39,11 @@ class SmsRetentionMessage(models.Model):
         "sms.retention.campaign", required=True, ondelete="cascade", index=True
     )
     partner_id = fields.Many2one("res.partner", index=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True)
     user_id = fields.Many2one(
         "res.users",
         string="Salesperson",
-        index=True,
+        index="btree_not_null",
         help="The salesperson of the source record, else of the customer.",
     )
     res_model = fields.Char("Source Model", required=True)
@@ -52,7 +52,6 @@ class SmsRetentionMessage(models.Model):
     segment = fields.Selection(
         SEGMENTS,
         readonly=True,
-        index=True,
         help="The customer's lifecycle segment when the message was planned.",
     )
     dedupe_key = fields.Char(
@@ -77,7 +76,6 @@ class SmsRetentionMessage(models.Model):
         ],
         default="scheduled",
         required=True,
-        index=True,
     )
     skip_reason = fields.Selection(
         [
@@ -89,7 +87,7 @@ class SmsRetentionMessage(models.Model):
             ("duplicate", "Duplicate"),
             ("expired", "Expired"),
         ],
-        index=True,
+        index="btree_not_null",
         readonly=True,
     )
     expires_at = fields.Datetime(
@@ -136,6 +134,14 @@ class SmsRetentionMessage(models.Model):
             """CREATE INDEX IF NOT EXISTS sms_retention_message_queued_due_index
                    ON sms_retention_message (planned_at, id)
                 WHERE state = 'queued'"""
+        )
+        # Lists filter on the few messages that did not go out. Sent ones,
+        # the bulk, stay out of it, and a message moving from scheduled to
+        # queued to sent updates no state index.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_retention_message_not_sent_index
+                   ON sms_retention_message (state)
+                WHERE state IN ('skipped', 'expired', 'failed', 'canceled')"""
         )
         return res
 
@@ -203,30 +209,87 @@ class SmsRetentionMessage(models.Model):
             return {"state": "skipped", "skip_reason": "invalid_number"}
 
     @api.model
-    def _create_unique(self, vals_list):
-        """Create the messages whose (campaign, dedupe key) is new.
+    def _insert_unique(self, vals_list):
+        """Insert the messages whose (campaign, dedupe key) is new, in one
+        statement, and wake the sending job; return the new messages.
 
-        Duplicates already stored are left out with one query; a concurrent
-        insert of the same key is absorbed by the unique constraint.
+        Numbers, skip reasons and segments are filled as :meth:`create` does,
+        from the customers' cached fields. Keys stored already, or repeated in
+        ``vals_list``, or inserted by a concurrent transaction, are left out
+        by the unique constraint (``ON CONFLICT DO NOTHING``).
         """
-        keys = {(v["campaign_id"], v["dedupe_key"]) for v in vals_list}
-        self.flush_model(["campaign_id", "dedupe_key"])
-        self.env.cr.execute(
-            """SELECT campaign_id, dedupe_key FROM sms_retention_message
-                WHERE (campaign_id, dedupe_key) IN %s""",
-            [tuple(keys)],
-        )
-        existing = set(self.env.cr.fetchall())
-        todo, seen = [], set()
-        for vals in vals_list:
-            key = (vals["campaign_id"], vals["dedupe_key"])
-            if key in existing or key in seen:
-                continue
-            seen.add(key)
-            todo.append(vals)
-        if not todo:
+        if not vals_list:
             return self.browse()
-        return self.create(todo)
+        partners = self.env["res.partner"].browse(
+            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
+        )
+        partners.fetch(
+            [
+                "mobile",
+                "phone",
+                "phone_sanitized",
+                "country_id",
+                "sms_retention_segment",
+            ]
+        )
+        columns = {
+            name: []
+            for name in (
+                "campaign_id",
+                "partner_id",
+                "company_id",
+                "user_id",
+                "res_model",
+                "res_id",
+                "dedupe_key",
+                "planned_at",
+                "variant_id",
+                "number",
+                "state",
+                "skip_reason",
+                "segment",
+            )
+        }
+        for vals in vals_list:
+            partner = self.env["res.partner"].browse(vals.get("partner_id"))
+            company = self.env["res.company"].browse(vals["company_id"])
+            row = {
+                "state": "scheduled",
+                "skip_reason": None,
+                "number": None,
+                "segment": partner.sms_retention_segment or None,
+                **vals,
+                **self._number_or_skip(partner, company),
+            }
+            for name, values in columns.items():
+                values.append(row.get(name) or None)
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """
+            INSERT INTO sms_retention_message (
+                campaign_id, partner_id, company_id, user_id, res_model, res_id,
+                dedupe_key, planned_at, variant_id, number, state, skip_reason,
+                segment, defer_count, create_uid, write_uid, create_date,
+                write_date)
+            SELECT v.*, 0, %(uid)s, %(uid)s, %(now)s, %(now)s
+              FROM unnest(%(campaign_id)s::int[], %(partner_id)s::int[],
+                          %(company_id)s::int[], %(user_id)s::int[],
+                          %(res_model)s::varchar[], %(res_id)s::int[],
+                          %(dedupe_key)s::varchar[], %(planned_at)s::timestamp[],
+                          %(variant_id)s::int[], %(number)s::varchar[],
+                          %(state)s::varchar[], %(skip_reason)s::varchar[],
+                          %(segment)s::varchar[]) AS v
+            ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
+            RETURNING id, state, planned_at
+            """,
+            dict(columns, uid=self.env.uid, now=now),
+        )
+        rows = self.env.cr.fetchall()
+        self._schedule_sending_at(
+            [planned_at for _id, state, planned_at in rows if state == "scheduled"]
+        )
+        return self.browse(sorted(row[0] for row in rows))
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -266,24 +329,29 @@ class SmsRetentionMessage(models.Model):
     @api.model
     def _schedule_sending(self, messages):
         """Wake the sending job when the earliest new message falls due."""
-        planned = messages.filtered(lambda m: m.state == "scheduled").mapped(
-            "planned_at"
+        self._schedule_sending_at(
+            messages.filtered(lambda m: m.state == "scheduled").mapped("planned_at")
         )
+
+    @api.model
+    def _schedule_sending_at(self, planned):
         if not planned:
             return
         now = fields.Datetime.now()
         at = max(min(planned), now)
-        cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "sms_retention.ir_cron_sms_retention_send"
+        )
         # A future wake-up at or before ``at`` exists already (one per order
         # otherwise): that run sees these messages and plans the next one.
         # Past ones do not count: a running job may consume them unaware.
         self.env.cr.execute(
             """SELECT 1 FROM ir_cron_trigger
                 WHERE cron_id = %s AND call_at > %s AND call_at <= %s LIMIT 1""",
-            [cron.id, now, at],
+            [cron_id, now, at],
         )
         if not self.env.cr.fetchone():
-            cron.sudo()._trigger(at=at)
+            self.env["ir.cron"].sudo().browse(cron_id)._trigger(at=at)
 
     @api.model
     def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):
@@ -311,8 +379,11 @@ class SmsRetentionMessage(models.Model):
             # user handed to Odoo's queue is followed by its tracker, and
             # re-locking it every batch would keep the job looping.
             self.env["sms.sms"].flush_model(["state"])
-            condition += """ AND (sms_id IS NULL OR sms_id IN (
-                SELECT id FROM sms_sms WHERE state = %(sms_state)s))"""
+            # A correlated lookup per candidate row (the SMS primary key):
+            # EXISTS under OR would hash every sms_sms row instead.
+            condition += """ AND (sms_id IS NULL OR (
+                SELECT s.state FROM sms_sms s WHERE s.id = sms_id
+            ) = %(sms_state)s)"""
             params["sms_state"] = QUEUED_SMS_STATE
         self.env.cr.execute(  # pylint: disable=sql-injection
             query.format(condition=condition), dict(params, state=state, limit=limit)
@@ -392,16 +463,17 @@ class SmsRetentionMessage(models.Model):
         """
         if not self:
             return self
-        todo = self._apply_sending_policy()
+        facts_by_id = self._policy_facts()
+        todo = self._apply_sending_policy(facts_by_id)
         if not todo:
             return todo
         bodies = todo._render_bodies()
-        empty = todo.filtered(lambda m: not bodies.get(m.id))
+        empty = todo.browse([mid for mid in todo.ids if not bodies.get(mid)])
         empty.write({"state": "failed", "failure_type": "empty_body"})
         todo -= empty
         if not todo:
             return todo
-        todo.fetch(["number", "partner_id", "company_id"])
+        rows = [facts_by_id[mid] for mid in todo.ids]
         sms_model = self.env["sms.sms"]
         extra = sms_model._sms_retention_insert_defaults()
         self.env.flush_all()
@@ -414,11 +486,10 @@ class SmsRetentionMessage(models.Model):
                        AS v(id, uuid, number, body, partner_id, company_id)
             ), sms AS (
                 INSERT INTO sms_sms (uuid, number, body, partner_id,
-                                     sms_retention_company_id,
-                                     sms_retention_message_id, state, to_delete,
+                                     sms_retention_company_id, state, to_delete,
                                      create_uid, write_uid, create_date,
                                      write_date{extra_columns})
-                SELECT v.uuid, v.number, v.body, v.partner_id, v.company_id, v.id,
+                SELECT v.uuid, v.number, v.body, v.partner_id, v.company_id,
                        %(state)s, FALSE, %(uid)s, %(uid)s, %(now)s,
                        %(now)s{extra_values}
                   FROM v
@@ -442,11 +513,11 @@ class SmsRetentionMessage(models.Model):
             query,
             {
                 "ids": todo.ids,
-                "uuids": [uuid.uuid4().hex for _message in todo],
-                "numbers": [message.number for message in todo],
-                "bodies": [bodies[message.id] for message in todo],
-                "partners": [message.partner_id.id or None for message in todo],
-                "companies": [message.company_id.id for message in todo],
+                "uuids": [uuid.uuid4().hex for _row in rows],
+                "numbers": [row["number"] for row in rows],
+                "bodies": [bodies[mid] for mid in todo.ids],
+                "partners": [row["partner_id"] for row in rows],
+                "companies": [row["company_id"] for row in rows],
                 "state": QUEUED_SMS_STATE,
                 "uid": self.env.uid,
                 "now": now,
@@ -477,10 +548,12 @@ class SmsRetentionMessage(models.Model):
         )
         if not sms_sudo:
             return
-        sms_sudo.write({"state": "outgoing"})
         sms_sudo = sms_sudo.with_context(sms_retention_policy_checked=True)
         for sms_api, records in sms_sudo._sms_retention_split_by_provider():
             if sms_api is None:
+                # Odoo's send path takes outgoing SMS only; our providers are
+                # handed the queued ones directly (one UPDATE less per batch).
+                records.write({"state": "outgoing"})
                 records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
             else:
                 records._sms_retention_send_with_api(
@@ -510,34 +583,70 @@ class SmsRetentionMessage(models.Model):
         elif sms_state == "canceled":
             self.filtered(lambda m: m.state == "queued").write({"state": "canceled"})
 
-    def _apply_sending_policy(self):
+    def _apply_sending_policy(self, facts_by_id=None):
         """Defer, skip or expire what may not go now; return what may.
 
-        Facts for the whole batch come from a constant number of queries;
-        the sending window is computed once per policy and time zone when
-        it is open.
+        Facts for the whole batch come from a constant number of queries
+        (``facts_by_id``: :meth:`_policy_facts`, read here if not given); the
+        sending window is computed once per policy and time zone when it is
+        open.
         """
         now = fields.Datetime.now()
-        facts_by_id = self._policy_facts()
-        recent = self._recent_sends_by_partner(now)
-        campaigns = {campaign.id: campaign for campaign in self.campaign_id}
-        companies = {company.id: company for company in self.company_id}
-        company_tz = {
-            company.id: company.partner_id.tz or "UTC" for company in self.company_id
+        if facts_by_id is None:
+            facts_by_id = self._policy_facts()
+        recent = self._recent_sends_by_partner(now, facts_by_id)
+        rows = [facts_by_id[message_id] for message_id in self.ids]
+        campaigns = {
+            campaign.id: campaign
+            for campaign in self.env["sms.retention.campaign"].browse(
+                {row["campaign_id"] for row in rows}
+            )
+        }
+        companies = {
+            company.id: company
+            for company in self.env["res.company"].browse(
+                {row["company_id"] for row in rows}
+            )
+        }
+        # Just these columns: a lazy read would fetch every company column.
+        company_fields = [
+            "partner_id",
+            "sms_retention_allow_unknown_consent",
+            "sms_retention_cap_count",
+            "sms_retention_cap_days",
+            "sms_retention_quiet_transactional",
+        ]
+        self.env["res.company"].browse(companies).fetch(company_fields)
+        self.env["res.company"].browse(companies).partner_id.fetch(["tz"])
+        company_facts = {
+            company.id: (
+                company.partner_id.tz or "UTC",
+                company.sms_retention_allow_unknown_consent,
+                company.sms_retention_cap_count,
+                company.sms_retention_cap_days,
+                company.sms_retention_quiet_transactional,
+            )
+            for company in companies.values()
+        }
+        marketing_by_campaign = {
+            campaign.id: campaign.message_class == "marketing"
+            for campaign in campaigns.values()
         }
         policies, open_now, decisions = {}, {}, {}
-        for message in self:
-            row = facts_by_id[message.id]
-            company, campaign = (
-                companies[row["company_id"]],
-                campaigns[row["campaign_id"]],
-            )
-            policy_key = (company.id, campaign.id, row["country_id"])
+        for row in rows:
+            message_id = row["id"]
+            company_id, campaign_id = row["company_id"], row["campaign_id"]
+            policy_key = (company_id, campaign_id, row["country_id"])
             if policy_key not in policies:
                 country = self.env["res.country"].browse(row["country_id"])
-                policies[policy_key] = campaign._sms_retention_policy(company, country)
+                policies[policy_key] = campaigns[campaign_id]._sms_retention_policy(
+                    companies[company_id], country
+                )
             policy = policies[policy_key]
             number_ok, landline = row["number_facts"]
+            company_tz, allow_unknown, cap_count, cap_days, quiet_transactional = (
+                company_facts[company_id]
+            )
 
             def allowed_at(when, tz, key, policy=policy, policy_key=policy_key):
                 if when == now:
@@ -550,16 +659,16 @@ class SmsRetentionMessage(models.Model):
                         return now
                 return sending_policy.next_allowed(policy, when, tz, key=key)
 
-            marketing = campaign.message_class == "marketing"
+            marketing = marketing_by_campaign[campaign_id]
             facts = sending_policy.Facts(
-                key=message.id,
+                key=message_id,
                 consent=row["consent"] or False,
                 blacklisted=row["blacklisted"],
                 number_ok=number_ok,
                 landline=landline,
                 marketing=marketing,
-                allow_unknown_consent=company.sms_retention_allow_unknown_consent,
-                tz=row["tz"] or company_tz[company.id],
+                allow_unknown_consent=allow_unknown,
+                tz=row["tz"] or company_tz,
                 expires_at=row["expires_at"],
                 sent_in_window=tuple(recent.get(row["partner_id"], ())),
             )
@@ -567,12 +676,12 @@ class SmsRetentionMessage(models.Model):
                 facts,
                 now,
                 policy,
-                cap_count=company.sms_retention_cap_count,
-                cap_days=company.sms_retention_cap_days,
-                quiet=marketing or company.sms_retention_quiet_transactional,
+                cap_count=cap_count,
+                cap_days=cap_days,
+                quiet=marketing or quiet_transactional,
                 allowed_at=allowed_at,
             )
-            decisions[message] = decision
+            decisions[message_id] = decision
             if decision.action == sending_policy.SEND and row["partner_id"]:
                 recent.setdefault(row["partner_id"], []).append(now)
         return self._write_decisions(decisions)
@@ -627,6 +736,7 @@ class SmsRetentionMessage(models.Model):
             else:
                 number_info = number_facts(number)
             facts[message_id] = {
+                "id": message_id,
                 "number": number,
                 "partner_id": partner_id,
                 "company_id": company_id,
@@ -640,11 +750,18 @@ class SmsRetentionMessage(models.Model):
             }
         return facts
 
-    def _recent_sends_by_partner(self, now):
-        capped = self.company_id.filtered("sms_retention_cap_count")
+    def _recent_sends_by_partner(self, now, facts_by_id):
+        companies = self.env["res.company"].browse(
+            {row["company_id"] for row in facts_by_id.values()}
+        )
+        companies.fetch(["sms_retention_cap_count", "sms_retention_cap_days"])
+        capped = companies.filtered("sms_retention_cap_count")
         max_days = max(capped.mapped("sms_retention_cap_days") or [0])
         if not max_days:
             return {}
+        partner_ids = list(
+            {row["partner_id"] for row in facts_by_id.values() if row["partner_id"]}
+        )
         self.env.cr.execute(
             """SELECT partner_id, array_agg(COALESCE(sent_at, %(now)s))
                  FROM sms_retention_message
@@ -652,27 +769,29 @@ class SmsRetentionMessage(models.Model):
                   AND (state = 'queued' OR (state = 'sent'
                        AND sent_at > %(now)s - make_interval(days => %(days)s)))
                 GROUP BY partner_id""",
-            {"partners": self.partner_id.ids, "now": now, "days": max_days},
+            {"partners": partner_ids, "now": now, "days": max_days},
         )
         return {partner_id: list(dates) for partner_id, dates in self.env.cr.fetchall()}
 
     def _write_decisions(self, decisions):
-        """Store deferrals in one statement and other outcomes per reason."""
-        to_send = self.browse()
-        deferred, outcomes = [], {}
-        for message, decision in decisions.items():
+        """Store deferrals in one statement and other outcomes per reason.
+
+        :param dict decisions: ``{message id: sending_policy.Decision}``
+        :return: the messages that may be sent now
+        """
+        to_send, deferred, outcomes = [], [], {}
+        for message_id, decision in decisions.items():
             if decision.action == sending_policy.SEND:
-                to_send |= message
+                to_send.append(message_id)
             elif decision.action == sending_policy.DEFER:
-                deferred.append((message.id, decision.when, decision.reason))
+                deferred.append((message_id, decision.when, decision.reason))
             else:
                 state = (
                     "expired" if decision.action == sending_policy.EXPIRE else "skipped"
                 )
-                outcomes.setdefault((state, decision.reason), self.browse())
-                outcomes[(state, decision.reason)] |= message
-        for (state, reason), messages in outcomes.items():
-            messages.write({"state": state, "skip_reason": reason})
+                outcomes.setdefault((state, decision.reason), []).append(message_id)
+        for (state, reason), message_ids in outcomes.items():
+            self.browse(message_ids).write({"state": state, "skip_reason": reason})
         if deferred:
             self.flush_model()
             ids, whens, reasons = (
@@ -690,7 +809,7 @@ class SmsRetentionMessage(models.Model):
             self.browse(ids).invalidate_recordset(
                 ["planned_at", "defer_reason", "defer_count"]
             )
-        return to_send
+        return self.browse(to_send)
 
     def _render_bodies(self):
         """Render each message's template in its customer's language.

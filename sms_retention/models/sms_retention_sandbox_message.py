@@ -23,7 +23,7 @@ class SmsRetentionSandboxMessage(models.Model):
     _order = "id desc"
     _rec_name = "number"
 
-    company_id = fields.Many2one("res.company", required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True)
     number = fields.Char(required=True, index=True)
     body = fields.Text()
     sms_uuid = fields.Char("SMS UUID", index=True)

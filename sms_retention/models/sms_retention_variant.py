@@ -40,6 +40,19 @@ class SmsRetentionVariant(models.Model):
         ("weight_positive", "CHECK(weight >= 0)", "A weight cannot be negative."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # the campaigns' _enqueue_config
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # the campaigns' _enqueue_config
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # the campaigns' _enqueue_config
+        return super().unlink()
+
     @api.constrains("sms_template_id", "campaign_id")
     def _check_template_model(self):
         for variant in self:

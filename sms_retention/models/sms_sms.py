@@ -40,10 +40,10 @@ class SmsSms(models.Model):
     sms_retention_message_id = fields.Many2one(
         "sms.retention.message",
         string="Retention Message",
-        index="btree_not_null",
-        ondelete="set null",
-        help="The retention message this SMS sends. Its sending job hands it "
-        "to the provider; Odoo's SMS queue leaves it alone until then.",
+        compute="_compute_sms_retention_message_id",
+        help="The retention message this SMS sends (through its tracker). Its "
+        "sending job hands it to the provider; Odoo's SMS queue leaves it "
+        "alone until then.",
     )
     sms_retention_not_before = fields.Datetime(
         string="Not Before",
@@ -60,7 +60,6 @@ class SmsSms(models.Model):
             "body",
             "partner_id",
             "sms_retention_company_id",
-            "sms_retention_message_id",
             "state",
             "to_delete",
             "create_uid",
@@ -69,6 +68,21 @@ class SmsSms(models.Model):
             "write_date",
         }
     )
+
+    def _compute_sms_retention_message_id(self):
+        trackers_sudo = (
+            self.env["sms.tracker"]
+            .sudo()
+            .search(
+                [
+                    ("sms_uuid", "in", [sms.uuid for sms in self if sms.uuid]),
+                    ("sms_retention_message_id", "!=", False),
+                ]
+            )
+        )
+        by_uuid = {t.sms_uuid: t.sms_retention_message_id for t in trackers_sudo}
+        for sms in self:
+            sms.sms_retention_message_id = by_uuid.get(sms.uuid, False)
 
     def _sms_retention_insert_defaults(self):
         """Column values, from field defaults, for the columns the set-based
@@ -185,10 +199,31 @@ class SmsSms(models.Model):
         )
 
     def _sms_retention_split_by_provider(self):
-        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider."""
-        for company, records in self.grouped(
-            lambda sms: sms._sms_retention_company()
-        ).items():
+        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider.
+
+        The sending company of every SMS comes from one query, as
+        :meth:`_sms_retention_company` gives it for one SMS.
+        """
+        if not self:
+            return
+        self.flush_model(["sms_retention_company_id", "mail_message_id"])
+        self.env["mail.message"].flush_model(["record_company_id"])
+        self.env.cr.execute(
+            """SELECT s.id, COALESCE(s.sms_retention_company_id, m.record_company_id)
+                 FROM sms_sms s
+            LEFT JOIN mail_message m ON m.id = s.mail_message_id
+                WHERE s.id = ANY(%s)""",
+            [list(self.ids)],
+        )
+        company_ids = dict(self.env.cr.fetchall())
+        default = self.env.company.id
+        ids_by_company = {}
+        for sms_id in self.ids:
+            company_id = company_ids.get(sms_id) or default
+            ids_by_company.setdefault(company_id, []).append(sms_id)
+        for company_id, ids in ids_by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            records = self.browse(ids)
             api_class = company._sms_retention_api_class()
             if api_class:
                 yield api_class(self.env)._set_company(company), records
@@ -258,23 +293,33 @@ class SmsSms(models.Model):
         self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
 
     def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
-        sms_by_uuid = {sms.uuid: sms for sms in self.sudo()}
         all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
+        all_sms_sudo.fetch(["uuid"])
+        sms_id_by_uuid = {sms.uuid: sms.id for sms in all_sms_sudo}
+        # One search for every tracker (core's sms_tracker_id computes per SMS).
+        trackers_sudo = (
+            self.env["sms.tracker"]
+            .sudo()
+            .search([("sms_uuid", "in", list(sms_id_by_uuid))])
+        )
+        tracker_id_by_uuid = {t.sms_uuid: t.id for t in trackers_sudo}
         for state, group in tools.groupby(results, key=lambda r: r["state"]):
-            sms_sudo = all_sms_sudo.browse(
-                [sms_by_uuid[r["uuid"]].id for r in group if r["uuid"] in sms_by_uuid]
+            uuids = [r["uuid"] for r in group if r["uuid"] in sms_id_by_uuid]
+            sms_sudo = all_sms_sudo.browse([sms_id_by_uuid[u] for u in uuids])
+            group_trackers_sudo = trackers_sudo.browse(
+                [tracker_id_by_uuid[u] for u in uuids if u in tracker_id_by_uuid]
             )
             success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
             if success_state:
-                sms_sudo.sms_tracker_id._action_update_from_sms_state(success_state)
+                group_trackers_sudo._action_update_from_sms_state(success_state)
                 extra = {"to_delete": True} if unlink_sent else {}
                 sms_sudo.write({"state": success_state, "failure_type": False, **extra})
                 continue
             failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
             if failure_type == "unknown":
-                sms_sudo.sms_tracker_id._action_update_from_provider_error(state)
+                group_trackers_sudo._action_update_from_provider_error(state)
             else:
-                sms_sudo.sms_tracker_id._action_update_from_sms_state(
+                group_trackers_sudo._action_update_from_sms_state(
                     "error", failure_type=failure_type
                 )
             extra = {"to_delete": True} if unlink_failed else {}

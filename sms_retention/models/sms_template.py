@@ -8,6 +8,7 @@ from ..tools.inline_template import (
     check_context,
     compile_inline_template,
     is_dynamic,
+    names_used,
     render_compiled,
 )
 
@@ -79,6 +80,7 @@ class SmsTemplate(models.Model):
         records = self.env[self.render_model].browse(res_ids)
         lang_code = compile_inline_template(self.lang or "")
         if is_dynamic(lang_code):
+            _prefetch_used_fields(records, names_used(lang_code))
             langs = {}
             for record in records:
                 lang = render_compiled(lang_code, dict(variables, object=record))
@@ -91,7 +93,30 @@ class SmsTemplate(models.Model):
             code = compile_inline_template(template.body or "")
             lang_vars = template._render_eval_context()
             check_context(lang_vars)
-            for record in template.env[self.render_model].browse(lang_res_ids):
+            lang_records = template.env[self.render_model].browse(lang_res_ids)
+            _prefetch_used_fields(lang_records, names_used(code))
+            for record in lang_records:
                 lang_vars["object"] = record
                 bodies[record.id] = render_compiled(code, lang_vars)
         return bodies
+
+
+def _prefetch_used_fields(records, names):
+    """Read the fields the placeholders use, on the records and on the records
+    they link to, one query per model.
+
+    Without this, the first placeholder reading ``object.name`` fetches every
+    column of every record of the batch (the ORM's prefetch).
+    """
+    own = [name for name in names if name in records._fields]
+    if not own:
+        return
+    records.fetch(own)
+    for name in own:
+        field = records._fields[name]
+        if not field.relational:
+            continue
+        linked = records[name]
+        linked_names = [n for n in names if n in linked._fields]
+        if linked and linked_names:
+            linked.fetch(linked_names)

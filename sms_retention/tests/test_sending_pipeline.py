@@ -2,10 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The sending job's two steps: materialise (policy, render, queue) and send."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models.sms_retention_message import QUEUED_SMS_STATE
+from ..tools.inline_template import compile_inline_template, names_used
 from .common import SmsRetentionCommon
 
 
@@ -158,6 +162,74 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(set(messages.mapped("failure_type")), {"sms_server"})
 
+    def test_enqueue_inserts_each_key_once_with_the_customer_facts(self):
+        good = self._customers(1)
+        good.sms_retention_segment = "active"
+        no_number = self.env["res.partner"].create({"name": "No Number"})
+        invalid = self.env["res.partner"].create({"name": "Bad", "mobile": "12"})
+        cron = self.env.ref("sms_retention.ir_cron_sms_retention_send")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        partners = good | no_number | invalid
+        messages = self._plan(partners | good)  # one customer twice
+        self.assertEqual(messages.partner_id, partners)
+        by_partner = {m.partner_id: m for m in messages}
+        self.assertEqual(
+            (by_partner[good].state, by_partner[good].number),
+            ("scheduled", "+12125550000"),
+        )
+        self.assertEqual(by_partner[good].segment, "active")
+        self.assertEqual(by_partner[good].company_id, self.env.company)
+        self.assertEqual(by_partner[no_number].skip_reason, "no_number")
+        self.assertEqual(by_partner[invalid].skip_reason, "invalid_number")
+        self.assertEqual(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+            1,
+            "the sending job is woken for the scheduled message",
+        )
+        self.assertFalse(self._plan(partners), "the same keys are not planned again")
+        self.assertEqual(
+            self.env["sms.retention.message"].search_count(
+                [("campaign_id", "=", self.custom_campaign.id)]
+            ),
+            3,
+        )
+
+    def test_campaign_changes_apply_to_the_next_enqueue(self):
+        """The campaign's cached planning facts follow its edits."""
+        first, second, third, fourth = self._customers(4)
+        self.assertFalse(self._plan(first).variant_id)
+        self.custom_campaign.write({"delay": 2, "delay_unit": "days"})
+        planned = self._plan(second).planned_at
+        self.assertGreater(planned, fields.Datetime.now() + timedelta(days=1))
+        variant = self.env["sms.retention.variant"].create(
+            {
+                "name": "Only",
+                "campaign_id": self.custom_campaign.id,
+                "sms_template_id": self.template.id,
+                "weight": 1,
+            }
+        )
+        self.assertEqual(self._plan(third).variant_id, variant)
+        self.custom_campaign.segment_ids = self.env.ref("sms_retention.segment_dormant")
+        self.assertFalse(self._plan(fourth), "a potential customer is left out")
+
+    def test_segment_audience_without_domain_matches_the_search(self):
+        partners = self._customers(4)
+        partners[0].sms_retention_segment = "active"
+        partners[1].sms_retention_segment = "dormant"
+        partners[2].sms_retention_segment = "active"
+        self.custom_campaign.segment_ids = self.env.ref("sms_retention.segment_active")
+        audience = self.custom_campaign._audience_filter(partners)
+        searched = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [("id", "in", partners.ids)] + self.custom_campaign._audience_domain()
+            )
+        )
+        self.assertEqual(audience, partners[0] | partners[2])
+        self.assertEqual(set(audience.ids), set(searched.ids))
+
     def test_query_count_does_not_grow_with_the_batch(self):
         """Constant SQL queries per batch: 10 or 60 messages, same count
         (after a first batch that fills the caches)."""
@@ -212,6 +284,25 @@ class TestBatchRendering(SmsRetentionCommon):
                     template._sms_retention_render_body(records.ids),
                     template._render_field("body", records.ids, compute_lang=True),
                 )
+
+    def test_only_the_fields_the_placeholders_use_are_read(self):
+        """A batch reads the placeholders' fields, not every partner column,
+        and renders what Odoo's renderer renders."""
+        template = self.env.ref("sms_retention.sms_template_onboarding")
+        instructions = compile_inline_template(template.body)
+        self.assertTrue({"company_id", "name", "split"} <= names_used(instructions))
+        partners = self._create_customer("Ada Lovelace", "+1 212 555 0197", "us")
+        partners |= self._create_customer("Grace Hopper", "+1 212 555 0196", "us")
+        self.env.invalidate_all()
+        bodies = template._sms_retention_render_body(partners.ids)
+        self.assertNotIn(
+            partners[0].id,
+            self.env.cache._data.get(partners._fields["email"], {}),
+            "columns no placeholder uses are not fetched",
+        )
+        self.assertEqual(
+            bodies, template._render_field("body", partners.ids, compute_lang=True)
+        )
 
     def test_forbidden_expression_raises_odoo_error(self):
         template = self.env["sms.template"].create(

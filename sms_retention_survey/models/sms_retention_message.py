@@ -30,9 +30,10 @@ class SmsRetentionMessage(models.Model):
         Responses are created in one batch; the question is rendered once per
         survey and language. The opt-out text stays last.
         """
-        with_survey = self.filtered(lambda m: m.campaign_id.survey_id)
-        if not with_survey:
+        survey_campaigns = self.campaign_id.filtered("survey_id")
+        if not survey_campaigns:
             return super()._render_bodies()
+        with_survey = self.filtered(lambda m: m.campaign_id in survey_campaigns)
         bodies = super(
             SmsRetentionMessage,
             self.with_context(sms_retention_survey_defer_optout=True),
