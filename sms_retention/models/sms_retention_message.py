@@ -166,6 +166,15 @@ class SmsRetentionMessage(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._fill_customer_facts(vals_list)
+        messages = super().create(vals_list)
+        self._schedule_sending(messages)
+        return messages
+
+    @api.model
+    def _fill_customer_facts(self, vals_list):
+        """Set number (or skip reason) and segment of scheduled messages in
+        ``vals_list`` from their customers, read in one query per model."""
         partners = self.env["res.partner"].browse(
             {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
         )
@@ -189,9 +198,6 @@ class SmsRetentionMessage(models.Model):
             company = self.env["res.company"].browse(vals.get("company_id"))
             vals.update(self._number_or_skip(partner, company))
             vals.setdefault("segment", partner.sms_retention_segment)
-        messages = super().create(vals_list)
-        self._schedule_sending(messages)
-        return messages
 
     @api.model
     def _number_or_skip(self, partner, company):
@@ -213,25 +219,14 @@ class SmsRetentionMessage(models.Model):
         """Insert the messages whose (campaign, dedupe key) is new, in one
         statement, and wake the sending job; return the new messages.
 
-        Numbers, skip reasons and segments are filled as :meth:`create` does,
-        from the customers' cached fields. Keys stored already, or repeated in
-        ``vals_list``, or inserted by a concurrent transaction, are left out
-        by the unique constraint (``ON CONFLICT DO NOTHING``).
+        Numbers, skip reasons and segments are filled as :meth:`create` does.
+        Keys stored already, or repeated in ``vals_list``, or inserted by a
+        concurrent transaction, are left out by the unique constraint
+        (``ON CONFLICT DO NOTHING``).
         """
         if not vals_list:
             return self.browse()
-        partners = self.env["res.partner"].browse(
-            {vals["partner_id"] for vals in vals_list if vals.get("partner_id")}
-        )
-        partners.fetch(
-            [
-                "mobile",
-                "phone",
-                "phone_sanitized",
-                "country_id",
-                "sms_retention_segment",
-            ]
-        )
+        self._fill_customer_facts(vals_list)
         columns = {
             name: []
             for name in (
@@ -251,16 +246,7 @@ class SmsRetentionMessage(models.Model):
             )
         }
         for vals in vals_list:
-            partner = self.env["res.partner"].browse(vals.get("partner_id"))
-            company = self.env["res.company"].browse(vals["company_id"])
-            row = {
-                "state": "scheduled",
-                "skip_reason": None,
-                "number": None,
-                "segment": partner.sms_retention_segment or None,
-                **vals,
-                **self._number_or_skip(partner, company),
-            }
+            row = {"state": "scheduled", **vals}
             for name, values in columns.items():
                 values.append(row.get(name) or None)
         self.flush_model()
@@ -594,7 +580,6 @@ class SmsRetentionMessage(models.Model):
         now = fields.Datetime.now()
         if facts_by_id is None:
             facts_by_id = self._policy_facts()
-        recent = self._recent_sends_by_partner(now, facts_by_id)
         rows = [facts_by_id[message_id] for message_id in self.ids]
         campaigns = {
             campaign.id: campaign
@@ -616,8 +601,12 @@ class SmsRetentionMessage(models.Model):
             "sms_retention_cap_days",
             "sms_retention_quiet_transactional",
         ]
-        self.env["res.company"].browse(companies).fetch(company_fields)
-        self.env["res.company"].browse(companies).partner_id.fetch(["tz"])
+        company_records = self.env["res.company"].browse(companies)
+        company_records.fetch(company_fields)
+        company_records.partner_id.fetch(["tz"])
+        recent = self._recent_sends_by_partner(
+            now, company_records, {row["partner_id"] for row in rows}
+        )
         company_facts = {
             company.id: (
                 company.partner_id.tz or "UTC",
@@ -750,18 +739,14 @@ class SmsRetentionMessage(models.Model):
             }
         return facts
 
-    def _recent_sends_by_partner(self, now, facts_by_id):
-        companies = self.env["res.company"].browse(
-            {row["company_id"] for row in facts_by_id.values()}
-        )
-        companies.fetch(["sms_retention_cap_count", "sms_retention_cap_days"])
+    def _recent_sends_by_partner(self, now, companies, partner_ids):
+        """``{partner id: [send times]}`` within the longest cap window of
+        ``companies``; queued messages count as sent now."""
         capped = companies.filtered("sms_retention_cap_count")
         max_days = max(capped.mapped("sms_retention_cap_days") or [0])
         if not max_days:
             return {}
-        partner_ids = list(
-            {row["partner_id"] for row in facts_by_id.values() if row["partner_id"]}
-        )
+        partner_ids = [partner_id for partner_id in partner_ids if partner_id]
         self.env.cr.execute(
             """SELECT partner_id, array_agg(COALESCE(sent_at, %(now)s))
                  FROM sms_retention_message

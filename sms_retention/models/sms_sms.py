@@ -132,9 +132,12 @@ class SmsSms(models.Model):
         """
         if self.env.context.get("sms_retention_policy_checked"):
             return self
+        company_ids = self._sms_retention_company_ids()
+        companies = self.env["res.company"].browse(set(company_ids.values()))
+        policy_company_ids = set(companies.filtered("sms_retention_policy_all_sms").ids)
         guarded = self.filtered(
             lambda sms: sms.state == "outgoing"
-            and sms._sms_retention_company().sms_retention_policy_all_sms
+            and company_ids[sms.id] in policy_company_ids
         )
         if not guarded:
             return self
@@ -159,7 +162,7 @@ class SmsSms(models.Model):
             if sms.partner_id.sms_consent == "opted_out":
                 canceled["sms_optout"] |= sms
                 continue
-            company = sms._sms_retention_company()
+            company = self.env["res.company"].browse(company_ids[sms.id])
             country = sms.partner_id.country_id
             key = (company.id, country.id)
             if key not in policies:
@@ -190,22 +193,14 @@ class SmsSms(models.Model):
     # PROVIDER ROUTING
     # ------------------------------------------------------------
 
-    def _sms_retention_company(self):
-        self.ensure_one()
-        return (
-            self.sms_retention_company_id
-            or self.mail_message_id.record_company_id
-            or self.env.company
-        )
+    def _sms_retention_company_ids(self):
+        """``{sms id: id of the company that sends it}``, in one query.
 
-    def _sms_retention_split_by_provider(self):
-        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider.
-
-        The sending company of every SMS comes from one query, as
-        :meth:`_sms_retention_company` gives it for one SMS.
+        The SMS's own sending company, else the company of its chatter
+        message's record, else the current company.
         """
         if not self:
-            return
+            return {}
         self.flush_model(["sms_retention_company_id", "mail_message_id"])
         self.env["mail.message"].flush_model(["record_company_id"])
         self.env.cr.execute(
@@ -217,9 +212,12 @@ class SmsSms(models.Model):
         )
         company_ids = dict(self.env.cr.fetchall())
         default = self.env.company.id
+        return {sms_id: company_ids.get(sms_id) or default for sms_id in self.ids}
+
+    def _sms_retention_split_by_provider(self):
+        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider."""
         ids_by_company = {}
-        for sms_id in self.ids:
-            company_id = company_ids.get(sms_id) or default
+        for sms_id, company_id in self._sms_retention_company_ids().items():
             ids_by_company.setdefault(company_id, []).append(sms_id)
         for company_id, ids in ids_by_company.items():
             company = self.env["res.company"].browse(company_id)
