@@ -524,14 +524,24 @@ class SmsRetentionMessage(models.Model):
         """
         if not self:
             return
-        self.fetch(["sms_id"])
-        orphans = self.filtered(lambda m: not m.sms_id)
-        orphans.write({"state": "failed", "failure_type": "sms_deleted"})
-        sms_sudo = (self - orphans).sms_id.sudo()
-        sms_sudo.fetch(["state", "to_delete"])
-        sms_sudo = sms_sudo.filtered(
-            lambda sms: sms.state == QUEUED_SMS_STATE and not sms.to_delete
+        self.flush_recordset(["sms_id"])
+        self.env["sms.sms"].flush_model(["state", "to_delete"])
+        self.env.cr.execute(
+            """SELECT m.id, s.id, s.state = %s AND NOT COALESCE(s.to_delete, FALSE)
+                 FROM sms_retention_message m
+            LEFT JOIN LATERAL (
+                      -- a primary-key probe per message (LIMIT: never a hash
+                      -- join over every SMS)
+                      SELECT id, state, to_delete FROM sms_sms
+                       WHERE id = m.sms_id LIMIT 1
+                  ) s ON TRUE
+                WHERE m.id = ANY(%s)""",
+            [QUEUED_SMS_STATE, list(self.ids)],
         )
+        rows = self.env.cr.fetchall()
+        orphans = self.browse([row[0] for row in rows if not row[1]])
+        orphans.write({"state": "failed", "failure_type": "sms_deleted"})
+        sms_sudo = self.env["sms.sms"].sudo().browse([row[1] for row in rows if row[2]])
         if not sms_sudo:
             return
         sms_sudo = sms_sudo.with_context(sms_retention_policy_checked=True)
@@ -553,21 +563,60 @@ class SmsRetentionMessage(models.Model):
         """Follow the SMS: accepted or delivered -> sent, error -> failed.
 
         States only move forward; a late report never revives a message.
+        One statement per transition, whatever the number of messages.
         """
-        now = fields.Datetime.now()
-        if sms_state in ("process", "pending", "sent"):
-            accepted = self.filtered(lambda m: m.state == "queued")
-            accepted.write({"state": "sent", "sent_at": now})
-            if sms_state == "sent":
-                self.filtered(lambda m: m.state == "sent" and not m.delivered_at).write(
-                    {"delivered_at": now}
+        if not self:
+            return
+        transitions = {
+            "process": [("queued", {"state": "sent", "sent_at": True})],
+            "pending": [("queued", {"state": "sent", "sent_at": True})],
+            "sent": [
+                ("queued", {"state": "sent", "sent_at": True}),
+                ("sent", {"delivered_at": True}),
+            ],
+            "error": [
+                (
+                    ("queued", "sent"),
+                    {"state": "failed", "failure_type": failure_type or "unknown"},
                 )
-        elif sms_state == "error":
-            self.filtered(lambda m: m.state in ("queued", "sent")).write(
-                {"state": "failed", "failure_type": failure_type or "unknown"}
+            ],
+            "canceled": [("queued", {"state": "canceled"})],
+        }.get(sms_state, [])
+        if not transitions:
+            return
+        self.flush_recordset(["state", "sent_at", "delivered_at", "failure_type"])
+        now = fields.Datetime.now()
+        for from_states, values in transitions:
+            from_states = (
+                (from_states,) if isinstance(from_states, str) else from_states
             )
-        elif sms_state == "canceled":
-            self.filtered(lambda m: m.state == "queued").write({"state": "canceled"})
+            assignments, params = (
+                [],
+                {
+                    "ids": list(self.ids),
+                    "from_states": list(from_states),
+                    "uid": self.env.uid,
+                    "now": now,
+                },
+            )
+            for column, value in values.items():
+                # Timestamps take the time of the report.
+                params[column] = now if value is True else value
+                assignments.append(f"{column} = %({column})s")
+            condition = "delivered_at IS NULL" if "delivered_at" in values else "TRUE"
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                f"""UPDATE sms_retention_message
+                       SET {", ".join(assignments)},
+                           write_uid = %(uid)s, write_date = %(now)s
+                     WHERE id = ANY(%(ids)s) AND state = ANY(%(from_states)s)
+                       AND {condition}""",
+                params,
+            )
+        self.invalidate_recordset(
+            ["state", "sent_at", "delivered_at", "failure_type"]
+            + ["write_uid", "write_date"]
+        )
+        self.env["sms.retention.campaign"].invalidate_model()
 
     def _apply_sending_policy(self, facts_by_id=None):
         """Defer, skip or expire what may not go now; return what may.

@@ -77,7 +77,11 @@ class SmsRetentionSandboxMessage(models.Model):
                           %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
                      FROM unnest(%(uuids)s::varchar[], %(numbers)s::varchar[],
                                  %(bodies)s::text[]) AS v(uuid, number, body)
-                LEFT JOIN sms_sms sms ON sms.uuid = v.uuid""",
+                LEFT JOIN LATERAL (
+                          -- one probe of the uuid index per SMS
+                          SELECT s.partner_id FROM sms_sms s
+                           WHERE s.uuid = v.uuid LIMIT 1
+                      ) sms ON TRUE""",
                 {
                     "company": company.id,
                     "uuids": uuids,

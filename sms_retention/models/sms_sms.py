@@ -204,9 +204,10 @@ class SmsSms(models.Model):
         self.flush_model(["sms_retention_company_id", "mail_message_id"])
         self.env["mail.message"].flush_model(["record_company_id"])
         self.env.cr.execute(
-            """SELECT s.id, COALESCE(s.sms_retention_company_id, m.record_company_id)
+            """SELECT s.id, COALESCE(s.sms_retention_company_id, (
+                          SELECT m.record_company_id FROM mail_message m
+                           WHERE m.id = s.mail_message_id))
                  FROM sms_sms s
-            LEFT JOIN mail_message m ON m.id = s.mail_message_id
                 WHERE s.id = ANY(%s)""",
             [list(self.ids)],
         )
@@ -266,12 +267,19 @@ class SmsSms(models.Model):
         self, api, unlink_failed, unlink_sent, raise_exception
     ):
         """Send through ``api`` and apply its results, as core does for IAP."""
+        self.flush_recordset(["uuid", "number", "body"])
+        self.env.cr.execute(
+            "SELECT uuid, number, body FROM sms_sms WHERE id = ANY(%s) ORDER BY id",
+            [list(self.ids)],
+        )
+        numbers_by_body = {}
+        for sms_uuid, number, body in self.env.cr.fetchall():
+            numbers_by_body.setdefault(body, []).append(
+                {"number": number, "uuid": sms_uuid}
+            )
         messages = [
-            {
-                "content": body,
-                "numbers": [{"number": sms.number, "uuid": sms.uuid} for sms in group],
-            }
-            for body, group in self.grouped("body").items()
+            {"content": body, "numbers": numbers}
+            for body, numbers in numbers_by_body.items()
         ]
         reports_url = url_join(self[0].get_base_url(), "/sms/status")
         try:
@@ -285,34 +293,79 @@ class SmsSms(models.Model):
             )
             if raise_exception:
                 raise
-            results = [{"uuid": sms.uuid, "state": "server_error"} for sms in self]
+            results = [
+                {"uuid": number["uuid"], "state": "server_error"}
+                for message in messages
+                for number in message["numbers"]
+            ]
         else:
             _logger.info("SMS batch of %s sent through %s", len(self), api.PROVIDER)
         self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
 
-    def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
-        all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
-        all_sms_sudo.fetch(["uuid"])
-        sms_id_by_uuid = {sms.uuid: sms.id for sms in all_sms_sudo}
-        # One search for every tracker (core's sms_tracker_id computes per SMS).
-        trackers_sudo = (
-            self.env["sms.tracker"]
-            .sudo()
-            .search([("sms_uuid", "in", list(sms_id_by_uuid))])
+    def _sms_retention_tracker_links(self):
+        """``{uuid: (sms id, tracker id, retention message id, core linked)}``.
+
+        ``core linked``: the tracker follows something else too (a chatter
+        notification, a mailing trace), which Odoo's tracker methods update.
+        """
+        tracker_model = self.env["sms.tracker"]
+        core_links = [
+            name
+            for name, field in tracker_model._fields.items()
+            if field.type == "many2one"
+            and field.store
+            and name not in ("create_uid", "write_uid", "sms_retention_message_id")
+        ]
+        self.flush_recordset(["uuid"])
+        tracker_model.flush_model(["sms_uuid", "sms_retention_message_id", *core_links])
+        linked = " OR ".join(f"t.{name} IS NOT NULL" for name in core_links) or "FALSE"
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            f"""SELECT s.uuid, s.id, t.id, t.sms_retention_message_id,
+                       COALESCE({linked}, FALSE)
+                  FROM sms_sms s
+             LEFT JOIN LATERAL (
+                       -- a probe of the unique uuid index per SMS
+                       SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
+                   ) t ON TRUE
+                 WHERE s.id = ANY(%s)""",
+            [list(self.ids)],
         )
-        tracker_id_by_uuid = {t.sms_uuid: t.id for t in trackers_sudo}
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
+        """Apply a provider's answers to the SMS, their trackers and messages.
+
+        Accepted SMS of retention messages (the bulk of a sending batch) are
+        updated with one statement per table; SMS whose trackers also follow
+        a chatter notification or a mailing trace go through Odoo's tracker
+        methods, and so do failures.
+        """
+        all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
+        links = all_sms_sudo._sms_retention_tracker_links()
+        trackers_sudo = all_sms_sudo.env["sms.tracker"]
+        messages_sudo = all_sms_sudo.env["sms.retention.message"]
         for state, group in tools.groupby(results, key=lambda r: r["state"]):
-            uuids = [r["uuid"] for r in group if r["uuid"] in sms_id_by_uuid]
-            sms_sudo = all_sms_sudo.browse([sms_id_by_uuid[u] for u in uuids])
-            group_trackers_sudo = trackers_sudo.browse(
-                [tracker_id_by_uuid[u] for u in uuids if u in tracker_id_by_uuid]
-            )
+            uuids = [r["uuid"] for r in group if r["uuid"] in links]
+            if not uuids:
+                continue
+            sms_sudo = all_sms_sudo.browse([links[u][0] for u in uuids])
             success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
             if success_state:
-                group_trackers_sudo._action_update_from_sms_state(success_state)
-                extra = {"to_delete": True} if unlink_sent else {}
-                sms_sudo.write({"state": success_state, "failure_type": False, **extra})
+                via_core = [links[u][1] for u in uuids if links[u][1] and links[u][3]]
+                retention_only = [
+                    links[u][2] for u in uuids if links[u][2] and not links[u][3]
+                ]
+                trackers_sudo.browse(via_core)._action_update_from_sms_state(
+                    success_state
+                )
+                messages_sudo.browse(retention_only)._update_from_sms_state(
+                    success_state
+                )
+                sms_sudo._sms_retention_mark(success_state, False, unlink_sent)
                 continue
+            group_trackers_sudo = trackers_sudo.browse(
+                [links[u][1] for u in uuids if links[u][1]]
+            )
             failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
             if failure_type == "unknown":
                 group_trackers_sudo._action_update_from_provider_error(state)
@@ -320,6 +373,40 @@ class SmsSms(models.Model):
                 group_trackers_sudo._action_update_from_sms_state(
                     "error", failure_type=failure_type
                 )
-            extra = {"to_delete": True} if unlink_failed else {}
-            sms_sudo.write({"state": "error", "failure_type": failure_type, **extra})
-        all_sms_sudo.mail_message_id._notify_message_notification_update()
+            sms_sudo._sms_retention_mark("error", failure_type, unlink_failed)
+        all_sms_sudo.flush_recordset(["mail_message_id"])
+        self.env.cr.execute(
+            """SELECT DISTINCT mail_message_id FROM sms_sms
+                WHERE id = ANY(%s) AND mail_message_id IS NOT NULL""",
+            [list(all_sms_sudo.ids)],
+        )
+        mail_message_ids = [row[0] for row in self.env.cr.fetchall()]
+        if mail_message_ids:
+            self.env["mail.message"].sudo().browse(
+                mail_message_ids
+            )._notify_message_notification_update()
+
+    def _sms_retention_mark(self, state, failure_type, to_delete):
+        """Set the state of these SMS in one statement (no ORM side effects
+        apply to these fields) and mark them for deletion if asked."""
+        if not self:
+            return
+        self.flush_recordset(["state", "failure_type", "to_delete"])
+        self.env.cr.execute(
+            """UPDATE sms_sms
+                  SET state = %(state)s, failure_type = %(failure_type)s,
+                      to_delete = to_delete OR %(to_delete)s,
+                      write_uid = %(uid)s, write_date = %(now)s
+                WHERE id = ANY(%(ids)s)""",
+            {
+                "state": state,
+                "failure_type": failure_type or None,
+                "to_delete": bool(to_delete),
+                "uid": self.env.uid,
+                "now": fields.Datetime.now(),
+                "ids": list(self.ids),
+            },
+        )
+        self.invalidate_recordset(
+            ["state", "failure_type", "to_delete", "write_uid", "write_date"]
+        )

@@ -10,6 +10,7 @@ from odoo.tests import tagged
 
 from ..models.sms_retention_message import QUEUED_SMS_STATE
 from ..tools.inline_template import compile_inline_template, names_used
+from ..tools.sms_api_sandbox import SmsApiSandbox
 from .common import SmsRetentionCommon
 
 
@@ -161,6 +162,41 @@ class TestSendingPipeline(SmsRetentionCommon):
                 sandbox._record_batch = original
         self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(set(messages.mapped("failure_type")), {"sms_server"})
+
+    def test_one_batch_of_chatter_and_retention_sms(self):
+        """Provider results apply set-wise to retention messages and through
+        Odoo's tracker methods to a chatter SMS of the same batch."""
+        messages = self._plan(self._customers(2))
+        messages._materialise()
+        partner = messages[0].partner_id
+        mail_message = partner._message_sms(
+            "Chatter hello", partner_ids=partner.ids, put_in_queue=True
+        )
+        chatter_sms = self.env["sms.sms"].search(
+            [("mail_message_id", "=", mail_message.id)]
+        )
+        notification = mail_message.notification_ids
+        self.assertEqual(notification.notification_status, "ready")
+        all_sms = (messages.sms_id | chatter_sms).sudo()
+        self.assertEqual(self.custom_campaign.sent_count, 0)  # now cached
+        api = SmsApiSandbox(self.env)._set_company(self.env.company)
+        with self.mock_sms_providers():
+            all_sms._sms_retention_send_with_api(api, False, True, False)
+        self.assertEqual(set(all_sms.mapped("state")), {"sent"})
+        self.assertTrue(all(all_sms.mapped("to_delete")))
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertTrue(all(messages.mapped("sent_at")))
+        self.assertTrue(all(messages.mapped("delivered_at")))
+        self.assertEqual(notification.notification_status, "sent")
+        self.assertEqual(
+            len(
+                self.env["sms.retention.sandbox.message"].search(
+                    [("sms_uuid", "in", all_sms.mapped("uuid"))]
+                )
+            ),
+            3,
+        )
+        self.assertEqual(self.custom_campaign.sent_count, 2)
 
     def test_enqueue_inserts_each_key_once_with_the_customer_facts(self):
         good = self._customers(1)
