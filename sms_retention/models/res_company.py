@@ -198,6 +198,11 @@ class ResCompany(models.Model):
             ]
         )
 
+    def _sms_retention_tz(self):
+        """The time zone of customers who have none: the company's, else UTC."""
+        self.ensure_one()
+        return send_window.resolve_tz([self.partner_id.tz])
+
     def _sms_retention_policy(self, country, start=None, end=None):
         """Sending hours, blackouts and holidays for customers of ``country``.
 

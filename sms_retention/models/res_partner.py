@@ -211,7 +211,7 @@ class ResPartner(models.Model):
         """The time zone quiet hours are computed in for this customer."""
         self.ensure_one()
         company = company or self.company_id or self.env.company
-        return self.sms_retention_tz or company.partner_id.tz or "UTC"
+        return self.sms_retention_tz or company._sms_retention_tz()
 
     # ------------------------------------------------------------
     # ACTIONS

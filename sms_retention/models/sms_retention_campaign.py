@@ -489,12 +489,12 @@ class SmsRetentionCampaign(models.Model):
         local_today = SQL(
             "(timezone(COALESCE(NULLIF(p.sms_retention_tz, ''), %s), "
             "%s::timestamp AT TIME ZONE 'UTC'))::date",
-            company.partner_id.tz or "UTC",
+            company._sms_retention_tz(),
             now,
         )
         tz = SQL(
             "COALESCE(NULLIF(p.sms_retention_tz, ''), %s)",
-            company.partner_id.tz or "UTC",
+            company._sms_retention_tz(),
         )
         builder = getattr(self, f"_daily_{self.kind}_sql", None)
         selection = builder(now, local_today, tz) if builder else None

@@ -170,7 +170,7 @@ class SmsSms(models.Model):
             tz = (
                 sms.partner_id._sms_retention_effective_tz(company)
                 if sms.partner_id
-                else timezone_of(sms.number) or company.partner_id.tz or "UTC"
+                else timezone_of(sms.number) or company._sms_retention_tz()
             )
             when = next_allowed(policies[key], now, tz, key=sms.id)
             if when and when != now:
@@ -212,8 +212,13 @@ class SmsSms(models.Model):
             [list(self.ids)],
         )
         company_ids = dict(self.env.cr.fetchall())
-        default = self.env.company.id
-        return {sms_id: company_ids.get(sms_id) or default for sms_id in self.ids}
+        if not all(company_ids.get(sms_id) for sms_id in self.ids):
+            # Only then: the current company may cost a query of the user.
+            default = self.env.company.id
+            company_ids = {
+                sms_id: company_ids.get(sms_id) or default for sms_id in self.ids
+            }
+        return company_ids
 
     def _sms_retention_split_by_provider(self):
         """Yield ``(api, records)``; ``api`` is None for Odoo's own provider."""

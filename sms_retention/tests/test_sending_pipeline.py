@@ -198,6 +198,33 @@ class TestSendingPipeline(SmsRetentionCommon):
         )
         self.assertEqual(self.custom_campaign.sent_count, 2)
 
+    def test_odoo_cleanup_of_sent_sms_leaves_messages_alone(self):
+        """Regression: messages referenced their SMS by a foreign key without
+        an index, so each SMS deleted by Odoo's daily cleanup scanned every
+        message. The link is now the uuid."""
+        messages = self._plan(self._customers(2))
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        sms = messages.sms_id
+        self.assertEqual(len(sms), 2)
+        self.assertEqual(sms.mapped("uuid"), messages.mapped("sms_uuid"))
+        self.assertTrue(all(sms.mapped("to_delete")))
+        self.env.flush_all()
+        write_dates = messages.mapped("write_date")
+        self.env["sms.sms"]._gc_device()
+        self.env.invalidate_all()
+        self.assertFalse(sms.exists())
+        self.assertFalse(messages.sms_id)
+        self.assertEqual(messages.mapped("state"), ["sent", "sent"])
+        self.assertTrue(all(messages.mapped("sms_uuid")))
+        self.assertEqual(messages.mapped("write_date"), write_dates)
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_constraint
+                WHERE conrelid = 'sms_retention_message'::regclass
+                  AND confrelid = 'sms_sms'::regclass"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
     def test_enqueue_inserts_each_key_once_with_the_customer_facts(self):
         good = self._customers(1)
         good.sms_retention_segment = "active"

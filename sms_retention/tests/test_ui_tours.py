@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """UI tours in a real browser (Chromium, Odoo's tour runner)."""
 
+from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -10,6 +11,11 @@ class TestUiTours(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Read every manifest now, in one thread. The browser's first parallel
+        # requests would parse them in several threads at once, which trips
+        # a race in CPython 3.11.7's AST constructor ("recursion depth
+        # mismatch") and fails the tour on a busy machine.
+        http.root.statics  # noqa: B018 (a lazy property, computed once)
         cls.company = cls.env.ref("base.main_company")
         cls.company.write(
             {

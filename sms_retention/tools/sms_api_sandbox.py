@@ -21,7 +21,17 @@ class SmsRetentionApiMixin:
 
     def __init__(self, env):
         self.env = env
-        self.company = env.company
+        self._company = None
+
+    @property
+    def company(self):
+        """The sending company: the one set, else the current company (read
+        only when needed: it may cost a query of the user)."""
+        return self._company or self.env.company
+
+    @company.setter
+    def company(self, company):
+        self._company = company
 
     def _set_company(self, company):
         self.company = company

@@ -931,7 +931,7 @@ def worker_ours_enqueue(env, params):
     states_queued = _count_by_state(cr, onboarding.id)
     cr.execute(
         """SELECT count(*) FROM sms_retention_message m
-             JOIN sms_sms s ON s.id = m.sms_id
+             JOIN sms_sms s ON s.uuid = m.sms_uuid
              JOIN sms_tracker t ON t.sms_uuid = s.uuid
             WHERE m.campaign_id = %s""",
         [onboarding.id],
