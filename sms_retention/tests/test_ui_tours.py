@@ -15,7 +15,7 @@ class TestUiTours(HttpCase):
         # requests would parse them in several threads at once, which trips
         # a race in CPython 3.11.7's AST constructor ("recursion depth
         # mismatch") and fails the tour on a busy machine.
-        http.root.statics  # noqa: B018 (a lazy property, computed once)
+        cls.module_statics = http.root.statics  # a lazy property, computed once
         cls.company = cls.env.ref("base.main_company")
         cls.company.write(
             {
