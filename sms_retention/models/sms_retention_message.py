@@ -591,55 +591,41 @@ class SmsRetentionMessage(models.Model):
         """
         if not self:
             return
-        transitions = {
-            "process": [("queued", {"state": "sent", "sent_at": True})],
-            "pending": [("queued", {"state": "sent", "sent_at": True})],
-            "sent": [
-                ("queued", {"state": "sent", "sent_at": True}),
-                ("sent", {"delivered_at": True}),
-            ],
-            "error": [
-                (
-                    ("queued", "sent"),
-                    {"state": "failed", "failure_type": failure_type or "unknown"},
-                )
-            ],
-            "canceled": [("queued", {"state": "canceled"})],
-        }.get(sms_state, [])
-        if not transitions:
-            return
-        self.flush_recordset(["state", "sent_at", "delivered_at", "failure_type"])
         now = fields.Datetime.now()
-        for from_states, values in transitions:
-            from_states = (
-                (from_states,) if isinstance(from_states, str) else from_states
+        if sms_state in ("process", "pending", "sent"):
+            self._move_state(("queued",), {"state": "sent", "sent_at": now}, now)
+            if sms_state == "sent":
+                self._move_state(
+                    ("sent",), {"delivered_at": now}, now, "delivered_at IS NULL"
+                )
+        elif sms_state == "error":
+            self._move_state(
+                ("queued", "sent"),
+                {"state": "failed", "failure_type": failure_type or "unknown"},
+                now,
             )
-            assignments, params = (
-                [],
-                {
-                    "ids": list(self.ids),
-                    "from_states": list(from_states),
-                    "uid": self.env.uid,
-                    "now": now,
-                },
-            )
-            for column, value in values.items():
-                # Timestamps take the time of the report.
-                params[column] = now if value is True else value
-                assignments.append(f"{column} = %({column})s")
-            condition = "delivered_at IS NULL" if "delivered_at" in values else "TRUE"
-            self.env.cr.execute(  # pylint: disable=sql-injection
-                f"""UPDATE sms_retention_message
-                       SET {", ".join(assignments)},
-                           write_uid = %(uid)s, write_date = %(now)s
-                     WHERE id = ANY(%(ids)s) AND state = ANY(%(from_states)s)
-                       AND {condition}""",
-                params,
-            )
-        self.invalidate_recordset(
-            ["state", "sent_at", "delivered_at", "failure_type"]
-            + ["write_uid", "write_date"]
+        elif sms_state == "canceled":
+            self._move_state(("queued",), {"state": "canceled"}, now)
+
+    def _move_state(self, from_states, values, now, condition="TRUE"):
+        """Write ``values`` on those of these messages in ``from_states`` (and
+        matching the SQL ``condition``), in one statement."""
+        self.flush_recordset(["state", *values])
+        assignments = ", ".join(f"{column} = %({column})s" for column in values)
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            f"""UPDATE sms_retention_message
+                   SET {assignments}, write_uid = %(uid)s, write_date = %(now)s
+                 WHERE id = ANY(%(ids)s) AND state = ANY(%(from_states)s)
+                   AND {condition}""",
+            dict(
+                values,
+                ids=list(self.ids),
+                from_states=list(from_states),
+                uid=self.env.uid,
+                now=now,
+            ),
         )
+        self.invalidate_recordset(["state", *values, "write_uid", "write_date"])
         self.env["sms.retention.campaign"].invalidate_model()
 
     def _apply_sending_policy(self, facts_by_id=None):
@@ -660,12 +646,10 @@ class SmsRetentionMessage(models.Model):
                 {row["campaign_id"] for row in rows}
             )
         }
-        companies = {
-            company.id: company
-            for company in self.env["res.company"].browse(
-                {row["company_id"] for row in rows}
-            )
-        }
+        company_records = self.env["res.company"].browse(
+            {row["company_id"] for row in rows}
+        )
+        companies = {company.id: company for company in company_records}
         # Just these columns: a lazy read would fetch every company column.
         company_fields = [
             "partner_id",
@@ -674,7 +658,6 @@ class SmsRetentionMessage(models.Model):
             "sms_retention_cap_days",
             "sms_retention_quiet_transactional",
         ]
-        company_records = self.env["res.company"].browse(companies)
         company_records.fetch(company_fields)
         company_records.partner_id.fetch(["tz"])
         recent = self._recent_sends_by_partner(

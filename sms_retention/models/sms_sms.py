@@ -1,5 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import collections
 import logging
 
 from werkzeug.urls import url_join
@@ -15,6 +16,11 @@ _logger = logging.getLogger(__name__)
 
 # 17.0 builds since Aug 2025 route each SMS to an API object in ``send()``.
 CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
+
+# An SMS, its tracker and what they lead to (see ``_sms_retention_tracker_links``).
+TrackerLink = collections.namedtuple(
+    "TrackerLink", "sms_id tracker_id message_id core_linked mail_message_id"
+)
 
 
 class SmsSms(models.Model):
@@ -308,9 +314,9 @@ class SmsSms(models.Model):
         self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
 
     def _sms_retention_tracker_links(self):
-        """``{uuid: (sms id, tracker id, retention message id, core linked)}``.
+        """``{uuid: TrackerLink}`` of these SMS, in one query.
 
-        ``core linked``: the tracker follows something else too (a chatter
+        ``core_linked``: the tracker follows something else too (a chatter
         notification, a mailing trace), which Odoo's tracker methods update.
         """
         tracker_model = self.env["sms.tracker"]
@@ -321,12 +327,12 @@ class SmsSms(models.Model):
             and field.store
             and name not in ("create_uid", "write_uid", "sms_retention_message_id")
         ]
-        self.flush_recordset(["uuid"])
+        self.flush_recordset(["uuid", "mail_message_id"])
         tracker_model.flush_model(["sms_uuid", "sms_retention_message_id", *core_links])
         linked = " OR ".join(f"t.{name} IS NOT NULL" for name in core_links) or "FALSE"
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""SELECT s.uuid, s.id, t.id, t.sms_retention_message_id,
-                       COALESCE({linked}, FALSE)
+                       COALESCE({linked}, FALSE), s.mail_message_id
                   FROM sms_sms s
              LEFT JOIN LATERAL (
                        -- a probe of the unique uuid index per SMS
@@ -335,7 +341,7 @@ class SmsSms(models.Model):
                  WHERE s.id = ANY(%s)""",
             [list(self.ids)],
         )
-        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        return {row[0]: TrackerLink(*row[1:]) for row in self.env.cr.fetchall()}
 
     def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
         """Apply a provider's answers to the SMS, their trackers and messages.
@@ -350,15 +356,21 @@ class SmsSms(models.Model):
         trackers_sudo = all_sms_sudo.env["sms.tracker"]
         messages_sudo = all_sms_sudo.env["sms.retention.message"]
         for state, group in tools.groupby(results, key=lambda r: r["state"]):
-            uuids = [r["uuid"] for r in group if r["uuid"] in links]
-            if not uuids:
+            group_links = [links[r["uuid"]] for r in group if r["uuid"] in links]
+            if not group_links:
                 continue
-            sms_sudo = all_sms_sudo.browse([links[u][0] for u in uuids])
+            sms_sudo = all_sms_sudo.browse([link.sms_id for link in group_links])
             success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
             if success_state:
-                via_core = [links[u][1] for u in uuids if links[u][1] and links[u][3]]
+                via_core = [
+                    link.tracker_id
+                    for link in group_links
+                    if link.tracker_id and link.core_linked
+                ]
                 retention_only = [
-                    links[u][2] for u in uuids if links[u][2] and not links[u][3]
+                    link.message_id
+                    for link in group_links
+                    if link.message_id and not link.core_linked
                 ]
                 trackers_sudo.browse(via_core)._action_update_from_sms_state(
                     success_state
@@ -369,7 +381,7 @@ class SmsSms(models.Model):
                 sms_sudo._sms_retention_mark(success_state, False, unlink_sent)
                 continue
             group_trackers_sudo = trackers_sudo.browse(
-                [links[u][1] for u in uuids if links[u][1]]
+                [link.tracker_id for link in group_links if link.tracker_id]
             )
             failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
             if failure_type == "unknown":
@@ -379,13 +391,9 @@ class SmsSms(models.Model):
                     "error", failure_type=failure_type
                 )
             sms_sudo._sms_retention_mark("error", failure_type, unlink_failed)
-        all_sms_sudo.flush_recordset(["mail_message_id"])
-        self.env.cr.execute(
-            """SELECT DISTINCT mail_message_id FROM sms_sms
-                WHERE id = ANY(%s) AND mail_message_id IS NOT NULL""",
-            [list(all_sms_sudo.ids)],
-        )
-        mail_message_ids = [row[0] for row in self.env.cr.fetchall()]
+        mail_message_ids = {
+            link.mail_message_id for link in links.values() if link.mail_message_id
+        }
         if mail_message_ids:
             self.env["mail.message"].sudo().browse(
                 mail_message_ids

@@ -29,12 +29,8 @@ class SmsRetentionApiMixin:
         only when needed: it may cost a query of the user)."""
         return self._company or self.env.company
 
-    @company.setter
-    def company(self, company):
-        self._company = company
-
     def _set_company(self, company):
-        self.company = company
+        self._company = company
         return self
 
     def _get_sms_api_error_messages(self):
