@@ -226,16 +226,19 @@ class ResCompany(models.Model):
         )
         holidays = frozenset()
         if country:
-            today = fields.Date.context_today(self)
+            # The window below has a day of margin for any time zone; the
+            # user's own zone would cost a read of the user per call.
+            today = fields.Date.today()
             holidays = frozenset(
                 self.env["sms.retention.holiday"]
                 .sudo()
-                .search(
+                .search_fetch(
                     [
                         ("country_id", "=", country.id),
                         ("date", ">=", today - timedelta(days=1)),
                         ("date", "<=", today + timedelta(days=400)),
-                    ]
+                    ],
+                    ["date"],
                 )
                 .mapped("date")
             )
@@ -255,12 +258,16 @@ class ResCompany(models.Model):
         usual local wording is used (回复TD退订 for Chinese customers).
         """
         self.ensure_one()
-        english = self.with_context(lang="en_US").sms_retention_optout_text or ""
+        texts_by_lang = {}
+        for lang in {"en_US", *(lang or "en_US" for lang in langs)}:
+            # One column, not every company column (a lazy read).
+            company = self.with_context(lang=lang)
+            company.fetch(["sms_retention_optout_text"])
+            texts_by_lang[lang] = company.sms_retention_optout_text or ""
+        english = texts_by_lang["en_US"]
         texts = {}
         for lang in langs:
-            text = (
-                self.with_context(lang=lang or "en_US").sms_retention_optout_text or ""
-            )
+            text = texts_by_lang[lang or "en_US"]
             if text == english and lang:
                 text = OPTOUT_TEXTS.get(lang, OPTOUT_TEXTS.get(lang[:2], text))
             texts[lang] = text

@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 import time
-import uuid
 
 from psycopg2 import errors as pg_errors
 
@@ -12,6 +11,7 @@ from odoo.tools import mute_logger
 from ..tools import sending_policy
 from ..tools.cron import can_commit
 from ..tools.phone import PhoneNumberError, number_facts, to_e164
+from ..tools.sms_uuid import new_sms_uuid
 from .res_partner import SEGMENTS
 
 _logger = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ SEND_BATCH_DEFAULT = 500
 # ``sms.sms`` state of retention SMS waiting for the sending job's provider
 # call: Odoo's own SMS queue leaves them alone.
 QUEUED_SMS_STATE = "sms_retention_queued"
+# Percent of a message page filled by inserts: a message is updated twice
+# on its way (queued, then sent), and the second update can stay on its page.
+MESSAGE_FILLFACTOR = 60
 
 
 class SmsRetentionMessage(models.Model):
@@ -130,26 +133,33 @@ class SmsRetentionMessage(models.Model):
 
     def init(self):
         res = super().init()
-        # The sending job's lock query: the due scheduled (or queued) messages
-        # in planned order, without walking the rows already sent.
+        # The due time of scheduled messages, NULL otherwise: the sending
+        # job's lock walks its index. A generated column rather than an
+        # index on ``state``: no index involves the state, so the send
+        # step's "queued -> sent" update is a heap-only (HOT) update, with
+        # no index to maintain, when the page has room (see the fillfactor).
+        self.env.cr.execute(
+            """ALTER TABLE sms_retention_message
+                 ADD COLUMN IF NOT EXISTS scheduled_due_at timestamp
+                 GENERATED ALWAYS AS (
+                     CASE WHEN state = 'scheduled' THEN planned_at END
+                 ) STORED"""
+        )
         self.env.cr.execute(
             """CREATE INDEX IF NOT EXISTS sms_retention_message_scheduled_due_index
-                   ON sms_retention_message (planned_at, id)
-                WHERE state = 'scheduled'"""
+                   ON sms_retention_message (scheduled_due_at, id)
+                WHERE scheduled_due_at IS NOT NULL"""
         )
+        # Room on each page for the next version of its rows.
         self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sms_retention_message_queued_due_index
-                   ON sms_retention_message (planned_at, id)
-                WHERE state = 'queued'"""
+            "SELECT reloptions FROM pg_class WHERE oid = %s::regclass",
+            [self._table],
         )
-        # Lists filter on the few messages that did not go out. Sent ones,
-        # the bulk, stay out of it, and a message moving from scheduled to
-        # queued to sent updates no state index.
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sms_retention_message_not_sent_index
-                   ON sms_retention_message (state)
-                WHERE state IN ('skipped', 'expired', 'failed', 'canceled')"""
-        )
+        fillfactor = f"fillfactor={MESSAGE_FILLFACTOR}"
+        if fillfactor not in (self.env.cr.fetchone()[0] or []):
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                f"ALTER TABLE sms_retention_message SET ({fillfactor})"
+            )
         return res
 
     @api.depends("sms_uuid")
@@ -304,8 +314,7 @@ class SmsRetentionMessage(models.Model):
         """Send the selected scheduled messages now, whatever their planned time."""
         todo_sudo = self.sudo()._lock_scheduled(self.ids)
         todo_sudo._materialise()
-        queued_sudo = self.sudo()._lock_scheduled(self.ids, state="queued")
-        queued_sudo._send_queued()
+        self.sudo()._send_queued()
         return True
 
     def action_cancel(self):
@@ -359,45 +368,26 @@ class SmsRetentionMessage(models.Model):
             self.env["ir.cron"].sudo().browse(cron_id)._trigger(at=at)
 
     @api.model
-    def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):
-        """Lock messages in ``state``: due scheduled ones (``ids`` None), queued
-        ones, or the given ones.
+    def _lock_scheduled(self, ids=None, limit=None):
+        """Lock scheduled messages: the due ones (``ids`` None), or the given
+        ones whatever their planned time.
 
         ``FOR UPDATE SKIP LOCKED``: two senders never get the same message.
         """
-        query = """
-            SELECT id FROM sms_retention_message
-             WHERE state = %(state)s AND {condition}
-             ORDER BY planned_at, id
-             LIMIT %(limit)s
-             FOR UPDATE SKIP LOCKED
-        """
-        self.flush_model(["state", "planned_at", "sms_uuid"])
+        self.flush_model(["state", "planned_at"])
         if ids is not None:
-            condition, params = "id IN %(ids)s", {"ids": tuple(ids) or (0,)}
-        elif state == "scheduled":
-            condition, params = "planned_at <= %(now)s", {"now": fields.Datetime.now()}
+            condition = "state = 'scheduled' AND id = ANY(%(ids)s)"
+            order = "id"
         else:
-            condition, params = "TRUE", {}
-        if state == "queued":
-            # Only what the job still owns (or whose SMS vanished): an SMS a
-            # user handed to Odoo's queue is followed by its tracker, and
-            # re-locking it every batch would keep the job looping.
-            self.env["sms.sms"].flush_model(["state"])
-            # A correlated lookup per candidate row (the SMS uuid index):
-            # a join would hash every sms_sms row instead. A vanished SMS
-            # counts as queued: the send step fails its message visibly.
-            # Written as "IS NOT TRUE", which PostgreSQL estimates to keep most
-            # rows: it then walks the due index in order and stops at the
-            # limit. "COALESCE(...) = ..." is estimated to keep 0.5%, and the
-            # plan became a sort of every queued message (0.5 s per batch).
-            condition += """ AND (
-                SELECT s.state <> %(sms_state)s FROM sms_sms s
-                 WHERE s.uuid = sms_uuid
-            ) IS NOT TRUE"""
-            params["sms_state"] = QUEUED_SMS_STATE
+            condition = "scheduled_due_at <= %(now)s"
+            order = "scheduled_due_at, id"
         self.env.cr.execute(  # pylint: disable=sql-injection
-            query.format(condition=condition), dict(params, state=state, limit=limit)
+            f"""SELECT id FROM sms_retention_message
+                 WHERE {condition}
+                 ORDER BY {order}
+                 LIMIT %(limit)s
+                   FOR UPDATE SKIP LOCKED""",
+            {"ids": list(ids or ()), "now": fields.Datetime.now(), "limit": limit},
         )
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
@@ -417,13 +407,19 @@ class SmsRetentionMessage(models.Model):
             .get_param(SEND_BATCH_PARAM, SEND_BATCH_DEFAULT)
         )
         auto_commit = can_commit()
+        sms_model = self.env["sms.sms"].sudo()
         while True:
-            materialised = self._lock_due_batch(batch_size, auto_commit)
+            materialised = self._retry_lock(
+                auto_commit, lambda: self.sudo()._lock_scheduled(limit=batch_size)
+            )
             materialised._materialise()
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            queued = self._lock_due_batch(batch_size, auto_commit, state="queued")
-            queued._send_queued()
+            queued = self._retry_lock(
+                auto_commit,
+                lambda: sms_model._sms_retention_lock_queued(limit=batch_size),
+            )
+            self._send_locked(queued)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(materialised) < batch_size and len(queued) < batch_size:
@@ -431,8 +427,8 @@ class SmsRetentionMessage(models.Model):
         self._trigger_next()
 
     @api.model
-    def _lock_due_batch(self, batch_size, auto_commit, attempts=5, state="scheduled"):
-        """Lock the next batch in ``state``, retrying on serialization failures.
+    def _retry_lock(self, auto_commit, lock, attempts=5):
+        """Run the ``lock`` query, retrying on serialization failures.
 
         Odoo's cursors are REPEATABLE READ: a row another sender committed
         after our snapshot raises instead of being skipped by SKIP LOCKED.
@@ -443,21 +439,21 @@ class SmsRetentionMessage(models.Model):
             try:
                 # The expected conflict is handled here: keep it out of the log.
                 with mute_logger("odoo.sql_db"):
-                    return self.sudo()._lock_scheduled(limit=batch_size, state=state)
+                    return lock()
             except pg_errors.SerializationFailure:
                 if not auto_commit or attempt == attempts - 1:
                     raise
                 self.env.cr.rollback()
                 _logger.info("Retrying the lock of due SMS after a concurrent send")
                 time.sleep(0.05 * (attempt + 1))
-        return self.browse()
+        return lock()
 
     @api.model
     def _trigger_next(self):
         self.flush_model(["state", "planned_at"])
         self.env.cr.execute(
-            """SELECT MIN(planned_at) FROM sms_retention_message
-                WHERE state = 'scheduled' AND planned_at > %s""",
+            """SELECT MIN(scheduled_due_at) FROM sms_retention_message
+                WHERE scheduled_due_at > %s""",
             [fields.Datetime.now()],
         )
         next_due = self.env.cr.fetchone()[0]
@@ -523,7 +519,7 @@ class SmsRetentionMessage(models.Model):
             query,
             {
                 "ids": todo.ids,
-                "uuids": [uuid.uuid4().hex for _row in rows],
+                "uuids": [new_sms_uuid() for _row in rows],
                 "numbers": [row["number"] for row in rows],
                 "bodies": [bodies[mid] for mid in todo.ids],
                 "partners": [row["partner_id"] for row in rows],
@@ -541,47 +537,67 @@ class SmsRetentionMessage(models.Model):
         return todo
 
     def _send_queued(self):
-        """Hand the queued SMS of these (locked) messages to their provider.
-
-        The provider's results reach the messages through the SMS trackers,
-        as later delivery reports do.
-        """
-        if not self:
+        """Send the queued SMS of these messages now (those another sender
+        holds are left to it); fail the messages whose SMS is gone."""
+        queued = self.filtered(lambda m: m.state == "queued" and m.sms_uuid)
+        if not queued:
             return
-        self.flush_recordset(["sms_uuid"])
-        self.env["sms.sms"].flush_model(["uuid", "state", "to_delete"])
-        self.env.cr.execute(
-            """SELECT m.id, s.id, s.state = %s AND NOT COALESCE(s.to_delete, FALSE)
-                 FROM sms_retention_message m
-            LEFT JOIN LATERAL (
-                      -- a uuid index probe per message (LIMIT: never a hash
-                      -- join over every SMS)
-                      SELECT id, state, to_delete FROM sms_sms
-                       WHERE uuid = m.sms_uuid LIMIT 1
-                  ) s ON TRUE
-                WHERE m.id = ANY(%s)""",
-            [QUEUED_SMS_STATE, list(self.ids)],
+        locked = (
+            self.env["sms.sms"]
+            .sudo()
+            ._sms_retention_lock_queued(uuids=queued.mapped("sms_uuid"))
         )
-        rows = self.env.cr.fetchall()
-        orphans = self.browse([row[0] for row in rows if not row[1]])
+        self.env["sms.sms"].flush_model(["uuid"])
+        self.env.cr.execute(
+            """SELECT m.id FROM sms_retention_message m
+                WHERE m.id = ANY(%s)
+                  AND NOT EXISTS(SELECT 1 FROM sms_sms s WHERE s.uuid = m.sms_uuid)""",
+            [queued.ids],
+        )
+        orphans = self.browse([row[0] for row in self.env.cr.fetchall()])
         orphans.write({"state": "failed", "failure_type": "sms_deleted"})
-        sms_sudo = self.env["sms.sms"].sudo().browse([row[1] for row in rows if row[2]])
-        if not sms_sudo:
+        self._send_locked(locked)
+
+    @api.model
+    def _send_locked(self, queued):
+        """Hand locked retention SMS to their provider.
+
+        :param list queued: :class:`~..models.sms_sms.QueuedSms` rows, locked
+          by ``sms.sms._sms_retention_lock_queued``
+        SMS whose message is gone are canceled. The provider's results reach
+        the messages as later delivery reports do.
+        """
+        sms_model = self.env["sms.sms"].sudo()
+        orphans_sudo = sms_model.browse(
+            [row.sms_id for row in queued if not row.message_id]
+        )
+        orphans_sudo._sms_retention_mark("canceled", "sms_server", True)
+        queued = [row for row in queued if row.message_id]
+        if not queued:
             return
-        sms_sudo = sms_sudo.with_context(sms_retention_policy_checked=True)
-        for sms_api, records in sms_sudo._sms_retention_split_by_provider():
-            if sms_api is None:
-                # Odoo's send path takes outgoing SMS only; our providers are
-                # handed the queued ones directly (one UPDATE less per batch).
+        by_company = {}
+        for row in queued:
+            by_company.setdefault(row.company_id, []).append(row)
+        sms_model = sms_model.with_context(sms_retention_policy_checked=True)
+        companies = self.env["res.company"].browse(by_company)
+        # Just these: a lazy read would fetch every company column per batch.
+        companies.fetch(["sms_retention_provider", "country_id"])
+        for company_id, rows in by_company.items():
+            company = companies.browse(company_id)
+            records = sms_model.browse([row.sms_id for row in rows])
+            api_class = company._sms_retention_api_class() if company else None
+            if api_class is None:
+                # Odoo's own provider: its send path takes outgoing SMS only.
                 records.write({"state": "outgoing"})
                 records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
-            else:
-                records._sms_retention_send_with_api(
-                    sms_api,
-                    unlink_failed=False,
-                    unlink_sent=True,
-                    raise_exception=False,
-                )
+                continue
+            records._sms_retention_send_with_api(
+                api_class(self.env)._set_company(company),
+                unlink_failed=False,
+                unlink_sent=True,
+                raise_exception=False,
+                queued=rows,
+            )
 
     def _update_from_sms_state(self, sms_state, failure_type=False):
         """Follow the SMS: accepted or delivered -> sent, error -> failed.
@@ -592,12 +608,17 @@ class SmsRetentionMessage(models.Model):
         if not self:
             return
         now = fields.Datetime.now()
-        if sms_state in ("process", "pending", "sent"):
+        if sms_state in ("process", "pending"):
             self._move_state(("queued",), {"state": "sent", "sent_at": now}, now)
-            if sms_state == "sent":
-                self._move_state(
-                    ("sent",), {"delivered_at": now}, now, "delivered_at IS NULL"
-                )
+        elif sms_state == "sent":
+            # Delivered: one new row version, whether it was queued or sent.
+            self._move_state(
+                ("queued", "sent"),
+                {"state": "sent", "delivered_at": now},
+                now,
+                "delivered_at IS NULL",
+                extra="sent_at = COALESCE(sent_at, %(now)s)",
+            )
         elif sms_state == "error":
             self._move_state(
                 ("queued", "sent"),
@@ -607,11 +628,15 @@ class SmsRetentionMessage(models.Model):
         elif sms_state == "canceled":
             self._move_state(("queued",), {"state": "canceled"}, now)
 
-    def _move_state(self, from_states, values, now, condition="TRUE"):
-        """Write ``values`` on those of these messages in ``from_states`` (and
-        matching the SQL ``condition``), in one statement."""
-        self.flush_recordset(["state", *values])
-        assignments = ", ".join(f"{column} = %({column})s" for column in values)
+    def _move_state(self, from_states, values, now, condition="TRUE", extra=None):
+        """Write ``values`` (and the SQL assignment ``extra``) on those of these
+        messages in ``from_states`` and matching the SQL ``condition``, in one
+        statement."""
+        self.flush_recordset(["state", "sent_at", *values])
+        assignments = ", ".join(
+            [f"{column} = %({column})s" for column in values]
+            + ([extra] if extra else [])
+        )
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""UPDATE sms_retention_message
                    SET {assignments}, write_uid = %(uid)s, write_date = %(now)s
@@ -625,7 +650,9 @@ class SmsRetentionMessage(models.Model):
                 now=now,
             ),
         )
-        self.invalidate_recordset(["state", *values, "write_uid", "write_date"])
+        self.invalidate_recordset(
+            ["state", "sent_at", *values, "write_uid", "write_date"]
+        )
         self.env["sms.retention.campaign"].invalidate_model()
 
     def _apply_sending_policy(self, facts_by_id=None):
@@ -640,12 +667,11 @@ class SmsRetentionMessage(models.Model):
         if facts_by_id is None:
             facts_by_id = self._policy_facts()
         rows = [facts_by_id[message_id] for message_id in self.ids]
-        campaigns = {
-            campaign.id: campaign
-            for campaign in self.env["sms.retention.campaign"].browse(
-                {row["campaign_id"] for row in rows}
-            )
-        }
+        campaign_records = self.env["sms.retention.campaign"].browse(
+            {row["campaign_id"] for row in rows}
+        )
+        campaign_records.fetch(["message_class", "kind", "quiet_start", "quiet_end"])
+        campaigns = {campaign.id: campaign for campaign in campaign_records}
         company_records = self.env["res.company"].browse(
             {row["company_id"] for row in rows}
         )

@@ -5,9 +5,11 @@ import uuid
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.phone import PhoneNumberError, to_e164
 
+SQL_PHONE_SANITIZED = SQL.identifier("res_partner", "phone_sanitized")
 # Numbers already in E.164 are stored as they are.
 E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
@@ -16,22 +18,61 @@ class SmsRetentionSandboxMessage(models.Model):
     """An SMS "sent" by the sandbox provider: the sandbox outbox.
 
     Written by the send path as superuser (``*_sudo``); read by managers.
+    A log that the send path fills by the thousand: no author columns
+    (``sent_at`` says when), and the customer is found by number, as a real
+    provider knows only numbers. Each foreign key would cost a check, and a
+    lock of the customer's row, per SMS.
     """
 
     _name = "sms.retention.sandbox.message"
     _description = "SMS Sandbox Outbox Message"
     _order = "id desc"
     _rec_name = "number"
+    _log_access = False
 
     company_id = fields.Many2one("res.company", required=True)
     number = fields.Char(required=True, index=True)
     body = fields.Text()
     sms_uuid = fields.Char("SMS UUID", index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        compute="_compute_partner_id",
+        search="_search_partner_id",
+        help="The contact whose mobile number this is.",
+    )
     sent_at = fields.Datetime(default=fields.Datetime.now, required=True)
     reply_ids = fields.One2many(
         "sms.retention.inbound", compute="_compute_reply_ids", string="Replies"
     )
+
+    def _compute_partner_id(self):
+        numbers = [number for number in self.mapped("number") if number]
+        partners = self.env["res.partner"].search_fetch(
+            [("phone_sanitized", "in", numbers)], ["phone_sanitized"], order="id"
+        )
+        by_number = {}
+        for partner in partners:
+            by_number.setdefault(partner.phone_sanitized, partner.id)
+        for message in self:
+            message.partner_id = by_number.get(message.number, False)
+
+    def _search_partner_id(self, operator, value):
+        partners = self.env["res.partner"].with_context(active_test=False)
+        with_number = [("phone_sanitized", "!=", False)]
+        if operator in ("=", "!=") and not value:
+            # Set or not set: whether the number is some contact's.
+            query = partners._search(with_number)
+            operator = "not in" if operator == "=" else "in"
+        elif isinstance(value, str):
+            # Ids or a query, depending on the model's override.
+            matching = partners._name_search(value, [], operator, limit=None)
+            query = partners._search([("id", "in", matching)] + with_number)
+            operator = "in"
+        else:
+            query = partners._search([("id", operator, value)] + with_number)
+            operator = "in"
+        return [("number", operator, query.subselect(SQL_PHONE_SANITIZED))]
 
     def _compute_reply_ids(self):
         for message in self:
@@ -67,28 +108,18 @@ class SmsRetentionSandboxMessage(models.Model):
                 numbers.append(e164)
                 bodies.append(message["content"])
         if uuids:
-            self.env["sms.sms"].flush_model(["uuid", "partner_id"])
-            now = fields.Datetime.now()
             self.env.cr.execute(
                 """INSERT INTO sms_retention_sandbox_message
-                          (company_id, number, body, sms_uuid, partner_id, sent_at,
-                           create_uid, write_uid, create_date, write_date)
-                   SELECT %(company)s, v.number, v.body, v.uuid, sms.partner_id,
-                          %(now)s, %(uid)s, %(uid)s, %(now)s, %(now)s
+                          (company_id, number, body, sms_uuid, sent_at)
+                   SELECT %(company)s, v.number, v.body, v.uuid, %(now)s
                      FROM unnest(%(uuids)s::varchar[], %(numbers)s::varchar[],
-                                 %(bodies)s::text[]) AS v(uuid, number, body)
-                LEFT JOIN LATERAL (
-                          -- one probe of the uuid index per SMS
-                          SELECT s.partner_id FROM sms_sms s
-                           WHERE s.uuid = v.uuid LIMIT 1
-                      ) sms ON TRUE""",
+                                 %(bodies)s::text[]) AS v(uuid, number, body)""",
                 {
                     "company": company.id,
                     "uuids": uuids,
                     "numbers": numbers,
                     "bodies": bodies,
-                    "now": now,
-                    "uid": self.env.uid,
+                    "now": fields.Datetime.now(),
                 },
             )
             self.invalidate_model()

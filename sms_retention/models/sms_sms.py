@@ -5,7 +5,7 @@ import logging
 
 from werkzeug.urls import url_join
 
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 from odoo.addons.sms.models.sms_sms import SmsSms as CoreSmsSms
 
@@ -20,6 +20,11 @@ CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
 # An SMS, its tracker and what they lead to (see ``_sms_retention_tracker_links``).
 TrackerLink = collections.namedtuple(
     "TrackerLink", "sms_id tracker_id message_id core_linked mail_message_id"
+)
+# A retention SMS locked for sending, with its payload and its message
+# (see ``_sms_retention_lock_queued``).
+QueuedSms = collections.namedtuple(
+    "QueuedSms", "sms_id uuid number body company_id message_id"
 )
 
 
@@ -75,6 +80,15 @@ class SmsSms(models.Model):
         }
     )
 
+    def init(self):
+        res = super().init()
+        # The sending job's lock walks only the SMS it owns, in id order.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sms_sms_sms_retention_queued_index
+                   ON sms_sms (id) WHERE state = 'sms_retention_queued'"""
+        )
+        return res
+
     def _compute_sms_retention_message_id(self):
         trackers_sudo = (
             self.env["sms.tracker"]
@@ -107,6 +121,53 @@ class SmsSms(models.Model):
             for name, value in defaults.items()
             if value is not None and value is not False
         }
+
+    def unlink(self):
+        """A retention message whose queued SMS is deleted fails visibly."""
+        queued_uuids = [
+            sms.uuid for sms in self if sms.state == "sms_retention_queued" and sms.uuid
+        ]
+        if queued_uuids:
+            messages_sudo = (
+                self.env["sms.retention.message"]
+                .sudo()
+                .search([("sms_uuid", "in", queued_uuids), ("state", "=", "queued")])
+            )
+            messages_sudo.write({"state": "failed", "failure_type": "sms_deleted"})
+        return super().unlink()
+
+    # ------------------------------------------------------------
+    # RETENTION SMS QUEUE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sms_retention_lock_queued(self, limit=None, uuids=None):
+        """Lock retention SMS waiting for the sending job; return them as
+        :class:`QueuedSms` rows (payload and message), in one query.
+
+        All queued ones in id order (``limit``), or those of ``uuids``.
+        ``FOR UPDATE SKIP LOCKED``: two senders never get the same SMS. The
+        message is found by a probe of its uuid index; None if it is gone.
+        """
+        self.flush_model(
+            ["state", "uuid", "number", "body", "sms_retention_company_id"]
+        )
+        self.env["sms.retention.message"].flush_model(["sms_uuid"])
+        condition, params = "TRUE", {}
+        if uuids is not None:
+            condition, params = "s.uuid = ANY(%(uuids)s)", {"uuids": list(uuids)}
+        self.env.cr.execute(  # pylint: disable=sql-injection
+            f"""SELECT s.id, s.uuid, s.number, s.body, s.sms_retention_company_id,
+                       (SELECT m.id FROM sms_retention_message m
+                         WHERE m.sms_uuid = s.uuid LIMIT 1)
+                  FROM sms_sms s
+                 WHERE s.state = %(state)s AND {condition}
+                 ORDER BY s.id
+                 LIMIT %(limit)s
+                   FOR UPDATE OF s SKIP LOCKED""",
+            dict(params, state="sms_retention_queued", limit=limit),
+        )
+        return [QueuedSms(*row) for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------
     # SENDING POLICY FOR ALL SMS
@@ -243,11 +304,11 @@ class SmsSms(models.Model):
     def _split_by_api(self):
         """Newer 17.0 builds: hand our providers' SMS to their API objects."""
         via_core = self.browse()
-        for api, records in self._sms_retention_split_by_provider():
-            if api is None:
+        for sms_api, records in self._sms_retention_split_by_provider():
+            if sms_api is None:
                 via_core |= records
             else:
-                yield api, records
+                yield sms_api, records
         if via_core:
             if CORE_ROUTES_BY_API:
                 yield from super(SmsSms, via_core)._split_by_api()
@@ -262,8 +323,8 @@ class SmsSms(models.Model):
                 raise_exception=raise_exception,
             )
         # July-2024 17.0 build: core ``_send`` always calls IAP.
-        for api, records in self._sms_retention_split_by_provider():
-            if api is None:
+        for sms_api, records in self._sms_retention_split_by_provider():
+            if sms_api is None:
                 super(SmsSms, records)._send(
                     unlink_failed=unlink_failed,
                     unlink_sent=unlink_sent,
@@ -271,20 +332,28 @@ class SmsSms(models.Model):
                 )
             else:
                 records._sms_retention_send_with_api(
-                    api, unlink_failed, unlink_sent, raise_exception
+                    sms_api, unlink_failed, unlink_sent, raise_exception
                 )
 
     def _sms_retention_send_with_api(
-        self, api, unlink_failed, unlink_sent, raise_exception
+        self, api, unlink_failed, unlink_sent, raise_exception, queued=None
     ):
-        """Send through ``api`` and apply its results, as core does for IAP."""
-        self.flush_recordset(["uuid", "number", "body"])
-        self.env.cr.execute(
-            "SELECT uuid, number, body FROM sms_sms WHERE id = ANY(%s) ORDER BY id",
-            [list(self.ids)],
-        )
+        """Send through ``api`` and apply its results, as core does for IAP.
+
+        :param list queued: the :class:`QueuedSms` rows of these SMS, when the
+          retention job locked them (their payload and messages are known)
+        """
+        if queued is None:
+            self.flush_recordset(["uuid", "number", "body"])
+            self.env.cr.execute(
+                "SELECT uuid, number, body FROM sms_sms WHERE id = ANY(%s) ORDER BY id",
+                [list(self.ids)],
+            )
+            payload = self.env.cr.fetchall()
+        else:
+            payload = [(row.uuid, row.number, row.body) for row in queued]
         numbers_by_body = {}
-        for sms_uuid, number, body in self.env.cr.fetchall():
+        for sms_uuid, number, body in payload:
             numbers_by_body.setdefault(body, []).append(
                 {"number": number, "uuid": sms_uuid}
             )
@@ -311,7 +380,16 @@ class SmsSms(models.Model):
             ]
         else:
             _logger.info("SMS batch of %s sent through %s", len(self), api.PROVIDER)
-        self._sms_retention_apply_results(results, unlink_failed, unlink_sent)
+        links = None
+        if queued is not None:
+            # Retention SMS: their trackers follow nothing else.
+            links = {
+                row.uuid: TrackerLink(row.sms_id, None, row.message_id, False, None)
+                for row in queued
+            }
+        self._sms_retention_apply_results(
+            results, unlink_failed, unlink_sent, links=links
+        )
 
     def _sms_retention_tracker_links(self):
         """``{uuid: TrackerLink}`` of these SMS, in one query.
@@ -343,16 +421,23 @@ class SmsSms(models.Model):
         )
         return {row[0]: TrackerLink(*row[1:]) for row in self.env.cr.fetchall()}
 
-    def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
+    def _sms_retention_apply_results(
+        self, results, unlink_failed, unlink_sent, links=None
+    ):
         """Apply a provider's answers to the SMS, their trackers and messages.
 
         Accepted SMS of retention messages (the bulk of a sending batch) are
-        updated with one statement per table; SMS whose trackers also follow
-        a chatter notification or a mailing trace go through Odoo's tracker
-        methods, and so do failures.
+        updated with one statement per table, and deleted at once when the
+        provider reports them delivered (nothing can follow: Odoo would only
+        delete them later). SMS whose trackers also follow a chatter
+        notification or a mailing trace go through Odoo's tracker methods,
+        and so do failures.
+
+        :param dict links: ``{uuid: TrackerLink}``, read here if not given
         """
         all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
-        links = all_sms_sudo._sms_retention_tracker_links()
+        if links is None:
+            links = all_sms_sudo._sms_retention_tracker_links()
         trackers_sudo = all_sms_sudo.env["sms.tracker"]
         messages_sudo = all_sms_sudo.env["sms.retention.message"]
         for state, group in tools.groupby(results, key=lambda r: r["state"]):
@@ -362,26 +447,28 @@ class SmsSms(models.Model):
             sms_sudo = all_sms_sudo.browse([link.sms_id for link in group_links])
             success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
             if success_state:
-                via_core = [
-                    link.tracker_id
-                    for link in group_links
-                    if link.tracker_id and link.core_linked
-                ]
+                via_core = [link for link in group_links if link.core_linked]
                 retention_only = [
-                    link.message_id
+                    link
                     for link in group_links
                     if link.message_id and not link.core_linked
                 ]
-                trackers_sudo.browse(via_core)._action_update_from_sms_state(
-                    success_state
-                )
-                messages_sudo.browse(retention_only)._update_from_sms_state(
-                    success_state
-                )
+                trackers_sudo.browse(
+                    [link.tracker_id for link in via_core if link.tracker_id]
+                )._action_update_from_sms_state(success_state)
+                messages_sudo.browse(
+                    [link.message_id for link in retention_only]
+                )._update_from_sms_state(success_state)
+                if unlink_sent and success_state == "sent":
+                    done_sudo = sms_sudo.browse(
+                        [link.sms_id for link in retention_only]
+                    )
+                    done_sudo._sms_retention_delete()
+                    sms_sudo -= done_sudo
                 sms_sudo._sms_retention_mark(success_state, False, unlink_sent)
                 continue
-            group_trackers_sudo = trackers_sudo.browse(
-                [link.tracker_id for link in group_links if link.tracker_id]
+            group_trackers_sudo = trackers_sudo.search(
+                [("sms_uuid", "in", [r["uuid"] for r in group if r["uuid"] in links])]
             )
             failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
             if failure_type == "unknown":
@@ -398,6 +485,14 @@ class SmsSms(models.Model):
             self.env["mail.message"].sudo().browse(
                 mail_message_ids
             )._notify_message_notification_update()
+
+    def _sms_retention_delete(self):
+        """Delete these SMS in one statement (their uuid lives on in the
+        trackers, messages and outbox)."""
+        if not self:
+            return
+        self.env.cr.execute("DELETE FROM sms_sms WHERE id = ANY(%s)", [list(self.ids)])
+        self.invalidate_recordset()
 
     def _sms_retention_mark(self, state, failure_type, to_delete):
         """Set the state of these SMS in one statement (no ORM side effects

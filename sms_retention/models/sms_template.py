@@ -75,6 +75,11 @@ class SmsTemplate(models.Model):
             return self._render_field("body", res_ids, compute_lang=True)
 
     def _sms_retention_render_body_fast(self, res_ids):
+        # The job commits (and so empties the cache) between batches: read
+        # just the columns used, not every column of each record (lazy reads
+        # of a template, a company, the user).
+        self.fetch(["body", "lang", "model"])
+        self.env.user.fetch(["company_id"])
         variables = self._render_eval_context()
         check_context(variables)
         records = self.env[self.render_model].browse(res_ids)
@@ -90,11 +95,14 @@ class SmsTemplate(models.Model):
         bodies = {}
         for lang, lang_res_ids in langs.items():
             template = self.with_context(lang=lang) if lang else self
+            template.fetch(["body"])
             code = compile_inline_template(template.body or "")
             lang_vars = template._render_eval_context()
             check_context(lang_vars)
             lang_records = template.env[self.render_model].browse(lang_res_ids)
-            _prefetch_used_fields(lang_records, names_used(code))
+            used = names_used(code)
+            _prefetch_used_fields(lang_records, used)
+            _prefetch_used_fields(template.env.company, used)
             for record in lang_records:
                 lang_vars["object"] = record
                 bodies[record.id] = render_compiled(code, lang_vars)

@@ -7,6 +7,7 @@ from . import test_partner_retention
 from . import test_segments
 from . import test_sending_policy
 from . import test_send_window
+from . import test_sms_uuid
 from . import test_campaign_kinds
 from . import test_policy_all_sms
 from . import test_reply_parser

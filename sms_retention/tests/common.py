@@ -17,7 +17,10 @@ class MockSmsRetention(common.BaseCase):
     """Record what reaches each provider; IAP never leaves the process."""
 
     @contextmanager
-    def mock_sms_providers(self, iap_state="success"):
+    def mock_sms_providers(self, iap_state="success", sandbox_state=None):
+        """IAP answers ``iap_state``; the sandbox records every SMS and
+        answers ``sandbox_state`` instead of "delivered" when given (e.g.
+        "success": accepted, not yet delivered)."""
         self.iap_calls = []
         self.sandbox_batches = []
         sandbox_send = SmsApiSandbox._send_sms_batch
@@ -32,7 +35,15 @@ class MockSmsRetention(common.BaseCase):
 
         def _sandbox_send(api, messages, delivery_reports_url=False):
             self.sandbox_batches.append((api.company, messages))
-            return sandbox_send(api, messages, delivery_reports_url)
+            results = sandbox_send(api, messages, delivery_reports_url)
+            if sandbox_state:
+                results = [
+                    dict(result, state=sandbox_state)
+                    if result["state"] == "delivered"
+                    else result
+                    for result in results
+                ]
+            return results
 
         with (
             patch.object(

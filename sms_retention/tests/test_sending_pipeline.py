@@ -76,6 +76,10 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertTrue(all(messages.mapped("delivered_at")), "the sandbox delivers")
         for message in messages:
             self.assertSandboxOutbox(message.number, message.body)
+        # Delivered: nothing can follow, so the SMS go at once (Odoo would
+        # only delete them later); their uuid stays on the messages.
+        self.assertFalse(sms.exists())
+        self.assertEqual(len(set(messages.mapped("sms_uuid"))), 3)
 
     def test_rendered_body_is_the_template_in_the_customer_language(self):
         partner = self._customers(1)
@@ -126,6 +130,9 @@ class TestSendingPipeline(SmsRetentionCommon):
         message = self._plan(self._customers(1))
         message._materialise()
         message.sms_id.unlink()
+        self.assertEqual(
+            (message.state, message.failure_type), ("failed", "sms_deleted")
+        )
         with self.mock_sms_providers():
             self._run_sending_job()
         self.assertEqual(
@@ -139,8 +146,9 @@ class TestSendingPipeline(SmsRetentionCommon):
         message = self._plan(self._customers(1))
         message._materialise()
         message.sms_id.action_set_outgoing()
-        self.assertFalse(message._lock_scheduled(state="queued"))
-        self.assertFalse(message._lock_scheduled(message.ids, state="queued"))
+        sms_model = self.env["sms.sms"].sudo()
+        self.assertFalse(sms_model._sms_retention_lock_queued())
+        self.assertFalse(sms_model._sms_retention_lock_queued(uuids=[message.sms_uuid]))
         with self.mock_sms_providers():
             self.env["sms.sms"]._process_queue()
         self.assertEqual(message.state, "sent")
@@ -180,10 +188,13 @@ class TestSendingPipeline(SmsRetentionCommon):
         all_sms = (messages.sms_id | chatter_sms).sudo()
         self.assertEqual(self.custom_campaign.sent_count, 0)  # now cached
         api = SmsApiSandbox(self.env)._set_company(self.env.company)
+        uuids = all_sms.mapped("uuid")
         with self.mock_sms_providers():
             all_sms._sms_retention_send_with_api(api, False, True, False)
-        self.assertEqual(set(all_sms.mapped("state")), {"sent"})
-        self.assertTrue(all(all_sms.mapped("to_delete")))
+        # Delivered retention SMS are deleted; the chatter SMS is left to
+        # Odoo's cleanup, as Odoo does.
+        self.assertEqual(all_sms.exists(), chatter_sms)
+        self.assertEqual((chatter_sms.state, chatter_sms.to_delete), ("sent", True))
         self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertTrue(all(messages.mapped("sent_at")))
         self.assertTrue(all(messages.mapped("delivered_at")))
@@ -191,7 +202,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertEqual(
             len(
                 self.env["sms.retention.sandbox.message"].search(
-                    [("sms_uuid", "in", all_sms.mapped("uuid"))]
+                    [("sms_uuid", "in", uuids)]
                 )
             ),
             3,
@@ -203,10 +214,12 @@ class TestSendingPipeline(SmsRetentionCommon):
         an index, so each SMS deleted by Odoo's daily cleanup scanned every
         message. The link is now the uuid."""
         messages = self._plan(self._customers(2))
-        with self.mock_sms_providers():
+        # Accepted, not yet delivered: the SMS are kept for delivery reports.
+        with self.mock_sms_providers(sandbox_state="success"):
             self._run_sending_job()
         sms = messages.sms_id
         self.assertEqual(len(sms), 2)
+        self.assertEqual(set(sms.mapped("state")), {"pending"})
         self.assertEqual(sms.mapped("uuid"), messages.mapped("sms_uuid"))
         self.assertTrue(all(sms.mapped("to_delete")))
         self.env.flush_all()
@@ -224,6 +237,104 @@ class TestSendingPipeline(SmsRetentionCommon):
                   AND confrelid = 'sms_sms'::regclass"""
         )
         self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+    def test_sms_whose_message_is_gone_is_canceled_not_sent(self):
+        messages = self._plan(self._customers(2))
+        messages._materialise()
+        kept, gone = messages
+        orphan_sms, gone_number = gone.sms_id, gone.number
+        gone.unlink()
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(kept.state, "sent")
+        self.assertEqual((orphan_sms.state, orphan_sms.to_delete), ("canceled", True))
+        self.assertIn(kept.number, self._sandbox_numbers())
+        self.assertNotIn(gone_number, self._sandbox_numbers())
+
+    def test_sent_messages_update_no_index(self):
+        """No index of the message table involves its state: the send step's
+        "queued -> sent" update can stay on its page (a HOT update). The due
+        index reads a generated column that is NULL unless scheduled."""
+        self.env.cr.execute(
+            """SELECT i.indexrelid::regclass::text
+                 FROM pg_index i
+                 JOIN pg_attribute a ON a.attrelid = i.indrelid
+                WHERE i.indrelid = 'sms_retention_message'::regclass
+                  AND a.attname IN ('state', 'sent_at', 'delivered_at',
+                                    'write_date', 'write_uid')
+                  AND (a.attnum = ANY(i.indkey)
+                       OR position(a.attname IN COALESCE(
+                              pg_get_expr(i.indpred, i.indrelid), '')) > 0
+                       OR position(a.attname IN COALESCE(
+                              pg_get_expr(i.indexprs, i.indrelid), '')) > 0)"""
+        )
+        self.assertEqual(self.env.cr.fetchall(), [])
+        self.env.cr.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'sms_retention_message'"
+        )
+        self.assertIn("fillfactor=60", self.env.cr.fetchone()[0])
+        early, late = self._plan(self._customers(2))
+        late.planned_at = fields.Datetime.now() + timedelta(hours=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT id, scheduled_due_at FROM sms_retention_message WHERE id IN %s",
+            [(early.id, late.id)],
+        )
+        due = dict(self.env.cr.fetchall())
+        self.assertEqual(due[late.id], late.planned_at)
+        locked = early._lock_scheduled(limit=10000)
+        self.assertIn(early, locked)
+        self.assertNotIn(late, locked)
+        early._materialise()
+        self.env.cr.execute(
+            "SELECT scheduled_due_at FROM sms_retention_message WHERE id = %s",
+            [early.id],
+        )
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual((early.state, late.state), ("sent", "scheduled"))
+
+    def test_outbox_finds_the_customer_by_number(self):
+        partners = self._customers(2)
+        messages = self._plan(partners)
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        stranger = self.env["sms.retention.sandbox.message"]._record_batch(
+            [
+                {
+                    "content": "hi",
+                    "numbers": [{"uuid": "x" * 32, "number": "+12125559876"}],
+                }
+            ],
+            self.env.company,
+        )
+        self.assertEqual(stranger[0]["state"], "delivered")
+        outbox = self.env["sms.retention.sandbox.message"]
+        first = outbox.search([("sms_uuid", "=", messages[0].sms_uuid)])
+        self.assertEqual(first.partner_id, partners[0])
+        self.assertEqual(
+            outbox.search([("partner_id", "=", partners[1].id)]).number,
+            messages[1].number,
+        )
+        self.assertEqual(
+            outbox.search([("partner_id", "ilike", "Pipeline Customer1")]).partner_id,
+            partners[1],
+        )
+        unknown = outbox.search([("partner_id", "=", False)])
+        self.assertIn("+12125559876", unknown.mapped("number"))
+        self.assertNotIn(messages[0].number, unknown.mapped("number"))
+
+    def test_sms_uuids_follow_creation_order(self):
+        """Retention SMS uuids start with the time (version 7): a batch's
+        keys land on the last pages of the four uuid indexes."""
+        messages = self._plan(self._customers(3))
+        messages._materialise()
+        uuids = messages.sms_id.sorted("id").mapped("uuid")
+        self.assertEqual(len(set(uuids)), 3)
+        for sms_uuid in uuids:
+            self.assertRegex(sms_uuid, r"^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$")
+        self.assertEqual({sms_uuid[:8] for sms_uuid in uuids}, {uuids[0][:8]})
 
     def test_enqueue_inserts_each_key_once_with_the_customer_facts(self):
         good = self._customers(1)
@@ -305,8 +416,7 @@ class TestSendingPipeline(SmsRetentionCommon):
                 before = self.env.cr.sql_log_count
                 locked = messages._lock_scheduled(messages.ids)
                 locked._materialise()
-                queued = messages._lock_scheduled(messages.ids, state="queued")
-                queued._send_queued()
+                messages._send_queued()
                 self.env.flush_all()
                 counts[size] = self.env.cr.sql_log_count - before
             self.assertEqual(set(messages.mapped("state")), {"sent"})

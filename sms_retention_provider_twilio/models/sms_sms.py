@@ -82,7 +82,9 @@ class SmsSms(models.Model):
         for index in range(0, len(self.ids), size):
             yield self.ids[index : index + size]
 
-    def _sms_retention_apply_results(self, results, unlink_failed, unlink_sent):
+    def _sms_retention_apply_results(
+        self, results, unlink_failed, unlink_sent, links=None
+    ):
         others = [r for r in results if r["state"] not in TWILIO_FAILURES]
         twilio = [r for r in results if r["state"] in TWILIO_FAILURES]
         if twilio:
@@ -97,7 +99,9 @@ class SmsSms(models.Model):
                 records.write({"state": "error", "failure_type": failure_type, **extra})
             if not others:
                 sms_sudo.mail_message_id._notify_message_notification_update()
-        return super()._sms_retention_apply_results(others, unlink_failed, unlink_sent)
+        return super()._sms_retention_apply_results(
+            others, unlink_failed, unlink_sent, links=links
+        )
 
     # ------------------------------------------------------------
     # STATUS CALLBACKS

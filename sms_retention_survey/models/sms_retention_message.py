@@ -30,6 +30,9 @@ class SmsRetentionMessage(models.Model):
         Responses are created in one batch; the question is rendered once per
         survey and language. The opt-out text stays last.
         """
+        # Just these columns: a lazy read would fetch every message column.
+        self.fetch(["campaign_id"])
+        self.campaign_id.fetch(["survey_id"])
         survey_campaigns = self.campaign_id.filtered("survey_id")
         if not survey_campaigns:
             return super()._render_bodies()

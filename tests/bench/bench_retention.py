@@ -895,16 +895,30 @@ def _count_by_state(cr, campaign_id):
     return dict(cr.fetchall())
 
 
-def _run_step(env, state, step, batch_size):
+def _lock_and_run(env, step, size):
+    """One batch of a step of the sending job, as its cron loop runs it:
+    "materialise" (lock due messages, ``_materialise``) or "send" (lock
+    queued SMS, ``_send_locked``); return the batch."""
+    messages = env["sms.retention.message"]
+    if step == "materialise":
+        batch = messages._retry_lock(True, lambda: messages._lock_scheduled(limit=size))
+        batch._materialise()
+    else:
+        sms_model = env["sms.sms"].sudo()
+        batch = messages._retry_lock(
+            True, lambda: sms_model._sms_retention_lock_queued(limit=size)
+        )
+        messages._send_locked(batch)
+    return batch
+
+
+def _run_step(env, step, batch_size):
     """Run one step of the sending job until nothing is left, as its cron
     loop does (lock a batch, process it, commit); return per-batch queries."""
-    messages = env["sms.retention.message"]
     per_batch = []
     while True:
         with Stopwatch() as sw:
-            batch = messages._lock_due_batch(batch_size, True, state=state)
-            if batch:
-                getattr(batch, step)()
+            batch = _lock_and_run(env, step, batch_size)
             env.cr.commit()
         if not batch:
             break
@@ -927,7 +941,7 @@ def worker_ours_enqueue(env, params):
         planned = campaigns._cron_daily_campaigns()
     rss_after_select = current_rss_mb()
     with Stopwatch() as materialise:
-        materialise_batches = _run_step(env, "scheduled", "_materialise", batch_size)
+        materialise_batches = _run_step(env, "materialise", batch_size)
     states_queued = _count_by_state(cr, onboarding.id)
     cr.execute(
         """SELECT count(*) FROM sms_retention_message m
@@ -938,7 +952,7 @@ def worker_ours_enqueue(env, params):
     )
     with_sms = cr.fetchone()[0]
     with Stopwatch() as send:
-        send_batches = _run_step(env, "queued", "_send_queued", batch_size)
+        send_batches = _run_step(env, "send", batch_size)
     states = _count_by_state(cr, onboarding.id)
     cr.execute(
         """SELECT count(x.id) FROM sms_retention_message m
@@ -983,7 +997,6 @@ def worker_ours_probe(env, params):
     """SQL queries of each step of the sending job, per batch size."""
     cr = env.cr
     campaigns = env["sms.retention.campaign"]
-    messages = env["sms.retention.message"].sudo()
     needed = PROBE_REPEATS * sum(PROBE_SIZES)
     cr.execute(
         "SELECT id FROM res_partner WHERE ref = %s ORDER BY id OFFSET %s LIMIT 1",
@@ -1007,13 +1020,9 @@ def worker_ours_probe(env, params):
             # One iteration of _cron_send_due's loop: both steps, each
             # committed (the commit flushes the ORM writes of the step).
             step_counts = []
-            for state, step in (
-                ("scheduled", "_materialise"),
-                ("queued", "_send_queued"),
-            ):
+            for step in ("materialise", "send"):
                 with Stopwatch() as sw:
-                    batch = messages._lock_scheduled(limit=size, state=state)
-                    getattr(batch, step)()
+                    batch = _lock_and_run(env, step, size)
                     cr.commit()
                 step_counts.append(sw.queries)
             counts.append(step_counts)

@@ -190,24 +190,25 @@ def setup_scenarios(env, scenarios, batch_size):
 
 
 def count_send_batch(env, crash_after=None, on_crash=None):
-    """Wrap ``_send_queued`` (the provider step) to count what this process
+    """Wrap ``_send_locked`` (the provider step) to count what this process
     sends.
 
-    Returns a dict updated as batches go: ``batches``, ``messages`` (locked
-    queued messages handed to ``_send_queued``) and ``uuids`` (SMS UUIDs of
+    Returns a dict updated as batches go: ``batches``, ``messages`` (messages
+    of the locked SMS handed to ``_send_locked``) and ``uuids`` (SMS UUIDs of
     the messages it marked sent). With ``crash_after``, the process dies with
-    ``os._exit(1)`` right after that batch's ``_send_queued`` returns, before
+    ``os._exit(1)`` right after that batch's ``_send_locked`` returns, before
     the job commits it; ``on_crash(info)`` is called first.
     """
     Message = type(env["sms.retention.message"])
-    original = Message._send_queued
+    original = Message._send_locked
     counter = {"batches": 0, "messages": 0, "uuids": []}
 
-    def _send_queued(self):
-        res = original(self)
+    def _send_locked(self, queued):
+        res = original(self, queued)
+        message_ids = [row.message_id for row in queued if row.message_id]
         counter["batches"] += 1
-        counter["messages"] += len(self)
-        sent = self.filtered(lambda m: m.state == "sent")
+        counter["messages"] += len(message_ids)
+        sent = self.browse(message_ids).filtered(lambda m: m.state == "sent")
         if crash_after and counter["batches"] == crash_after:
             # Everything the batch did reaches the database, uncommitted.
             self.env.flush_all()
@@ -217,7 +218,7 @@ def count_send_batch(env, crash_after=None, on_crash=None):
                 [sent.mapped("sms_uuid")],
             )
             info = {
-                "crashed_ids": self.ids,
+                "crashed_ids": message_ids,
                 "crashed_uuids": sent.mapped("sms_uuid"),
                 "crashed_sandbox_rows_seen": self.env.cr.fetchone()[0],
             }
@@ -227,7 +228,7 @@ def count_send_batch(env, crash_after=None, on_crash=None):
         counter["uuids"].extend(sent.mapped("sms_uuid"))
         return res
 
-    Message._send_queued = _send_queued
+    Message._send_locked = _send_locked
     return counter
 
 
@@ -243,7 +244,7 @@ def pause_before_first_lock(env, paused, go, timeout=60):
     original = Message._lock_scheduled
     flags = {"paused": False}
 
-    def _lock_scheduled(self, ids=None, limit=None, state="scheduled"):
+    def _lock_scheduled(self, ids=None, limit=None):
         if not flags["paused"]:
             flags["paused"] = True
             Path(paused).touch()
@@ -252,7 +253,7 @@ def pause_before_first_lock(env, paused, go, timeout=60):
                 if time.time() > deadline:
                     raise TimeoutError(f"{go} never appeared")
                 time.sleep(0.01)
-        return original(self, ids=ids, limit=limit, state=state)
+        return original(self, ids=ids, limit=limit)
 
     Message._lock_scheduled = _lock_scheduled
 
