@@ -153,9 +153,14 @@ class SmsSms(models.Model):
             ["state", "uuid", "number", "body", "sms_retention_company_id"]
         )
         self.env["sms.retention.message"].flush_model(["sms_uuid"])
-        condition, params = "TRUE", {}
         if uuids is not None:
             condition, params = "s.uuid = ANY(%(uuids)s)", {"uuids": list(uuids)}
+        else:
+            condition, params = "TRUE", {}
+            # Walk the queued index in id order. After a large materialise,
+            # the statistics still count few queued SMS, and the plan from
+            # them sorted every queued SMS on each batch (80 ms at 100,000).
+            self.env.cr.execute("SET LOCAL enable_sort = off")
         self.env.cr.execute(  # pylint: disable=sql-injection
             f"""SELECT s.id, s.uuid, s.number, s.body, s.sms_retention_company_id,
                        (SELECT m.id FROM sms_retention_message m
@@ -167,7 +172,10 @@ class SmsSms(models.Model):
                    FOR UPDATE OF s SKIP LOCKED""",
             dict(params, state="sms_retention_queued", limit=limit),
         )
-        return [QueuedSms(*row) for row in self.env.cr.fetchall()]
+        rows = [QueuedSms(*row) for row in self.env.cr.fetchall()]
+        if uuids is None:
+            self.env.cr.execute("RESET enable_sort")
+        return rows
 
     # ------------------------------------------------------------
     # SENDING POLICY FOR ALL SMS
