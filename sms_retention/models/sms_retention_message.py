@@ -480,7 +480,7 @@ class SmsRetentionMessage(models.Model):
         todo = self._apply_sending_policy(facts_by_id)
         if not todo:
             return todo
-        bodies = todo._render_bodies()
+        bodies = todo._render_bodies(facts_by_id)
         empty = todo.browse([mid for mid in todo.ids if not bodies.get(mid)])
         empty.write({"state": "failed", "failure_type": "empty_body"})
         todo -= empty
@@ -780,8 +780,19 @@ class SmsRetentionMessage(models.Model):
         )
         self.env["phone.blacklist"].flush_model(["number", "active"])
         self.flush_model(
-            ["number", "partner_id", "company_id", "campaign_id", "expires_at"]
+            [
+                "number",
+                "partner_id",
+                "company_id",
+                "campaign_id",
+                "expires_at",
+                "variant_id",
+                "res_model",
+                "res_id",
+            ]
         )
+        self.env["sms.retention.campaign"].flush_model(["sms_template_id"])
+        self.env["sms.retention.variant"].flush_model(["sms_template_id"])
         # Index probes per message, whatever the statistics say: right after
         # a bulk selection they are stale, and a plan from them scanned every
         # message (and hashed the whole blacklist) for each batch.
@@ -789,11 +800,14 @@ class SmsRetentionMessage(models.Model):
             f"""SELECT m.id, m.number, m.partner_id, m.company_id, m.campaign_id,
                        m.expires_at, p.sms_consent, p.sms_retention_tz,
                        p.country_id, p.phone_sanitized, p.sms_retention_number_kind,
-                       b.blacklisted IS NOT NULL
+                       b.blacklisted IS NOT NULL, p.lang, m.res_model, m.res_id,
+                       COALESCE(v.sms_template_id, c.sms_template_id)
                   {BATCH_MESSAGES_SQL}
+                  JOIN sms_retention_campaign c ON c.id = m.campaign_id
+             LEFT JOIN sms_retention_variant v ON v.id = m.variant_id
              LEFT JOIN LATERAL (
                        SELECT sms_consent, sms_retention_tz, country_id,
-                              phone_sanitized, sms_retention_number_kind
+                              phone_sanitized, sms_retention_number_kind, lang
                          FROM res_partner WHERE id = m.partner_id LIMIT 1
                    ) p ON TRUE
              LEFT JOIN LATERAL (
@@ -816,6 +830,10 @@ class SmsRetentionMessage(models.Model):
             sanitized,
             kind,
             blacklisted,
+            lang,
+            res_model,
+            res_id,
+            template_id,
         ) in self.env.cr.fetchall():
             if kind and number == sanitized:
                 number_info = (kind != "invalid", kind == "landline")
@@ -833,6 +851,10 @@ class SmsRetentionMessage(models.Model):
                 "country_id": country_id,
                 "blacklisted": blacklisted,
                 "number_facts": number_info,
+                "lang": lang,
+                "res_model": res_model,
+                "res_id": res_id,
+                "template_id": template_id,
             }
         return facts
 
@@ -893,27 +915,28 @@ class SmsRetentionMessage(models.Model):
             )
         return self.browse(to_send)
 
-    def _render_bodies(self):
+    def _render_bodies(self, facts_by_id=None):
         """Render each message's template in its customer's language.
 
-        One query gives each message's template and source record; each
-        template then renders all its records at once.
+        Each message's template and source record come from ``facts_by_id``
+        (:meth:`_policy_facts`, read here if not given); each template then
+        renders all its records at once.
         """
         if not self:
             return {}
-        self.flush_model(["variant_id", "campaign_id", "res_model", "res_id"])
-        self.env["sms.retention.campaign"].flush_model(["sms_template_id"])
-        self.env["sms.retention.variant"].flush_model(["sms_template_id"])
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT m.id, m.res_model, m.res_id,
-                       COALESCE(v.sms_template_id, c.sms_template_id)
-                  {BATCH_MESSAGES_SQL}
-                  JOIN sms_retention_campaign c ON c.id = m.campaign_id
-             LEFT JOIN sms_retention_variant v ON v.id = m.variant_id""",
-            [self.ids],
-        )
+        if facts_by_id is None:
+            facts_by_id = self._policy_facts()
+        rows = [
+            (
+                message_id,
+                facts_by_id[message_id]["res_model"],
+                facts_by_id[message_id]["res_id"],
+                facts_by_id[message_id]["template_id"],
+            )
+            for message_id in self.ids
+        ]
         groups = {}
-        for message_id, res_model, res_id, template_id in self.env.cr.fetchall():
+        for message_id, res_model, res_id, template_id in rows:
             by_res_id = groups.setdefault((template_id, res_model), {})
             by_res_id.setdefault(res_id, []).append(message_id)
         bodies = {}
@@ -925,30 +948,31 @@ class SmsRetentionMessage(models.Model):
             for res_id, body in rendered.items():
                 for message_id in by_res_id[res_id]:
                     bodies[message_id] = body
-        self._append_optout_texts(bodies)
+        self._append_optout_texts(bodies, facts_by_id)
         return bodies
 
-    def _append_optout_texts(self, bodies):
-        """Marketing SMS end with the company's opt-out text, translated."""
+    def _append_optout_texts(self, bodies, facts_by_id=None):
+        """Marketing SMS end with the company's opt-out text, translated.
+
+        :param dict facts_by_id: :meth:`_policy_facts`, read here if not given
+        """
         if not self:
             return
-        self.flush_model(["campaign_id", "company_id", "partner_id"])
-        self.env["sms.retention.campaign"].flush_model(["message_class"])
-        self.env["res.partner"].flush_model(["lang"])
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT m.id, m.company_id, p.lang
-                  {BATCH_MESSAGES_SQL}
-                  JOIN sms_retention_campaign c ON c.id = m.campaign_id
-             LEFT JOIN LATERAL (
-                       SELECT lang FROM res_partner WHERE id = m.partner_id LIMIT 1
-                   ) p ON TRUE
-                 WHERE c.message_class = 'marketing'""",
-            [self.ids],
+        if facts_by_id is None:
+            facts_by_id = self._policy_facts()
+        facts = [facts_by_id[message_id] for message_id in self.ids]
+        campaigns = self.env["sms.retention.campaign"].browse(
+            {row["campaign_id"] for row in facts}
+        )
+        campaigns.fetch(["message_class"])
+        marketing = set(
+            campaigns.filtered(lambda c: c.message_class == "marketing").ids
         )
         by_company = {}
-        for message_id, company_id, lang in self.env.cr.fetchall():
-            if bodies.get(message_id):
-                by_company.setdefault(company_id, []).append((message_id, lang))
+        for row in facts:
+            message_id, lang = row["id"], row["lang"]
+            if row["campaign_id"] in marketing and bodies.get(message_id):
+                by_company.setdefault(row["company_id"], []).append((message_id, lang))
         for company_id, rows in by_company.items():
             company = self.env["res.company"].browse(company_id)
             texts = company._sms_retention_optout_texts(

@@ -19,12 +19,12 @@ class SmsRetentionMessage(models.Model):
         "survey.user_input", "sms_message_id", string="Survey Response"
     )
 
-    def _append_optout_texts(self, bodies):
+    def _append_optout_texts(self, bodies, facts_by_id=None):
         if self.env.context.get("sms_retention_survey_defer_optout"):
             return
-        return super()._append_optout_texts(bodies)
+        return super()._append_optout_texts(bodies, facts_by_id)
 
-    def _render_bodies(self):
+    def _render_bodies(self, facts_by_id=None):
         """Add the survey's first question to the text of survey campaigns.
 
         Responses are created in one batch; the question is rendered once per
@@ -35,12 +35,12 @@ class SmsRetentionMessage(models.Model):
         self.campaign_id.fetch(["survey_id"])
         survey_campaigns = self.campaign_id.filtered("survey_id")
         if not survey_campaigns:
-            return super()._render_bodies()
+            return super()._render_bodies(facts_by_id)
         with_survey = self.filtered(lambda m: m.campaign_id in survey_campaigns)
         bodies = super(
             SmsRetentionMessage,
             self.with_context(sms_retention_survey_defer_optout=True),
-        )._render_bodies()
+        )._render_bodies(facts_by_id)
         todo = with_survey.filtered(
             lambda m: bodies.get(m.id) and not m.survey_user_input_ids
         )
@@ -76,5 +76,5 @@ class SmsRetentionMessage(models.Model):
                 opt_out,
                 MAX_SEGMENTS,
             )[0]
-        self._append_optout_texts(bodies)
+        self._append_optout_texts(bodies, facts_by_id)
         return bodies
