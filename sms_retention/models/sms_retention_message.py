@@ -577,7 +577,7 @@ class SmsRetentionMessage(models.Model):
         orphans_sudo = sms_model.browse(
             [row.sms_id for row in queued if not row.message_id]
         )
-        orphans_sudo._sms_retention_mark("canceled", "sms_server", True)
+        orphans_sudo._sms_retention_mark("canceled", False, True)
         queued = [row for row in queued if row.message_id]
         if not queued:
             return

@@ -148,11 +148,12 @@ class SmsSms(models.Model):
         All queued ones in id order (``limit``), or those of ``uuids``.
         ``FOR UPDATE SKIP LOCKED``: two senders never get the same SMS. The
         message is found by a probe of its uuid index; None if it is gone.
+        The sending company is the SMS's own, else its message's.
         """
         self.flush_model(
             ["state", "uuid", "number", "body", "sms_retention_company_id"]
         )
-        self.env["sms.retention.message"].flush_model(["sms_uuid"])
+        self.env["sms.retention.message"].flush_model(["sms_uuid", "company_id"])
         if uuids is not None:
             condition, params = "s.uuid = ANY(%(uuids)s)", {"uuids": list(uuids)}
         else:
@@ -162,10 +163,13 @@ class SmsSms(models.Model):
             # them sorted every queued SMS on each batch (80 ms at 100,000).
             self.env.cr.execute("SET LOCAL enable_sort = off")
         self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT s.id, s.uuid, s.number, s.body, s.sms_retention_company_id,
-                       (SELECT m.id FROM sms_retention_message m
-                         WHERE m.sms_uuid = s.uuid LIMIT 1)
+            f"""SELECT s.id, s.uuid, s.number, s.body,
+                       COALESCE(s.sms_retention_company_id, m.company_id), m.id
                   FROM sms_sms s
+             LEFT JOIN LATERAL (
+                       SELECT id, company_id FROM sms_retention_message
+                        WHERE sms_uuid = s.uuid LIMIT 1
+                   ) m ON TRUE
                  WHERE s.state = %(state)s AND {condition}
                  ORDER BY s.id
                  LIMIT %(limit)s

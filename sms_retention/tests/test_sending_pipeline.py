@@ -248,8 +248,25 @@ class TestSendingPipeline(SmsRetentionCommon):
             self._run_sending_job()
         self.assertEqual(kept.state, "sent")
         self.assertEqual((orphan_sms.state, orphan_sms.to_delete), ("canceled", True))
+        self.assertFalse(orphan_sms.failure_type)
         self.assertIn(kept.number, self._sandbox_numbers())
         self.assertNotIn(gone_number, self._sandbox_numbers())
+
+    def test_queued_sms_without_sending_company_goes_with_its_message(self):
+        """SMS queued by an older version may have no sending company: the
+        message's company sends them."""
+        message = self._plan(self._customers(1))
+        message._materialise()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE sms_sms SET sms_retention_company_id = NULL WHERE uuid = %s",
+            [message.sms_uuid],
+        )
+        self.env.invalidate_all()
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(message.state, "sent")
+        self.assertSandboxOutbox(message.number, company=message.company_id)
 
     def test_sent_messages_update_no_index(self):
         """No index of the message table involves its state: the send step's
