@@ -341,7 +341,6 @@ class TestOptOutAndCost(SmsRetentionCommon):
                 "weight": 1,
             }
         )
-        in_three_days = fields.Date.today() + timedelta(days=4)
         customers = self.env["res.partner"].create(
             [
                 {
@@ -349,11 +348,22 @@ class TestOptOutAndCost(SmsRetentionCommon):
                     "mobile": f"+1 212 555 {index:04d}",
                     "country_id": self.env.ref("base.us").id,
                     "tz": False,
-                    "birthday_month": in_three_days.month,
-                    "birthday_day": in_three_days.day,
                 }
                 for index in range(300, 310)
             ]
+        )
+        # Birthdays N days after the next daily run's date in the customers'
+        # zone (from their New York numbers): the UTC date differs for part
+        # of each day.
+        company = self.birthday.company_id or self.env.company
+        zone = customers[0].sms_retention_tz or company._sms_retention_tz()
+        next_run = fields.Datetime.context_timestamp(
+            self.birthday.with_context(tz=zone),
+            fields.Datetime.now() + timedelta(days=1),
+        ).date()
+        birthday = next_run + timedelta(days=self.birthday.birthday_days_before)
+        customers.write(
+            {"birthday_month": birthday.month, "birthday_day": birthday.day}
         )
         audience = self.birthday._next_run_audience()
         us = self.env.ref("base.us").id
