@@ -441,18 +441,19 @@ class SmsRetentionMessage(models.Model):
         Nothing was sent since the last commit, so a rollback (a fresh
         snapshot) and a retry lose nothing.
         """
-        for attempt in range(attempts):
+        # The expected conflict is handled here: keep it out of the log.
+        for attempt in range(attempts - 1):
             try:
-                # The expected conflict is handled here: keep it out of the log.
                 with mute_logger("odoo.sql_db"):
                     return lock()
             except pg_errors.SerializationFailure:
-                if not auto_commit or attempt == attempts - 1:
+                if not auto_commit:
                     raise
                 self.env.cr.rollback()
                 _logger.info("Retrying the lock of due SMS after a concurrent send")
                 time.sleep(0.05 * (attempt + 1))
-        return lock()
+        with mute_logger("odoo.sql_db"):
+            return lock()  # the last attempt: its failure is raised
 
     @api.model
     def _trigger_next(self):
@@ -581,28 +582,24 @@ class SmsRetentionMessage(models.Model):
         queued = [row for row in queued if row.message_id]
         if not queued:
             return
-        by_company = {}
-        for row in queued:
-            by_company.setdefault(row.company_id, []).append(row)
-        sms_model = sms_model.with_context(sms_retention_policy_checked=True)
-        companies = self.env["res.company"].browse(by_company)
-        # Just these: a lazy read would fetch every company column per batch.
-        companies.fetch(["sms_retention_provider", "country_id"])
-        for company_id, rows in by_company.items():
-            company = companies.browse(company_id)
-            records = sms_model.browse([row.sms_id for row in rows])
-            api_class = company._sms_retention_api_class() if company else None
-            if api_class is None:
+        rows_by_sms = {row.sms_id: row for row in queued}
+        sms_sudo = sms_model.with_context(sms_retention_policy_checked=True).browse(
+            rows_by_sms
+        )
+        for sms_api, records in sms_sudo._sms_retention_split_by_provider(
+            {row.sms_id: row.company_id for row in queued}
+        ):
+            if sms_api is None:
                 # Odoo's own provider: its send path takes outgoing SMS only.
                 records.write({"state": "outgoing"})
                 records.send(unlink_failed=False, unlink_sent=True, auto_commit=False)
                 continue
             records._sms_retention_send_with_api(
-                api_class(self.env)._set_company(company),
+                sms_api,
                 unlink_failed=False,
                 unlink_sent=True,
                 raise_exception=False,
-                queued=rows,
+                queued=[rows_by_sms[sms_id] for sms_id in records.ids],
             )
 
     def _update_from_sms_state(self, sms_state, failure_type=False):

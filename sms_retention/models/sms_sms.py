@@ -299,13 +299,22 @@ class SmsSms(models.Model):
             }
         return company_ids
 
-    def _sms_retention_split_by_provider(self):
-        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider."""
+    def _sms_retention_split_by_provider(self, company_ids=None):
+        """Yield ``(api, records)``; ``api`` is None for Odoo's own provider.
+
+        :param dict company_ids: ``{sms id: sending company id}`` when known
+          (see :meth:`_sms_retention_company_ids`, read here otherwise)
+        """
+        if company_ids is None:
+            company_ids = self._sms_retention_company_ids()
         ids_by_company = {}
-        for sms_id, company_id in self._sms_retention_company_ids().items():
+        for sms_id, company_id in company_ids.items():
             ids_by_company.setdefault(company_id, []).append(sms_id)
+        companies = self.env["res.company"].browse(ids_by_company)
+        # Just these: a lazy read would fetch every company column per batch.
+        companies.fetch(["sms_retention_provider", "country_id"])
         for company_id, ids in ids_by_company.items():
-            company = self.env["res.company"].browse(company_id)
+            company = companies.browse(company_id)
             records = self.browse(ids)
             api_class = company._sms_retention_api_class()
             if api_class:
