@@ -1,5 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import functools
 import logging
 import time
 
@@ -10,6 +11,7 @@ from odoo.tools import mute_logger
 
 from ..tools import sending_policy
 from ..tools.cron import can_commit
+from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, number_facts, to_e164
 from ..tools.sms_uuid import new_sms_uuid
 from .res_partner import SEGMENTS
@@ -414,11 +416,14 @@ class SmsRetentionMessage(models.Model):
         )
         auto_commit = can_commit()
         sms_model = self.env["sms.sms"].sudo()
+        # Settings, policies and opt-out texts are read once per run: a
+        # change made meanwhile applies from the next run.
+        run_cache = {}
         while True:
             materialised = self._retry_lock(
                 auto_commit, lambda: self.sudo()._lock_scheduled(limit=batch_size)
             )
-            materialised._materialise()
+            materialised._materialise(run_cache)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             queued = self._retry_lock(
@@ -469,19 +474,26 @@ class SmsRetentionMessage(models.Model):
                 at=next_due
             )
 
-    def _materialise(self):
+    def _materialise(self, run_cache=None):
         """Apply the sending policy, render, and queue the SMS of what may go.
 
         The ``sms.sms`` rows, their trackers and the messages' links are
-        written by one statement, whatever the batch size.
+        written by one statement, whatever the batch size. The SMS and
+        trackers are the job's rows, not a user's: they carry no author,
+        which spares a foreign-key check per column and row.
+
+        :param dict run_cache: what the sending job reads once per run
+          (:meth:`_cron_send_due`); a fresh one when not given
         """
         if not self:
             return self
+        if run_cache is None:
+            run_cache = {}
         facts_by_id = self._policy_facts()
-        todo = self._apply_sending_policy(facts_by_id)
+        todo = self._apply_sending_policy(facts_by_id, run_cache)
         if not todo:
             return todo
-        bodies = todo._render_bodies(facts_by_id)
+        bodies = todo._render_bodies(facts_by_id, run_cache)
         empty = todo.browse([mid for mid in todo.ids if not bodies.get(mid)])
         empty.write({"state": "failed", "failure_type": "empty_body"})
         todo -= empty
@@ -501,17 +513,14 @@ class SmsRetentionMessage(models.Model):
             ), sms AS (
                 INSERT INTO sms_sms (uuid, number, body, partner_id,
                                      sms_retention_company_id, state, to_delete,
-                                     create_uid, write_uid, create_date,
-                                     write_date{extra_columns})
+                                     create_date, write_date{extra_columns})
                 SELECT v.uuid, v.number, v.body, v.partner_id, v.company_id,
-                       %(state)s, FALSE, %(uid)s, %(uid)s, %(now)s,
-                       %(now)s{extra_values}
+                       %(state)s, FALSE, %(now)s, %(now)s{extra_values}
                   FROM v
             ), tracker AS (
                 INSERT INTO sms_tracker (sms_uuid, sms_retention_message_id,
-                                         create_uid, write_uid, create_date,
-                                         write_date)
-                SELECT v.uuid, v.id, %(uid)s, %(uid)s, %(now)s, %(now)s FROM v
+                                         create_date, write_date)
+                SELECT v.uuid, v.id, %(now)s, %(now)s FROM v
             )
             UPDATE sms_retention_message m
                SET state = 'queued', sms_uuid = v.uuid,
@@ -525,12 +534,12 @@ class SmsRetentionMessage(models.Model):
         self.env.cr.execute(  # pylint: disable=sql-injection
             query,
             {
-                "ids": todo.ids,
-                "uuids": [new_sms_uuid() for _row in rows],
-                "numbers": [row["number"] for row in rows],
-                "bodies": [bodies[mid] for mid in todo.ids],
-                "partners": [row["partner_id"] for row in rows],
-                "companies": [row["company_id"] for row in rows],
+                "ids": array_literal(todo.ids),
+                "uuids": array_literal([new_sms_uuid() for _row in rows]),
+                "numbers": array_literal([row["number"] for row in rows]),
+                "bodies": array_literal([bodies[mid] for mid in todo.ids]),
+                "partners": array_literal([row["partner_id"] for row in rows]),
+                "companies": array_literal([row["company_id"] for row in rows]),
                 "state": QUEUED_SMS_STATE,
                 "uid": self.env.uid,
                 "now": now,
@@ -658,81 +667,67 @@ class SmsRetentionMessage(models.Model):
         )
         self.env["sms.retention.campaign"].invalidate_model()
 
-    def _apply_sending_policy(self, facts_by_id=None):
+    def _apply_sending_policy(self, facts_by_id=None, run_cache=None):
         """Defer, skip or expire what may not go now; return what may.
 
         Facts for the whole batch come from a constant number of queries
         (``facts_by_id``: :meth:`_policy_facts`, read here if not given); the
         sending window is computed once per policy and time zone when it is
         open.
+
+        :param dict run_cache: settings read once per run of the sending job
+          (campaigns, companies, policies); see :meth:`_cron_send_due`
         """
         now = fields.Datetime.now()
         if facts_by_id is None:
             facts_by_id = self._policy_facts()
+        if run_cache is None:
+            run_cache = {}
         rows = [facts_by_id[message_id] for message_id in self.ids]
-        campaign_records = self.env["sms.retention.campaign"].browse(
-            {row["campaign_id"] for row in rows}
+        marketing_by_campaign = self._marketing_by_campaign(
+            {row["campaign_id"] for row in rows}, run_cache
         )
-        campaign_records.fetch(["message_class", "kind", "quiet_start", "quiet_end"])
-        campaigns = {campaign.id: campaign for campaign in campaign_records}
-        company_records = self.env["res.company"].browse(
-            {row["company_id"] for row in rows}
+        company_settings = self._company_settings(
+            {row["company_id"] for row in rows}, run_cache
         )
-        companies = {company.id: company for company in company_records}
-        # Just these columns: a lazy read would fetch every company column.
-        company_fields = [
-            "partner_id",
-            "sms_retention_allow_unknown_consent",
-            "sms_retention_cap_count",
-            "sms_retention_cap_days",
-            "sms_retention_quiet_transactional",
-        ]
-        company_records.fetch(company_fields)
-        company_records.partner_id.fetch(["tz"])
+        policies = run_cache.setdefault("policies", {})
         recent = self._recent_sends_by_partner(
-            now, company_records, {row["partner_id"] for row in rows}
+            now,
+            {row["company_id"] for row in rows},
+            {row["partner_id"] for row in rows},
+            run_cache,
         )
-        company_facts = {
-            company.id: (
-                company._sms_retention_tz(),
-                company.sms_retention_allow_unknown_consent,
-                company.sms_retention_cap_count,
-                company.sms_retention_cap_days,
-                company.sms_retention_quiet_transactional,
-            )
-            for company in companies.values()
-        }
-        marketing_by_campaign = {
-            campaign.id: campaign.message_class == "marketing"
-            for campaign in campaigns.values()
-        }
-        policies, open_now, decisions = {}, {}, {}
+        open_now, decisions = {}, {}
+
+        def allowed_at(when, tz, key, policy, policy_key):
+            if when == now:
+                memo_key = (policy_key, tz)
+                if memo_key not in open_now:
+                    open_now[memo_key] = (
+                        sending_policy.next_allowed(policy, now, tz) == now
+                    )
+                if open_now[memo_key]:
+                    return now
+            return sending_policy.next_allowed(policy, when, tz, key=key)
+
         for row in rows:
             message_id = row["id"]
             company_id, campaign_id = row["company_id"], row["campaign_id"]
             policy_key = (company_id, campaign_id, row["country_id"])
             if policy_key not in policies:
-                country = self.env["res.country"].browse(row["country_id"])
-                policies[policy_key] = campaigns[campaign_id]._sms_retention_policy(
-                    companies[company_id], country
+                policies[policy_key] = (
+                    self.env["sms.retention.campaign"]
+                    .browse(campaign_id)
+                    ._sms_retention_policy(
+                        self.env["res.company"].browse(company_id),
+                        self.env["res.country"].browse(row["country_id"]),
+                    )
                 )
             policy = policies[policy_key]
             number_ok, landline = row["number_facts"]
             company_tz, allow_unknown, cap_count, cap_days, quiet_transactional = (
-                company_facts[company_id]
+                company_settings[company_id]
             )
-
-            def allowed_at(when, tz, key, policy=policy, policy_key=policy_key):
-                if when == now:
-                    memo_key = (policy_key, tz)
-                    if memo_key not in open_now:
-                        open_now[memo_key] = (
-                            sending_policy.next_allowed(policy, now, tz) == now
-                        )
-                    if open_now[memo_key]:
-                        return now
-                return sending_policy.next_allowed(policy, when, tz, key=key)
-
             marketing = marketing_by_campaign[campaign_id]
             facts = sending_policy.Facts(
                 key=message_id,
@@ -753,12 +748,55 @@ class SmsRetentionMessage(models.Model):
                 cap_count=cap_count,
                 cap_days=cap_days,
                 quiet=marketing or quiet_transactional,
-                allowed_at=allowed_at,
+                allowed_at=functools.partial(
+                    allowed_at, policy=policy, policy_key=policy_key
+                ),
             )
             decisions[message_id] = decision
             if decision.action == sending_policy.SEND and row["partner_id"]:
                 recent.setdefault(row["partner_id"], []).append(now)
         return self._write_decisions(decisions)
+
+    @api.model
+    def _marketing_by_campaign(self, campaign_ids, run_cache):
+        """``{campaign id: marketing?}``, read once per run (``run_cache``)."""
+        known = run_cache.setdefault("marketing", {})
+        campaigns = self.env["sms.retention.campaign"].browse(
+            set(campaign_ids) - set(known)
+        )
+        if campaigns:
+            # Just these columns: a lazy read would fetch every column.
+            campaigns.fetch(["message_class", "kind", "quiet_start", "quiet_end"])
+            for campaign in campaigns:
+                known[campaign.id] = campaign.message_class == "marketing"
+        return known
+
+    @api.model
+    def _company_settings(self, company_ids, run_cache):
+        """``{company id: (tz, allow unknown consent, cap count, cap days,
+        quiet hours for transactional)}``, read once per run (``run_cache``)."""
+        known = run_cache.setdefault("companies", {})
+        companies = self.env["res.company"].browse(set(company_ids) - set(known))
+        if companies:
+            companies.fetch(
+                [
+                    "partner_id",
+                    "sms_retention_allow_unknown_consent",
+                    "sms_retention_cap_count",
+                    "sms_retention_cap_days",
+                    "sms_retention_quiet_transactional",
+                ]
+            )
+            companies.partner_id.fetch(["tz"])
+            for company in companies:
+                known[company.id] = (
+                    company._sms_retention_tz(),
+                    company.sms_retention_allow_unknown_consent,
+                    company.sms_retention_cap_count,
+                    company.sms_retention_cap_days,
+                    company.sms_retention_quiet_transactional,
+                )
+        return known
 
     def _policy_facts(self):
         """What the policy needs of each message, in one query.
@@ -855,11 +893,20 @@ class SmsRetentionMessage(models.Model):
             }
         return facts
 
-    def _recent_sends_by_partner(self, now, companies, partner_ids):
+    def _recent_sends_by_partner(self, now, company_ids, partner_ids, run_cache=None):
         """``{partner id: [send times]}`` within the longest cap window of
-        ``companies``; queued messages count as sent now."""
-        capped = companies.filtered("sms_retention_cap_count")
-        max_days = max(capped.mapped("sms_retention_cap_days") or [0])
+        ``company_ids``; queued messages count as sent now."""
+        if run_cache is None:
+            run_cache = {}
+        company_settings = self._company_settings(company_ids, run_cache)
+        max_days = max(
+            [
+                company_settings[company_id][3]
+                for company_id in company_ids
+                if company_settings[company_id][2]
+            ]
+            or [0]
+        )
         if not max_days:
             return {}
         partner_ids = [partner_id for partner_id in partner_ids if partner_id]
@@ -912,12 +959,13 @@ class SmsRetentionMessage(models.Model):
             )
         return self.browse(to_send)
 
-    def _render_bodies(self, facts_by_id=None):
+    def _render_bodies(self, facts_by_id=None, run_cache=None):
         """Render each message's template in its customer's language.
 
         Each message's template and source record come from ``facts_by_id``
         (:meth:`_policy_facts`, read here if not given); each template then
-        renders all its records at once.
+        renders all its records at once. ``run_cache``: see
+        :meth:`_materialise`.
         """
         if not self:
             return {}
@@ -945,37 +993,51 @@ class SmsRetentionMessage(models.Model):
             for res_id, body in rendered.items():
                 for message_id in by_res_id[res_id]:
                     bodies[message_id] = body
-        self._append_optout_texts(bodies, facts_by_id)
+        self._append_optout_texts(bodies, facts_by_id, run_cache)
         return bodies
 
-    def _append_optout_texts(self, bodies, facts_by_id=None):
+    def _append_optout_texts(self, bodies, facts_by_id=None, run_cache=None):
         """Marketing SMS end with the company's opt-out text, translated.
 
         :param dict facts_by_id: :meth:`_policy_facts`, read here if not given
+        :param dict run_cache: see :meth:`_materialise`
         """
         if not self:
             return
         if facts_by_id is None:
             facts_by_id = self._policy_facts()
+        if run_cache is None:
+            run_cache = {}
         facts = [facts_by_id[message_id] for message_id in self.ids]
-        campaigns = self.env["sms.retention.campaign"].browse(
-            {row["campaign_id"] for row in facts}
-        )
-        campaigns.fetch(["message_class"])
-        marketing = set(
-            campaigns.filtered(lambda c: c.message_class == "marketing").ids
+        marketing = self._marketing_by_campaign(
+            {row["campaign_id"] for row in facts}, run_cache
         )
         by_company = {}
         for row in facts:
             message_id, lang = row["id"], row["lang"]
-            if row["campaign_id"] in marketing and bodies.get(message_id):
+            if marketing[row["campaign_id"]] and bodies.get(message_id):
                 by_company.setdefault(row["company_id"], []).append((message_id, lang))
         for company_id, rows in by_company.items():
-            company = self.env["res.company"].browse(company_id)
-            texts = company._sms_retention_optout_texts(
-                {lang for _m, lang in rows} | {False}
+            texts = self._optout_texts(
+                company_id, {lang for _m, lang in rows} | {False}, run_cache
             )
             for message_id, lang in rows:
                 text = texts.get(lang) or texts.get(False)
                 if text and text not in bodies[message_id]:
                     bodies[message_id] = f"{bodies[message_id]}\n{text}"
+
+    @api.model
+    def _optout_texts(self, company_id, langs, run_cache):
+        """``{lang: opt-out text}`` of a company, read once per run and
+        language (``run_cache``)."""
+        known = run_cache.setdefault("optout_texts", {})
+        missing = {lang for lang in langs if (company_id, lang) not in known}
+        if missing:
+            texts = (
+                self.env["res.company"]
+                .browse(company_id)
+                ._sms_retention_optout_texts(missing)
+            )
+            for lang in missing:
+                known[company_id, lang] = texts[lang]
+        return {lang: known[company_id, lang] for lang in langs}

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, to_e164
 
 SQL_PHONE_SANITIZED = SQL.identifier("res_partner", "phone_sanitized")
@@ -116,9 +117,9 @@ class SmsRetentionSandboxMessage(models.Model):
                                  %(bodies)s::text[]) AS v(uuid, number, body)""",
                 {
                     "company": company.id,
-                    "uuids": uuids,
-                    "numbers": numbers,
-                    "bodies": bodies,
+                    "uuids": array_literal(uuids),
+                    "numbers": array_literal(numbers),
+                    "bodies": array_literal(bodies),
                     "now": fields.Datetime.now(),
                 },
             )

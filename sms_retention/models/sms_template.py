@@ -5,10 +5,12 @@ import logging
 from odoo import models
 
 from ..tools.inline_template import (
+    attribute_chains,
     check_context,
     compile_inline_template,
     is_dynamic,
     names_used,
+    render_chains,
     render_compiled,
 )
 
@@ -77,33 +79,51 @@ class SmsTemplate(models.Model):
     def _sms_retention_render_body_fast(self, res_ids):
         # The job commits (and so empties the cache) between batches: read
         # just the columns used, not every column of each record (lazy reads
-        # of a template, a company, the user).
-        self.fetch(["body", "lang", "model"])
+        # of a template, a company, the user), and every language of the
+        # translated ones at once (``prefetch_langs``).
+        all_langs = self.with_context(prefetch_langs=True)
+        all_langs.fetch(["body", "lang", "model"])
         self.env.user.fetch(["company_id"])
         variables = self._render_eval_context()
         check_context(variables)
-        records = self.env[self.render_model].browse(res_ids)
         lang_code = compile_inline_template(self.lang or "")
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        body_texts = {
+            lang: self.with_context(lang=lang).body or ""
+            for lang in {*installed, self.env.lang or "en_US"}
+        }
+        body_codes = {
+            lang: compile_inline_template(text) for lang, text in body_texts.items()
+        }
+        used = names_used(lang_code).union(*map(names_used, body_codes.values()))
+        records = self.env[self.render_model].browse(res_ids)
+        _prefetch_used_fields(records.with_context(prefetch_langs=True), used)
+        _prefetch_used_fields(self.env.company.with_context(prefetch_langs=True), used)
         if is_dynamic(lang_code):
-            _prefetch_used_fields(records, names_used(lang_code))
             langs = {}
+            lang_chains = attribute_chains(self.lang)
             for record in records:
-                lang = render_compiled(lang_code, dict(variables, object=record))
+                if lang_chains is not None:
+                    lang = render_chains(lang_chains, record)
+                else:
+                    lang = render_compiled(lang_code, dict(variables, object=record))
                 langs.setdefault(lang, []).append(record.id)
         else:
             langs = {render_compiled(lang_code, variables): list(res_ids)}
         bodies = {}
         for lang, lang_res_ids in langs.items():
             template = self.with_context(lang=lang) if lang else self
-            template.fetch(["body"])
-            code = compile_inline_template(template.body or "")
+            text = body_texts.get(template.env.lang or "en_US")
+            if text is None:  # a language that is not installed
+                text = template.body or ""
+            code = compile_inline_template(text)
+            chains = attribute_chains(text)
             lang_vars = template._render_eval_context()
             check_context(lang_vars)
-            lang_records = template.env[self.render_model].browse(lang_res_ids)
-            used = names_used(code)
-            _prefetch_used_fields(lang_records, used)
-            _prefetch_used_fields(template.env.company, used)
-            for record in lang_records:
+            for record in template.env[self.render_model].browse(lang_res_ids):
+                if chains is not None:
+                    bodies[record.id] = render_chains(chains, record)
+                    continue
                 lang_vars["object"] = record
                 bodies[record.id] = render_compiled(code, lang_vars)
         return bodies

@@ -14,3 +14,5 @@ from . import test_reply_parser
 from . import test_keywords
 from . import test_access
 from . import test_conversation
+from . import test_inline_template
+from . import test_db_tools

@@ -475,6 +475,37 @@ class TestBatchRendering(SmsRetentionCommon):
                     template._render_field("body", records.ids, compute_lang=True),
                 )
 
+    def test_plain_placeholders_per_language_as_odoo(self):
+        """A template of plain ``object.x`` placeholders, translated with other
+        placeholders per language, renders as Odoo's renderer does, also for
+        a customer whose language is not installed."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Plain placeholders",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "lang": "{{ object.lang }}",
+                "body": "Hi {{ object.name }} of {{ object.company_id.name }}",
+            }
+        )
+        template.with_context(
+            lang=self._lang("zh_CN")
+        ).body = "{{ object.country_id.code }}：{{ object.name }}，你好"
+        partners = self._create_customer("Ada", "+1 212 555 0191", "us")
+        partners |= self._create_customer(
+            "Li Lei", "+1 212 555 0192", "cn", lang="zh_CN"
+        )
+        partners |= self._create_customer("Somchai", "+1 212 555 0193", "th")
+        self.env.cr.execute(
+            "UPDATE res_partner SET lang = 'xx_XX' WHERE id = %s", [partners[2].id]
+        )
+        self.env.invalidate_all()
+        bodies = template._sms_retention_render_body(partners.ids)
+        self.assertEqual(
+            bodies, template._render_field("body", partners.ids, compute_lang=True)
+        )
+        self.assertEqual(bodies[partners[1].id], "CN：Li Lei，你好")
+        self.assertEqual(bodies[partners[2].id], "Hi Somchai of ")
+
     def test_only_the_fields_the_placeholders_use_are_read(self):
         """A batch reads the placeholders' fields, not every partner column,
         and renders what Odoo's renderer renders."""

@@ -19,28 +19,48 @@ class SmsRetentionMessage(models.Model):
         "survey.user_input", "sms_message_id", string="Survey Response"
     )
 
-    def _append_optout_texts(self, bodies, facts_by_id=None):
+    def _append_optout_texts(self, bodies, facts_by_id=None, run_cache=None):
         if self.env.context.get("sms_retention_survey_defer_optout"):
             return
-        return super()._append_optout_texts(bodies, facts_by_id)
+        return super()._append_optout_texts(bodies, facts_by_id, run_cache)
 
-    def _render_bodies(self, facts_by_id=None):
+    def _render_bodies(self, facts_by_id=None, run_cache=None):
         """Add the survey's first question to the text of survey campaigns.
 
         Responses are created in one batch; the question is rendered once per
         survey and language. The opt-out text stays last.
         """
-        # Just these columns: a lazy read would fetch every message column.
-        self.fetch(["campaign_id"])
-        self.campaign_id.fetch(["survey_id"])
-        survey_campaigns = self.campaign_id.filtered("survey_id")
-        if not survey_campaigns:
-            return super()._render_bodies(facts_by_id)
-        with_survey = self.filtered(lambda m: m.campaign_id in survey_campaigns)
+        if facts_by_id is None:
+            # Just this column: a lazy read would fetch every message column.
+            self.fetch(["campaign_id"])
+            campaign_by_message = {
+                message.id: message.campaign_id.id for message in self
+            }
+        else:
+            campaign_by_message = {
+                message_id: facts_by_id[message_id]["campaign_id"]
+                for message_id in self.ids
+            }
+        campaigns = self.env["sms.retention.campaign"].browse(
+            set(campaign_by_message.values())
+        )
+        campaigns.fetch(["survey_id"])
+        survey_campaign_ids = set(campaigns.filtered("survey_id").ids)
+        if not survey_campaign_ids:
+            return super()._render_bodies(facts_by_id, run_cache)
+        if run_cache is None:
+            run_cache = {}
+        with_survey = self.browse(
+            [
+                message_id
+                for message_id, campaign_id in campaign_by_message.items()
+                if campaign_id in survey_campaign_ids
+            ]
+        )
         bodies = super(
             SmsRetentionMessage,
             self.with_context(sms_retention_survey_defer_optout=True),
-        )._render_bodies(facts_by_id)
+        )._render_bodies(facts_by_id, run_cache)
         todo = with_survey.filtered(
             lambda m: bodies.get(m.id) and not m.survey_user_input_ids
         )
@@ -59,8 +79,8 @@ class SmsRetentionMessage(models.Model):
             opt_out = ""
             if message.campaign_id.message_class == "marketing":
                 if (message.company_id, lang) not in opt_outs:
-                    texts = message.company_id._sms_retention_optout_texts(
-                        {lang, False}
+                    texts = self._optout_texts(
+                        message.company_id.id, {lang, False}, run_cache
                     )
                     opt_outs[message.company_id, lang] = (
                         texts.get(lang) or texts.get(False) or ""
@@ -76,5 +96,5 @@ class SmsRetentionMessage(models.Model):
                 opt_out,
                 MAX_SEGMENTS,
             )[0]
-        self._append_optout_texts(bodies, facts_by_id)
+        self._append_optout_texts(bodies, facts_by_id, run_cache)
         return bodies

@@ -895,14 +895,15 @@ def _count_by_state(cr, campaign_id):
     return dict(cr.fetchall())
 
 
-def _lock_and_run(env, step, size):
+def _lock_and_run(env, step, size, run_cache=None):
     """One batch of a step of the sending job, as its cron loop runs it:
-    "materialise" (lock due messages, ``_materialise``) or "send" (lock
-    queued SMS, ``_send_locked``); return the batch."""
+    "materialise" (lock due messages, ``_materialise`` with the run's cache
+    of settings) or "send" (lock queued SMS, ``_send_locked``); return the
+    batch."""
     messages = env["sms.retention.message"]
     if step == "materialise":
         batch = messages._retry_lock(True, lambda: messages._lock_scheduled(limit=size))
-        batch._materialise()
+        batch._materialise({} if run_cache is None else run_cache)
     else:
         sms_model = env["sms.sms"].sudo()
         batch = messages._retry_lock(
@@ -916,9 +917,10 @@ def _run_step(env, step, batch_size):
     """Run one step of the sending job until nothing is left, as its cron
     loop does (lock a batch, process it, commit); return per-batch queries."""
     per_batch = []
+    run_cache = {}
     while True:
         with Stopwatch() as sw:
-            batch = _lock_and_run(env, step, batch_size)
+            batch = _lock_and_run(env, step, batch_size, run_cache)
             env.cr.commit()
         if not batch:
             break
