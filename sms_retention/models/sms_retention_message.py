@@ -480,7 +480,9 @@ class SmsRetentionMessage(models.Model):
         The ``sms.sms`` rows, their trackers and the messages' links are
         written by one statement, whatever the batch size. The SMS and
         trackers are the job's rows, not a user's: they carry no author,
-        which spares a foreign-key check per column and row.
+        which spares a foreign-key check per column and row. Their sending
+        company is their message's (see ``sms.sms``
+        ``_sms_retention_company_ids``), not a copy.
 
         :param dict run_cache: what the sending job reads once per run
           (:meth:`_cron_send_due`); a fresh one when not given
@@ -508,14 +510,13 @@ class SmsRetentionMessage(models.Model):
             WITH v AS (
                 SELECT * FROM unnest(%(ids)s::int[], %(uuids)s::varchar[],
                                      %(numbers)s::varchar[], %(bodies)s::text[],
-                                     %(partners)s::int[], %(companies)s::int[])
-                       AS v(id, uuid, number, body, partner_id, company_id)
+                                     %(partners)s::int[])
+                       AS v(id, uuid, number, body, partner_id)
             ), sms AS (
-                INSERT INTO sms_sms (uuid, number, body, partner_id,
-                                     sms_retention_company_id, state, to_delete,
-                                     create_date, write_date{extra_columns})
-                SELECT v.uuid, v.number, v.body, v.partner_id, v.company_id,
-                       %(state)s, FALSE, %(now)s, %(now)s{extra_values}
+                INSERT INTO sms_sms (uuid, number, body, partner_id, state,
+                                     to_delete, create_date, write_date{extra_columns})
+                SELECT v.uuid, v.number, v.body, v.partner_id, %(state)s, FALSE,
+                       %(now)s, %(now)s{extra_values}
                   FROM v
             ), tracker AS (
                 INSERT INTO sms_tracker (sms_uuid, sms_retention_message_id,
@@ -539,7 +540,6 @@ class SmsRetentionMessage(models.Model):
                 "numbers": array_literal([row["number"] for row in rows]),
                 "bodies": array_literal([bodies[mid] for mid in todo.ids]),
                 "partners": array_literal([row["partner_id"] for row in rows]),
-                "companies": array_literal([row["company_id"] for row in rows]),
                 "state": QUEUED_SMS_STATE,
                 "uid": self.env.uid,
                 "now": now,

@@ -41,7 +41,7 @@ class SmsSms(models.Model):
         "res.company",
         string="Sending Company",
         help="Company whose provider sends this SMS, when it is not the "
-        "company of the chatter message.",
+        "company of its retention message or chatter message.",
     )
 
     state = fields.Selection(
@@ -148,7 +148,7 @@ class SmsSms(models.Model):
         All queued ones in id order (``limit``), or those of ``uuids``.
         ``FOR UPDATE SKIP LOCKED``: two senders never get the same SMS. The
         message is found by a probe of its uuid index; None if it is gone.
-        The sending company is the SMS's own, else its message's.
+        The sending company is the SMS's own if set, else its message's.
         """
         self.flush_model(
             ["state", "uuid", "number", "body", "sms_retention_company_id"]
@@ -275,17 +275,25 @@ class SmsSms(models.Model):
     def _sms_retention_company_ids(self):
         """``{sms id: id of the company that sends it}``, in one query.
 
-        The SMS's own sending company, else the company of its chatter
+        The SMS's own sending company, else the company of its retention
+        message (through its tracker), else the company of its chatter
         message's record, else the current company.
         """
         if not self:
             return {}
-        self.flush_model(["sms_retention_company_id", "mail_message_id"])
+        self.flush_model(["sms_retention_company_id", "mail_message_id", "uuid"])
         self.env["mail.message"].flush_model(["record_company_id"])
+        self.env["sms.tracker"].flush_model(["sms_uuid", "sms_retention_message_id"])
+        self.env["sms.retention.message"].flush_model(["company_id"])
         self.env.cr.execute(
-            """SELECT s.id, COALESCE(s.sms_retention_company_id, (
-                          SELECT m.record_company_id FROM mail_message m
-                           WHERE m.id = s.mail_message_id))
+            """SELECT s.id, COALESCE(
+                          s.sms_retention_company_id,
+                          (SELECT r.company_id FROM sms_tracker t
+                             JOIN sms_retention_message r
+                               ON r.id = t.sms_retention_message_id
+                            WHERE t.sms_uuid = s.uuid),
+                          (SELECT m.record_company_id FROM mail_message m
+                            WHERE m.id = s.mail_message_id))
                  FROM sms_sms s
                 WHERE s.id = ANY(%s)""",
             [list(self.ids)],

@@ -252,21 +252,30 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertIn(kept.number, self._sandbox_numbers())
         self.assertNotIn(gone_number, self._sandbox_numbers())
 
-    def test_queued_sms_without_sending_company_goes_with_its_message(self):
-        """SMS queued by an older version may have no sending company: the
-        message's company sends them."""
-        message = self._plan(self._customers(1))
-        message._materialise()
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE sms_sms SET sms_retention_company_id = NULL WHERE uuid = %s",
-            [message.sms_uuid],
+    def test_retention_sms_are_sent_by_their_message_company(self):
+        """A retention SMS has no sending company of its own: its message's
+        company sends it, through the sending job or any other send path."""
+        other = self.env["res.company"].create(
+            {
+                "name": "Other Retention Co",
+                "country_id": self.env.ref("base.us").id,
+                "sms_retention_provider": "sandbox",
+            }
         )
-        self.env.invalidate_all()
+        mine, theirs = self._plan(self._customers(2))
+        theirs.company_id = other
+        (mine | theirs)._materialise()
+        sms = mine.sms_id | theirs.sms_id
+        self.assertFalse(sms.sms_retention_company_id)
+        self.assertEqual(
+            sms._sms_retention_company_ids(),
+            {mine.sms_id.id: self.company.id, theirs.sms_id.id: other.id},
+        )
         with self.mock_sms_providers():
             self._run_sending_job()
-        self.assertEqual(message.state, "sent")
-        self.assertSandboxOutbox(message.number, company=message.company_id)
+        self.assertEqual((mine | theirs).mapped("state"), ["sent", "sent"])
+        self.assertSandboxOutbox(mine.number, company=self.company)
+        self.assertSandboxOutbox(theirs.number, company=other)
 
     def test_sent_messages_update_no_index(self):
         """No index of the message table involves its state: the send step's
