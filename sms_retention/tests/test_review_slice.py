@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
+
 from .common import SmsRetentionCommon
 
 
@@ -211,3 +213,56 @@ class TestReviewSlice(SmsRetentionCommon):
         )
         with self.assertRaises(ValidationError):
             action.model_id = self.env["ir.model"]._get("sale.order")
+
+
+@tagged("post_install", "-at_install")
+class TestAutomationRuleLookup(SmsRetentionCommon):
+    """Automation rules of a model are looked up from a cache that follows
+    every change of the rules."""
+
+    def _lookup(self, records):
+        return self.env["base.automation"]._get_actions(records, WRITE_TRIGGERS)
+
+    def test_lookup_is_cached_and_follows_rule_changes(self):
+        order = self._create_order(self.customer_us, confirm=False)
+        review_rule = self.env.ref("sms_retention.base_automation_order_confirmed")
+        self.assertIn(review_rule, self._lookup(order))
+        with self.assertQueryCount(0):
+            self.assertIn(review_rule, self._lookup(order))
+        rule = self.env["base.automation"].create(
+            {
+                "name": "Lookup test",
+                "model_id": self.env.ref("sale.model_sale_order").id,
+                "trigger": "on_write",
+            }
+        )
+        self.assertEqual(self._lookup(order), review_rule | rule)
+        rule.active = False
+        self.assertEqual(self._lookup(order), review_rule)
+        rule.active = True
+        self.assertEqual(self._lookup(order), review_rule | rule)
+        rule.trigger = "on_unlink"
+        self.assertEqual(self._lookup(order), review_rule)
+        rule.unlink()
+        self.assertEqual(self._lookup(order), review_rule)
+        self.assertEqual(
+            self._lookup(self.customer_us),
+            self.env["base.automation"].search(
+                [("model_name", "=", "res.partner"), ("trigger", "in", WRITE_TRIGGERS)]
+            ),
+        )
+
+    def test_lookup_keeps_the_processing_context(self):
+        """Rules come back in the caller's environment, marked for Odoo's
+        once-per-record processing."""
+        order = self._create_order(self.customer_us, confirm=False)
+        rules = self._lookup(order.with_user(self.salesperson))
+        self.assertEqual(rules.env.uid, self.env.uid)
+        self.assertEqual(rules.env.context.get("__action_done"), {})
+        done = {"marker": True}
+        rules = (
+            self.env["base.automation"]
+            .with_context(__action_done=done)
+            ._get_actions(order, WRITE_TRIGGERS)
+        )
+        self.assertIs(rules.env.context["__action_done"], done)

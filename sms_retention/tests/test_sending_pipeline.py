@@ -252,6 +252,30 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertIn(kept.number, self._sandbox_numbers())
         self.assertNotIn(gone_number, self._sandbox_numbers())
 
+    def test_sending_settings_are_read_once_per_run(self):
+        """The job reads a company's settings once per run: a change made
+        during a run applies from the next run, and texts keep the run's
+        opt-out wording."""
+        self.custom_campaign.message_class = "marketing"
+        self.company.sms_retention_allow_unknown_consent = True
+        first, second, third = self._plan(self._customers(3))
+        run_cache = {}
+        first._materialise(run_cache)
+        self.company.write(
+            {
+                "sms_retention_allow_unknown_consent": False,
+                "sms_retention_optout_text": "Text NOMORE to stop",
+            }
+        )
+        second._materialise(run_cache)
+        third._materialise({})
+        self.assertEqual(
+            (first | second | third).mapped("state"), ["queued", "queued", "skipped"]
+        )
+        self.assertEqual(third.skip_reason, "consent")
+        self.assertNotIn("NOMORE", second.body)
+        self.assertEqual(first.body, second.body.replace("Customer1", "Customer0"))
+
     def test_retention_sms_are_sent_by_their_message_company(self):
         """A retention SMS has no sending company of its own: its message's
         company sends it, through the sending job or any other send path."""
