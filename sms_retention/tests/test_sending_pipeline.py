@@ -284,11 +284,16 @@ class TestSendingPipeline(SmsRetentionCommon):
                 "name": "Other Retention Co",
                 "country_id": self.env.ref("base.us").id,
                 "sms_retention_provider": "sandbox",
+                # Open all day, as the test company: whatever the time now.
+                "sms_retention_quiet_start": 0.0,
+                "sms_retention_quiet_end": 24.0,
             }
         )
+        other.sms_retention_blackout_ids.unlink()
         mine, theirs = self._plan(self._customers(2))
         theirs.company_id = other
         (mine | theirs)._materialise()
+        self.assertEqual((mine | theirs).mapped("state"), ["queued", "queued"])
         sms = mine.sms_id | theirs.sms_id
         self.assertFalse(sms.sms_retention_company_id)
         self.assertEqual(
