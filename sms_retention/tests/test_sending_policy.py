@@ -159,6 +159,20 @@ class TestSendingPolicy(SmsRetentionCommon):
         self._run_at("2026-03-02 02:00:00")
         self.assertGreaterEqual(message.planned_at, UTC("2026-03-03 00:00:00"))
 
+    def test_shipped_holiday_moves_to_next_day(self):
+        """Thanksgiving 2026 is shipped: a review due that day waits a day."""
+        self.env["sms.retention.holiday"].with_context(active_test=False).search(
+            [("country_id", "=", self.env.ref("base.us").id)]
+        ).active = True
+        message = self._plan(self.customer_us, "2026-11-26 15:00:00")
+        self._run_at("2026-11-26 15:00:00")
+        self.assertEqual(message.state, "scheduled")
+        # 27 November, 08:00 in New York (EST).
+        self.assertEqual(message.planned_at.date(), UTC("2026-11-27 13:00:00").date())
+        self.assertGreaterEqual(message.planned_at, UTC("2026-11-27 13:00:00"))
+        self._run_at(message.planned_at)
+        self.assertEqual(message.state, "sent")
+
     def test_consent_gate(self):
         self.customer_us.sms_consent = "opted_out"
         message = self._plan(self.customer_us, "2026-03-02 15:00:00")
