@@ -172,6 +172,18 @@ def _apt_install(packages):
         run(["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
+BROWSERS = ("google-chrome", "chromium", "chromium-browser")
+
+
+def provision_browser():
+    """Chromium for the UI tours (Odoo's tour runner skips them without one)."""
+    if any(shutil.which(b) for b in BROWSERS):
+        return
+    _apt_install(["chromium"])
+    if not any(shutil.which(b) for b in BROWSERS):
+        say("no Chromium found: the UI tours will be skipped")
+
+
 def provision_python():
     """Ensure the virtualenv exists, sees Odoo 17, and has every requirement."""
     odoo_src = None
@@ -692,6 +704,7 @@ def check_standalone_installs(odoo_src, pg, config):
 
 def cmd_test(args):
     odoo_src, pg, config = provision()
+    provision_browser()
     if not args.paths:
         check_standalone_installs(odoo_src, pg, config)
     db = _fresh_test_db(odoo_src, pg, config, "smsr_test_")
@@ -719,6 +732,7 @@ def cmd_test(args):
 def cmd_odoo_test(args):
     t0 = time.time()
     odoo_src, pg, config = provision()
+    provision_browser()
     db = _fresh_test_db(odoo_src, pg, config, "smsr_odootest_")
     try:
         tags = ",".join(f"/{a}" for a in ADDONS)
