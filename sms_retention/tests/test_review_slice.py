@@ -1,6 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -266,3 +267,129 @@ class TestAutomationRuleLookup(SmsRetentionCommon):
             ._get_actions(order, WRITE_TRIGGERS)
         )
         self.assertIs(rules.env.context["__action_done"], done)
+
+
+@tagged("post_install", "-at_install")
+class TestAutomationShortcut(SmsRetentionCommon):
+    """Writes and recomputations that can fire no rule skip Odoo's rule
+    processing; every rule still fires exactly when Odoo fires it."""
+
+    def _counting_rule(self, key, trigger_fields=()):
+        """An "on update" rule of sale orders counting its runs in ``key``."""
+        trigger_fields_ = self.env["ir.model.fields"].search(
+            [("model", "=", "sale.order"), ("name", "in", list(trigger_fields))]
+        )
+        self.assertEqual(len(trigger_fields_), len(trigger_fields))
+        code = (
+            "params = env['ir.config_parameter'].sudo()\n"
+            f"params.set_param('{key}', int(params.get_param('{key}', 0)) + 1)"
+        )
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": key,
+                "model_id": self.env.ref("sale.model_sale_order").id,
+                "state": "code",
+                "code": code,
+            }
+        )
+        return self.env["base.automation"].create(
+            {
+                "name": key,
+                "model_id": self.env.ref("sale.model_sale_order").id,
+                "trigger": "on_write",
+                "trigger_field_ids": [(6, 0, trigger_fields_.ids)],
+                "action_server_ids": [(6, 0, action.ids)],
+            }
+        )
+
+    def _runs(self, key):
+        return int(self.env["ir.config_parameter"].sudo().get_param(key, 0))
+
+    def _set_shortcut(self, enabled):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sms_retention.automation_shortcut", "1" if enabled else "0"
+        )
+
+    def _fire_counts(self, shortcut):
+        """Runs of each test rule after each step of one order's life, with
+        the shortcut on or off (Odoo's own processing)."""
+        self._set_shortcut(shortcut)
+        keys = ("smsr.test.ref", "smsr.test.amount", "smsr.test.any")
+        before = {key: self._runs(key) for key in keys}
+        counts = []
+        order = self._create_order(self.customer_us, confirm=False)
+        for step in (
+            lambda: order.write({"note": "no trigger"}),
+            lambda: order.write({"client_order_ref": f"PO-{shortcut}"}),
+            # A recomputed stored field is a trigger too.
+            lambda: order.write(
+                {"order_line": [(0, 0, {"product_id": self.product.id})]}
+            ),
+            order.action_confirm,
+            order.action_cancel,
+        ):
+            step()
+            self.env.flush_all()
+            counts.append({key: self._runs(key) - before[key] for key in keys})
+        return counts
+
+    def test_rules_fire_as_odoo_fires_them(self):
+        self._counting_rule("smsr.test.ref", ["client_order_ref"])
+        self._counting_rule("smsr.test.amount", ["amount_total"])
+        self._counting_rule("smsr.test.any")
+        odoo_counts = self._fire_counts(shortcut=False)
+        self.assertEqual(self._fire_counts(shortcut=True), odoo_counts)
+        # What the rules saw: the reference once, the amount when the new
+        # order's total and then its second line set it.
+        ref = [counts["smsr.test.ref"] for counts in odoo_counts]
+        amount = [counts["smsr.test.amount"] for counts in odoo_counts]
+        self.assertEqual(ref, [0, 1, 1, 1, 1])
+        self.assertEqual(amount, [1, 1, 2, 2, 2])
+        self.assertGreater(odoo_counts[0]["smsr.test.any"], 0)
+
+    def test_writes_that_fire_nothing_skip_the_rule_processing(self):
+        order = self._create_order(self.customer_us, confirm=False)
+        self._counting_rule("smsr.test.ref", ["client_order_ref"])
+        automation = type(self.env["base.automation"])
+        with patch.object(
+            automation, "_filter_pre", autospec=True, side_effect=automation._filter_pre
+        ) as filter_pre:
+            order.write({"note": "no trigger"})
+            order.write({"order_line": [(0, 0, {"product_id": self.product.id})]})
+            self.env.flush_all()
+            self.assertFalse(filter_pre.called)
+            order.write({"client_order_ref": "PO-2"})
+            self.assertTrue(filter_pre.called)
+        self.assertEqual(self._runs("smsr.test.ref"), 1)
+
+    def test_confirmation_processes_the_rules_once(self):
+        """Confirming an order processes the "state is set" rules for the
+        write of the state only, not for each recomputed stored field."""
+        automation = type(self.env["base.automation"])
+        calls = {}
+        for shortcut in (False, True):
+            self._set_shortcut(shortcut)
+            order = self._create_order(self.customer_us, confirm=False)
+            self.env.flush_all()
+            with patch.object(
+                automation, "_process", autospec=True, side_effect=automation._process
+            ) as process:
+                order.action_confirm()
+                self.env.flush_all()
+            calls[shortcut] = process.call_count
+            self.assertEqual(len(self._messages_of(order)), 1)
+        rules = self.env["base.automation"]._get_actions(
+            self.env["sale.order"], WRITE_TRIGGERS
+        )
+        self.assertEqual(calls[True], len(rules))
+        self.assertGreater(calls[False], calls[True])
+
+    def test_rules_with_a_last_action_date_keep_odoo_processing(self):
+        """Odoo's processing writes the model's ``date_automation_last``
+        even when no rule fires: such models are never skipped."""
+        rules = self.env["base.automation"]
+        order = self._create_order(self.customer_us, confirm=False)
+        self.assertFalse(rules._sms_retention_may_fire(order, {"note"}))
+        self.assertTrue(rules._sms_retention_may_fire(order, {"state"}))
+        with patch.dict(type(order)._fields, {"date_automation_last": None}):
+            self.assertTrue(rules._sms_retention_may_fire(order, {"note"}))
