@@ -538,7 +538,6 @@ class SmsRetentionCampaign(models.Model):
                    0, %(uid)s, %(uid)s, %(now)s, %(now)s
               FROM %(from_sql)s
             ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
-            RETURNING id
             """,
             campaign=self.id,
             company=self.company_id.id or None,
@@ -549,9 +548,8 @@ class SmsRetentionCampaign(models.Model):
             from_sql=from_sql,
         )
         self.env.cr.execute(query)
-        new_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["sms.retention.message"].invalidate_model()
-        return len(new_ids)
+        return self.env.cr.rowcount
 
     def _next_run_audience(self):
         """``{(country_id, lang): customers}`` the next daily run would text.

@@ -430,7 +430,7 @@ class SmsRetentionMessage(models.Model):
                 auto_commit,
                 lambda: sms_model._sms_retention_lock_queued(limit=batch_size),
             )
-            self._send_locked(queued)
+            self._send_locked(queued, run_cache)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             if len(materialised) < batch_size and len(queued) < batch_size:
@@ -575,11 +575,12 @@ class SmsRetentionMessage(models.Model):
         self._send_locked(locked)
 
     @api.model
-    def _send_locked(self, queued):
+    def _send_locked(self, queued, run_cache=None):
         """Hand locked retention SMS to their provider.
 
         :param list queued: :class:`~..models.sms_sms.QueuedSms` rows, locked
           by ``sms.sms._sms_retention_lock_queued``
+        :param dict run_cache: the sending job's cache for its run
         SMS whose message is gone are canceled. The provider's results reach
         the messages as later delivery reports do.
         """
@@ -596,7 +597,7 @@ class SmsRetentionMessage(models.Model):
             rows_by_sms
         )
         for sms_api, records in sms_sudo._sms_retention_split_by_provider(
-            {row.sms_id: row.company_id for row in queued}
+            {row.sms_id: row.company_id for row in queued}, run_cache
         ):
             if sms_api is None:
                 # Odoo's own provider: its send path takes outgoing SMS only.

@@ -156,14 +156,17 @@ class SmsSms(models.Model):
         self.env["sms.retention.message"].flush_model(["sms_uuid", "company_id"])
         if uuids is not None:
             condition, params = "s.uuid = ANY(%(uuids)s)", {"uuids": list(uuids)}
+            setting = ""
         else:
             condition, params = "TRUE", {}
             # Walk the queued index in id order. After a large materialise,
             # the statistics still count few queued SMS, and the plan from
             # them sorted every queued SMS on each batch (80 ms at 100,000).
-            self.env.cr.execute("SET LOCAL enable_sort = off")
+            # In the same round trip as the lock.
+            setting = "SET LOCAL enable_sort = off;"
         self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT s.id, s.uuid, s.number, s.body,
+            f"""{setting}
+                SELECT s.id, s.uuid, s.number, s.body,
                        COALESCE(s.sms_retention_company_id, m.company_id), m.id
                   FROM sms_sms s
              LEFT JOIN LATERAL (
@@ -307,24 +310,37 @@ class SmsSms(models.Model):
             }
         return company_ids
 
-    def _sms_retention_split_by_provider(self, company_ids=None):
+    def _sms_retention_split_by_provider(self, company_ids=None, run_cache=None):
         """Yield ``(api, records)``; ``api`` is None for Odoo's own provider.
 
         :param dict company_ids: ``{sms id: sending company id}`` when known
           (see :meth:`_sms_retention_company_ids`, read here otherwise)
+        :param dict run_cache: the sending job's cache for its run: each
+          company's provider is read once per run
         """
         if company_ids is None:
             company_ids = self._sms_retention_company_ids()
         ids_by_company = {}
         for sms_id, company_id in company_ids.items():
             ids_by_company.setdefault(company_id, []).append(sms_id)
-        companies = self.env["res.company"].browse(ids_by_company)
+        api_classes = (
+            {} if run_cache is None else run_cache.setdefault("api_classes", {})
+        )
+        unknown = self.env["res.company"].browse(
+            [
+                company_id
+                for company_id in ids_by_company
+                if company_id not in api_classes
+            ]
+        )
         # Just these: a lazy read would fetch every company column per batch.
-        companies.fetch(["sms_retention_provider", "country_id"])
+        unknown.fetch(["sms_retention_provider", "country_id"])
+        for company in unknown:
+            api_classes[company.id] = company._sms_retention_api_class()
         for company_id, ids in ids_by_company.items():
-            company = companies.browse(company_id)
+            company = self.env["res.company"].browse(company_id)
             records = self.browse(ids)
-            api_class = company._sms_retention_api_class()
+            api_class = api_classes[company_id]
             if api_class:
                 yield api_class(self.env)._set_company(company), records
             else:
@@ -482,9 +498,10 @@ class SmsSms(models.Model):
                     for link in group_links
                     if link.message_id and not link.core_linked
                 ]
-                trackers_sudo.browse(
-                    [link.tracker_id for link in via_core if link.tracker_id]
-                )._action_update_from_sms_state(success_state)
+                if via_core:
+                    trackers_sudo.browse(
+                        [link.tracker_id for link in via_core if link.tracker_id]
+                    )._action_update_from_sms_state(success_state)
                 messages_sudo.browse(
                     [link.message_id for link in retention_only]
                 )._update_from_sms_state(success_state)

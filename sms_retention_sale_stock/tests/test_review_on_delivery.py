@@ -87,6 +87,9 @@ class TestReviewOnDelivery(SmsRetentionCommon):
                     wizard.process()
                 else:
                     wizard.process_cancel_backorder()
+            # The end of the request: recomputations left pending (such as
+            # the order's delivery status) run, and their rules with them.
+            picking.env.flush_all()
         self.assertEqual(picking.state, "done")
 
     def _return(self, picking, qty):
@@ -99,6 +102,7 @@ class TestReviewOnDelivery(SmsRetentionCommon):
         returned = picking.browse(wizard.create_returns()["res_id"])
         returned.move_ids.quantity = qty
         returned.button_validate()
+        returned.env.flush_all()  # the end of the request
         self.assertEqual(returned.state, "done")
         return returned
 

@@ -914,7 +914,7 @@ def _lock_and_run(env, step, size, run_cache=None):
         batch = messages._retry_lock(
             True, lambda: sms_model._sms_retention_lock_queued(limit=size)
         )
-        messages._send_locked(batch)
+        messages._send_locked(batch, run_cache)
     return batch
 
 

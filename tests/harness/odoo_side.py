@@ -203,8 +203,8 @@ def count_send_batch(env, crash_after=None, on_crash=None):
     original = Message._send_locked
     counter = {"batches": 0, "messages": 0, "uuids": []}
 
-    def _send_locked(self, queued):
-        res = original(self, queued)
+    def _send_locked(self, queued, *args, **kwargs):
+        res = original(self, queued, *args, **kwargs)
         message_ids = [row.message_id for row in queued if row.message_id]
         counter["batches"] += 1
         counter["messages"] += len(message_ids)
