@@ -477,6 +477,35 @@ class TestSendingPipeline(SmsRetentionCommon):
             self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertEqual(counts[10], counts[60], counts)
 
+    def test_provider_is_read_once_per_run(self):
+        """The sending job reads each company's provider once per run: a
+        change made meanwhile applies from the next run, as the job's other
+        settings do."""
+        first, second, third = (
+            self._plan(self._customers(2, start=start)) for start in (300, 310, 320)
+        )
+        (first | second | third)._materialise()
+        sms_model = self.env["sms.sms"].sudo()
+        run_cache = {}
+        with self.mock_sms_providers():
+            for messages in (first, second):
+                locked = sms_model._sms_retention_lock_queued(
+                    uuids=messages.mapped("sms_uuid")
+                )
+                messages._send_locked(locked, run_cache)
+                if messages == first:
+                    self.env.invalidate_all()
+                    self.company.sms_retention_provider = "iap"
+            self.assertEqual(set((first | second).mapped("state")), {"sent"})
+            self.assertEqual(len(self._sandbox_numbers()), 4)
+            self.assertFalse(self.iap_calls)
+            locked = sms_model._sms_retention_lock_queued(
+                uuids=third.mapped("sms_uuid")
+            )
+            third._send_locked(locked, {})
+            self.assertEqual(len(self._iap_numbers()), 2, "a new run")
+        self.assertEqual(len(self._sandbox_numbers()), 4)
+
 
 @tagged("post_install", "-at_install")
 class TestBatchRendering(SmsRetentionCommon):
