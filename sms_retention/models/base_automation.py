@@ -10,6 +10,8 @@ from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
 PROCESS_WRITES_FIELD = "date_automation_last"
 # "0" turns the shortcut off: every write goes through Odoo's processing.
 SHORTCUT_PARAM = "sms_retention.automation_shortcut"
+# The cache key of the write triggers, as ``_get_actions`` builds it.
+WRITE_TRIGGERS_KEY = tuple(sorted(WRITE_TRIGGERS))
 
 
 class BaseAutomation(models.Model):
@@ -60,14 +62,24 @@ class BaseAutomation(models.Model):
         )
 
     @api.model
+    @tools.ormcache("model_name")
+    def _sms_retention_shortcut_rules(self, model_name):
+        """The write rules of ``model_name`` (see :meth:`_sms_retention_rules`),
+        or None when the shortcut is off. Cached: a changed system parameter
+        clears the cache too."""
+        if self.env["ir.config_parameter"].sudo().get_param(SHORTCUT_PARAM) == "0":
+            return None
+        return self._sms_retention_rules(model_name, WRITE_TRIGGERS_KEY)
+
+    @api.model
     def _sms_retention_may_fire(self, records, changed):
         """Whether a write or recomputation of the fields ``changed`` of
         ``records`` may fire one of their model's write rules."""
         if PROCESS_WRITES_FIELD in records._fields:
             return True
-        if self.env["ir.config_parameter"].sudo().get_param(SHORTCUT_PARAM) == "0":
+        rules = self._sms_retention_shortcut_rules(records._name)
+        if rules is None:
             return True
-        rules = self._sms_retention_rules(records._name, tuple(sorted(WRITE_TRIGGERS)))
         return any(not names or not names.isdisjoint(changed) for _id, names in rules)
 
     def _register_hook(self):
@@ -86,15 +98,15 @@ class BaseAutomation(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self.env.registry.clear_cache()  # _sms_retention_rules
+        self.env.registry.clear_cache()  # _sms_retention_*rules
         return super().create(vals_list)
 
     def write(self, vals):
-        self.env.registry.clear_cache()  # _sms_retention_rules
+        self.env.registry.clear_cache()  # _sms_retention_*rules
         return super().write(vals)
 
     def unlink(self):
-        self.env.registry.clear_cache()  # _sms_retention_rules
+        self.env.registry.clear_cache()  # _sms_retention_*rules
         return super().unlink()
 
 

@@ -11,6 +11,7 @@ from odoo.tests import tagged
 
 from odoo.addons.base_automation.models.base_automation import WRITE_TRIGGERS
 
+from ..models.base_automation import SHORTCUT_PARAM
 from .common import SmsRetentionCommon
 
 
@@ -307,7 +308,7 @@ class TestAutomationShortcut(SmsRetentionCommon):
 
     def _set_shortcut(self, enabled):
         self.env["ir.config_parameter"].sudo().set_param(
-            "sms_retention.automation_shortcut", "1" if enabled else "0"
+            SHORTCUT_PARAM, "1" if enabled else "0"
         )
 
     def _fire_counts(self, shortcut):
