@@ -175,6 +175,17 @@ class ResCompany(models.Model):
         companies._sms_retention_create_default_blackouts()
         return companies
 
+    def unlink(self):
+        # The sandbox outbox has no foreign key to its company (see its
+        # model): it goes with the company, as a cascade would.
+        self.env["sms.retention.sandbox.message"].flush_model(["company_id"])
+        self.env.cr.execute(
+            "DELETE FROM sms_retention_sandbox_message WHERE company_id = ANY(%s)",
+            [list(self.ids)],
+        )
+        self.env["sms.retention.sandbox.message"].invalidate_model()
+        return super().unlink()
+
     def _sms_retention_create_default_blackouts(self):
         """Meal times: 12:00-13:30 and 18:00-19:30, every day."""
         self.env["sms.retention.blackout"].sudo().create(

@@ -27,7 +27,11 @@ class SmsRetentionBlackout(models.Model):
 
     name = fields.Char(required=True, translate=True)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, index=True
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+        ondelete="cascade",
     )
     weekday = fields.Selection(WEEKDAYS, help="Empty: every day.")
     start_hour = fields.Float("From", required=True)

@@ -18,8 +18,9 @@ from .res_partner import SEGMENTS
 
 _logger = logging.getLogger(__name__)
 
-SEND_BATCH_PARAM = "sms_retention.send_batch_size"
-SEND_BATCH_DEFAULT = 500
+# Due messages checked against the policy and rendered per transaction.
+MATERIALISE_BATCH_PARAM = "sms_retention.materialise_batch_size"
+MATERIALISE_BATCH_DEFAULT = 500
 # ``sms.sms`` state of retention SMS waiting for the sending job's provider
 # call: Odoo's own SMS queue leaves them alone.
 QUEUED_SMS_STATE = "sms_retention_queued"
@@ -409,31 +410,33 @@ class SmsRetentionMessage(models.Model):
         commit leaves the SMS queued with the same uuid, which providers
         that record their attempts use to avoid a second send.
         """
-        batch_size = int(
+        materialise_size = int(
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param(SEND_BATCH_PARAM, SEND_BATCH_DEFAULT)
+            .get_param(MATERIALISE_BATCH_PARAM, MATERIALISE_BATCH_DEFAULT)
         )
         auto_commit = can_commit()
         sms_model = self.env["sms.sms"].sudo()
+        send_size = sms_model._sms_retention_send_batch_size()
         # Settings, policies and opt-out texts are read once per run: a
         # change made meanwhile applies from the next run.
         run_cache = {}
         while True:
             materialised = self._retry_lock(
-                auto_commit, lambda: self.sudo()._lock_scheduled(limit=batch_size)
+                auto_commit,
+                lambda: self.sudo()._lock_scheduled(limit=materialise_size),
             )
             materialised._materialise(run_cache)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             queued = self._retry_lock(
                 auto_commit,
-                lambda: sms_model._sms_retention_lock_queued(limit=batch_size),
+                lambda: sms_model._sms_retention_lock_queued(limit=send_size),
             )
             self._send_locked(queued, run_cache)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-            if len(materialised) < batch_size and len(queued) < batch_size:
+            if len(materialised) < materialise_size and len(queued) < send_size:
                 break  # nothing more is due; later messages wake the job
         self._trigger_next()
 

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..fields import Many2oneWithoutForeignKey
 from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, to_e164
 
@@ -22,7 +23,9 @@ class SmsRetentionSandboxMessage(models.Model):
     A log that the send path fills by the thousand: no author columns
     (``sent_at`` says when), and the customer is found by number, as a real
     provider knows only numbers. Each foreign key would cost a check, and a
-    lock of the customer's row, per SMS.
+    lock of the referenced row, per SMS: the company column has none (a
+    company's outbox goes with the company, see ``res.company.unlink``), and
+    the SMS uuid, shown in debug mode only, has no index.
     """
 
     _name = "sms.retention.sandbox.message"
@@ -31,10 +34,12 @@ class SmsRetentionSandboxMessage(models.Model):
     _rec_name = "number"
     _log_access = False
 
-    company_id = fields.Many2one("res.company", required=True)
+    company_id = Many2oneWithoutForeignKey(
+        "res.company", required=True, ondelete="cascade"
+    )
     number = fields.Char(required=True, index=True)
     body = fields.Text()
-    sms_uuid = fields.Char("SMS UUID", index=True)
+    sms_uuid = fields.Char("SMS UUID")
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",

@@ -17,6 +17,10 @@ _logger = logging.getLogger(__name__)
 # 17.0 builds since Aug 2025 route each SMS to an API object in ``send()``.
 CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
 
+# Retention SMS handed to providers per transaction of the sending job.
+SEND_BATCH_PARAM = "sms_retention.send_batch_size"
+SEND_BATCH_DEFAULT = 2000
+
 # An SMS, its tracker and what they lead to (see ``_sms_retention_tracker_links``).
 TrackerLink = collections.namedtuple(
     "TrackerLink", "sms_id tracker_id message_id core_linked mail_message_id"
@@ -139,6 +143,22 @@ class SmsSms(models.Model):
     # ------------------------------------------------------------
     # RETENTION SMS QUEUE
     # ------------------------------------------------------------
+
+    @api.model
+    def _sms_retention_send_batch_size(self):
+        """Retention SMS the sending job hands to providers per transaction.
+
+        The system parameter, default 2000. Odoo's own provider splits them
+        in its ``sms.session.batch.size`` requests; a provider that calls
+        out per SMS caps it (each transaction must end well within a cron
+        worker's time limit).
+        """
+        size = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(SEND_BATCH_PARAM, SEND_BATCH_DEFAULT)
+        )
+        return max(size, 1)
 
     @api.model
     def _sms_retention_lock_queued(self, limit=None, uuids=None):

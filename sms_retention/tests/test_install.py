@@ -1,6 +1,9 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import importlib.util
+
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.misc import file_path
 
 
 @tagged("post_install", "-at_install")
@@ -59,3 +62,34 @@ class TestInstall(TransactionCase):
             self.env["res.lang"]._activate_lang(lang)
             self.env["ir.module.module"]._load_module_terms(["sms_retention"], [lang])
             self.assertIn(fragment, template.with_context(lang=lang).body)
+
+    def test_migration_drops_the_outbox_company_foreign_key(self):
+        """17.0.1.4.0: a database of an older version loses the foreign key
+        of the outbox company (and its record); a new one is left alone."""
+        spec = importlib.util.spec_from_file_location(
+            "sms_retention_migration_1_4",
+            file_path("sms_retention/migrations/17.0.1.4.0/pre-migration.py"),
+        )
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        cr = self.env.cr
+        cr.execute(
+            f"""ALTER TABLE sms_retention_sandbox_message
+                ADD CONSTRAINT {migration.CONSTRAINT} FOREIGN KEY (company_id)
+                REFERENCES res_company(id) ON DELETE RESTRICT"""
+        )
+
+        def foreign_keys():
+            cr.execute(
+                """SELECT conname FROM pg_constraint
+                    WHERE conrelid = 'sms_retention_sandbox_message'::regclass
+                      AND contype = 'f'"""
+            )
+            return [row[0] for row in cr.fetchall()]
+
+        migration.migrate(cr, False)
+        self.assertEqual(foreign_keys(), [migration.CONSTRAINT], "a new install")
+        migration.migrate(cr, "17.0.1.3.0")
+        self.assertEqual(foreign_keys(), [])
+        migration.migrate(cr, "17.0.1.3.0")  # idempotent
+        self.assertEqual(foreign_keys(), [])

@@ -3,6 +3,7 @@
 """The sending job's two steps: materialise (policy, render, queue) and send."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -505,6 +506,68 @@ class TestSendingPipeline(SmsRetentionCommon):
             third._send_locked(locked, {})
             self.assertEqual(len(self._iap_numbers()), 2, "a new run")
         self.assertEqual(len(self._sandbox_numbers()), 4)
+
+    def test_each_step_takes_its_own_batch_size(self):
+        """Materialise and send each lock their own batch: the send step
+        hands the provider at most ``send_batch_size`` SMS per transaction,
+        and the loop runs until both steps are done."""
+        with self.mock_sms_providers():
+            self._run_sending_job()  # whatever else is due
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("sms_retention.materialise_batch_size", "5")
+        params.set_param("sms_retention.send_batch_size", "2")
+        messages = self._plan(self._customers(11, start=400))
+        message_model = type(self.env["sms.retention.message"])
+        materialise = message_model._materialise
+        materialised = []
+
+        def recording_materialise(records, run_cache=None):
+            materialised.append(len(records))
+            return materialise(records, run_cache)
+
+        with (
+            self.mock_sms_providers(),
+            patch.object(
+                message_model,
+                "_materialise",
+                autospec=True,
+                side_effect=recording_materialise,
+            ),
+        ):
+            self._run_sending_job()
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(materialised[:3], [5, 5, 1])
+        self.assertFalse(any(materialised[3:]), materialised)
+        handed = [
+            sum(len(message["numbers"]) for message in batch)
+            for _company, batch in self.sandbox_batches
+        ]
+        self.assertEqual(handed, [2] * 5 + [1])
+        self.assertEqual(
+            sorted(self._sandbox_numbers()), sorted(messages.mapped("number"))
+        )
+
+    def test_odoo_provider_splits_a_send_batch_in_its_own_requests(self):
+        """A send batch larger than Odoo's ``sms.session.batch.size`` reaches
+        IAP in requests of that size, in the same transaction."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("sms_retention.send_batch_size", "2000")
+        params.set_param("sms.session.batch.size", "2")
+        with self.mock_sms_providers():
+            self._run_sending_job()  # whatever else is due
+        self.company.sms_retention_provider = "iap"
+        messages = self._plan(self._customers(5, start=420))
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(
+            [
+                sum(len(message["numbers"]) for message in call["messages"])
+                for call in self.iap_calls
+            ],
+            [2, 2, 1],
+        )
+        self.assertEqual(self.env["sms.sms"]._sms_retention_send_batch_size(), 2000)
 
 
 @tagged("post_install", "-at_install")

@@ -62,14 +62,28 @@ class SmsSms(models.Model):
             raise_exception=raise_exception,
         )
 
-    def _split_batch(self):
-        sizes = [
+    @api.model
+    def _sms_retention_twilio_batch_sizes(self):
+        """The batch sizes set by the companies that send through Twilio."""
+        return [
             company.sms_retention_twilio_batch_size
             for company in self.env["res.company"]
             .sudo()
             .search([("sms_retention_provider", "=", PROVIDER)])
             if company.sms_retention_twilio_batch_size > 0
         ]
+
+    @api.model
+    def _sms_retention_send_batch_size(self):
+        # Twilio takes one request per SMS, paced: a transaction of the
+        # retention job holds no more SMS than a Twilio batch.
+        return min(
+            [super()._sms_retention_send_batch_size()]
+            + self._sms_retention_twilio_batch_sizes()
+        )
+
+    def _split_batch(self):
+        sizes = self._sms_retention_twilio_batch_sizes()
         if not sizes:
             yield from super()._split_batch()
             return

@@ -228,3 +228,53 @@ class TestSend(TwilioCommon):
         self.assertGreaterEqual(time.monotonic() - start, 0.19)
         self.assertEqual(set(smss.mapped("state")), {"pending"})
         self.assertCreates(5)
+
+    def test_retention_job_sends_twilio_batches(self):
+        """The retention sending job hands Twilio at most a Twilio batch per
+        transaction, however large its own send batch."""
+        self._run_sending_job()  # whatever else is due
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sms_retention.send_batch_size", "2000"
+        )
+        self.company.sms_retention_twilio_batch_size = 2
+        sms_model = self.env["sms.sms"]
+        self.assertEqual(sms_model._sms_retention_send_batch_size(), 2)
+        campaign = self.env["sms.retention.campaign"].create(
+            {
+                "name": "Twilio batches",
+                "kind": "custom",
+                "sms_template_id": self.env.ref(
+                    "sms_retention.sms_template_winback"
+                ).id,
+                "message_class": "transactional",
+                "delay": 0,
+            }
+        )
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Twilio Batch Customer{index}",
+                    "mobile": f"+1212555{index + 140:04d}",
+                    "country_id": self.env.ref("base.us").id,
+                    "tz": False,
+                }
+                for index in range(5)
+            ]
+        )
+        messages = campaign._enqueue(partners)
+        sizes = []
+        send_batch = SmsApiTwilio._send_sms_batch
+
+        def recording_send(api, messages, delivery_reports_url=False):
+            sizes.append(sum(len(message["numbers"]) for message in messages))
+            return send_batch(api, messages, delivery_reports_url)
+
+        with patch.object(
+            SmsApiTwilio, "_send_sms_batch", autospec=True, side_effect=recording_send
+        ):
+            self._run_sending_job()
+        self.assertEqual(sizes, [2, 2, 1])
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertCreates(5)
+        self.company.sms_retention_provider = "sandbox"
+        self.assertEqual(sms_model._sms_retention_send_batch_size(), 2000)

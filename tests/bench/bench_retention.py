@@ -12,7 +12,7 @@ Usage, from the repository root, with the project's virtualenv::
 
     /root/.cache/sms-retention/venv/bin/python tests/bench/bench_retention.py
     ... --partners 100000 --messages 10000 --orders 50    # quick, ~2 minutes
-    ... --json /tmp/bench.json --keep-db --batch-size 500 --worktree
+    ... --json /tmp/bench.json --keep-db --send-batch-size 2000 --worktree
 
 It measures the addons as committed in HEAD (copied aside, so that edits made
 during a run do not affect it), or the working tree with ``--worktree``.
@@ -221,7 +221,8 @@ def run_all(args, devenv, pg, config, db):
             "seed",
             partners=args.partners,
             messages=args.messages,
-            batch_size=args.batch_size,
+            materialise_batch_size=args.materialise_batch_size,
+            send_batch_size=args.send_batch_size,
         )
     }
     pg.psql("VACUUM ANALYZE res_partner, phone_blacklist", db=db)
@@ -243,10 +244,16 @@ def main():
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--orders", type=int, default=300)
     parser.add_argument(
-        "--batch-size",
+        "--materialise-batch-size",
         type=int,
         default=500,
-        help="sms_retention.send_batch_size for our sending job (default 500)",
+        help="sms_retention.materialise_batch_size of our sending job (default 500)",
+    )
+    parser.add_argument(
+        "--send-batch-size",
+        type=int,
+        default=2000,
+        help="sms_retention.send_batch_size of our sending job (default 2000)",
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep-db", action="store_true")
@@ -295,7 +302,8 @@ def main():
             "partners": args.partners,
             "messages": args.messages,
             "orders": args.orders,
-            "batch_size": args.batch_size,
+            "materialise_batch_size": args.materialise_batch_size,
+            "send_batch_size": args.send_batch_size,
         },
         "environment": {
             "commit": addons["commit"],
@@ -404,7 +412,8 @@ def evaluate(res):
     constant = len({tuple(counts) for counts in per_size.values()}) == 1
     rows.append(
         _row(
-            f"SQL queries per batch of {ours['batch_size']} (materialise + send)",
+            f"SQL queries per batch ({ours['materialise_batch_size']} materialised"
+            f" + {ours['send_batch_size']} sent)",
             "+".join(
                 "/".join(map(str, ours[key]))
                 for key in ("materialise_queries_per_batch", "send_queries_per_batch")
@@ -746,9 +755,10 @@ def worker_seed(env, params):
         }
     )
     env["sms.retention.blackout"].search([]).write({"active": False})
-    env["ir.config_parameter"].set_param(
-        "sms_retention.send_batch_size", str(params["batch_size"])
-    )
+    for step in ("materialise", "send"):
+        env["ir.config_parameter"].set_param(
+            f"sms_retention.{step}_batch_size", str(params[f"{step}_batch_size"])
+        )
     # Only the campaign under measurement is active; the review campaign
     # stays active for the order benchmark (its automation rule is toggled).
     campaigns = env["sms.retention.campaign"].with_context(active_test=False)
@@ -940,15 +950,16 @@ def worker_ours_enqueue(env, params):
     campaigns = env["sms.retention.campaign"]
     onboarding = env.ref("sms_retention.sms_retention_campaign_onboarding")
     onboarding.active = True
-    batch_size = int(
-        env["ir.config_parameter"].get_param("sms_retention.send_batch_size", 500)
+    materialise_size = int(
+        env["ir.config_parameter"].get_param("sms_retention.materialise_batch_size")
     )
+    send_size = env["sms.sms"]._sms_retention_send_batch_size()
     cr.commit()
     with Stopwatch() as select:
         planned = campaigns._cron_daily_campaigns()
     rss_after_select = current_rss_mb()
     with Stopwatch() as materialise:
-        materialise_batches = _run_step(env, "materialise", batch_size)
+        materialise_batches = _run_step(env, "materialise", materialise_size)
     states_queued = _count_by_state(cr, onboarding.id)
     cr.execute(
         """SELECT count(*) FROM sms_retention_message m
@@ -959,7 +970,7 @@ def worker_ours_enqueue(env, params):
     )
     with_sms = cr.fetchone()[0]
     with Stopwatch() as send:
-        send_batches = _run_step(env, "send", batch_size)
+        send_batches = _run_step(env, "send", send_size)
     states = _count_by_state(cr, onboarding.id)
     cr.execute(
         """SELECT count(x.id) FROM sms_retention_message m
@@ -973,7 +984,7 @@ def worker_ours_enqueue(env, params):
     sent = states.get("sent", 0)
     enqueue_s = select.elapsed + materialise.elapsed
 
-    def full(batches):
+    def full(batches, batch_size):
         return [queries for size, queries in batches if size == batch_size]
 
     return {
@@ -982,7 +993,8 @@ def worker_ours_enqueue(env, params):
         "states": states,
         "with_sms": with_sms,
         "in_sandbox": in_sandbox,
-        "batch_size": batch_size,
+        "materialise_batch_size": materialise_size,
+        "send_batch_size": send_size,
         "select_s": round(select.elapsed, 3),
         "select_queries": select.queries,
         "select_rate": round(planned / select.elapsed) if planned else None,
@@ -994,8 +1006,10 @@ def worker_ours_enqueue(env, params):
         "send_queries": send.queries,
         "send_rate": round(sent / send.elapsed) if sent else None,
         "batches": len(materialise_batches),
-        "materialise_queries_per_batch": sorted(set(full(materialise_batches))),
-        "send_queries_per_batch": sorted(set(full(send_batches))),
+        "materialise_queries_per_batch": sorted(
+            set(full(materialise_batches, materialise_size))
+        ),
+        "send_queries_per_batch": sorted(set(full(send_batches, send_size))),
         "rss_after_select_mb": rss_after_select,
     }
 

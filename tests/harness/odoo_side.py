@@ -13,7 +13,8 @@ from pathlib import Path
 
 from odoo import fields
 
-SEND_BATCH_PARAM = "sms_retention.send_batch_size"
+# Both steps of the sending job take batches of the same size in the harness.
+BATCH_PARAMS = ("sms_retention.materialise_batch_size", "sms_retention.send_batch_size")
 PARTNER_REF = "smsr-harness-%04d"
 
 
@@ -143,7 +144,8 @@ def setup_scenarios(env, scenarios, batch_size):
     be texted (there must be none).
     """
     prepare_company(env)
-    env["ir.config_parameter"].set_param(SEND_BATCH_PARAM, str(batch_size))
+    for param in BATCH_PARAMS:
+        env["ir.config_parameter"].set_param(param, str(batch_size))
     env.flush_all()
     env.cr.execute(
         "UPDATE sms_retention_message SET state = 'canceled' WHERE state = 'scheduled'"
