@@ -172,6 +172,23 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
             }
         )
 
+    @classmethod
+    def _create_us_customers(cls, name, numbers):
+        """US customers ``{name}{n}``, mobile +1 212 555 nnnn, for each n of
+        ``numbers``; shared contacts, time zone from their number."""
+        return cls.env["res.partner"].create(
+            [
+                {
+                    "name": f"{name}{index}",
+                    "mobile": f"+1212555{index:04d}",
+                    "country_id": cls.env.ref("base.us").id,
+                    "tz": False,
+                    "company_id": False,
+                }
+                for index in numbers
+            ]
+        )
+
     def _create_order(self, partner, user=None, confirm=True):
         order = self.env["sale.order"].create(
             {

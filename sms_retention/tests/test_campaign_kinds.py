@@ -347,17 +347,7 @@ class TestOptOutAndCost(SmsRetentionCommon):
                 "weight": 1,
             }
         )
-        customers = self.env["res.partner"].create(
-            [
-                {
-                    "name": f"Cost {index}",
-                    "mobile": f"+1 212 555 {index:04d}",
-                    "country_id": self.env.ref("base.us").id,
-                    "tz": False,
-                }
-                for index in range(300, 310)
-            ]
-        )
+        customers = self._create_us_customers("Cost ", range(300, 310))
         # Birthdays N days after the next daily run's date in the customers'
         # zone (from their New York numbers): the UTC date differs for part
         # of each day.

@@ -32,17 +32,8 @@ class TestSendingPipeline(SmsRetentionCommon):
         )
 
     def _customers(self, count, start=0):
-        return self.env["res.partner"].create(
-            [
-                {
-                    "name": f"Pipeline Customer{index}",
-                    "mobile": f"+1212555{index:04d}",
-                    "country_id": self.env.ref("base.us").id,
-                    "tz": False,
-                    "company_id": False,
-                }
-                for index in range(start, start + count)
-            ]
+        return self._create_us_customers(
+            "Pipeline Customer", range(start, start + count)
         )
 
     def _plan(self, partners):

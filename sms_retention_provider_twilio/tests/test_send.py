@@ -250,17 +250,7 @@ class TestSend(TwilioCommon):
                 "delay": 0,
             }
         )
-        partners = self.env["res.partner"].create(
-            [
-                {
-                    "name": f"Twilio Batch Customer{index}",
-                    "mobile": f"+1212555{index + 140:04d}",
-                    "country_id": self.env.ref("base.us").id,
-                    "tz": False,
-                }
-                for index in range(5)
-            ]
-        )
+        partners = self._create_us_customers("Twilio Batch Customer", range(140, 145))
         messages = campaign._enqueue(partners)
         sizes = []
         send_batch = SmsApiTwilio._send_sms_batch
