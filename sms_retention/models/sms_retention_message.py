@@ -410,10 +410,13 @@ class SmsRetentionMessage(models.Model):
         commit leaves the SMS queued with the same uuid, which providers
         that record their attempts use to avoid a second send.
         """
-        materialise_size = int(
-            self.env["ir.config_parameter"]
-            .sudo()
-            .get_param(MATERIALISE_BATCH_PARAM, MATERIALISE_BATCH_DEFAULT)
+        materialise_size = max(
+            int(
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(MATERIALISE_BATCH_PARAM, MATERIALISE_BATCH_DEFAULT)
+            ),
+            1,
         )
         auto_commit = can_commit()
         sms_model = self.env["sms.sms"].sudo()

@@ -538,6 +538,22 @@ class TestSendingPipeline(SmsRetentionCommon):
             sorted(self._sandbox_numbers()), sorted(messages.mapped("number"))
         )
 
+    def test_batch_sizes_below_one_count_as_one(self):
+        """Regression: a batch size of 0 locked nothing, and the job's loop
+        never ended."""
+        with self.mock_sms_providers():
+            self._run_sending_job()  # whatever else is due
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("sms_retention.materialise_batch_size", "0")
+        params.set_param("sms_retention.send_batch_size", "-5")
+        messages = self._plan(self._customers(3, start=440))
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(
+            [len(batch) for _company, batch in self.sandbox_batches], [1] * 3
+        )
+
     def test_odoo_provider_splits_a_send_batch_in_its_own_requests(self):
         """A send batch larger than Odoo's ``sms.session.batch.size`` reaches
         IAP in requests of that size, in the same transaction."""
