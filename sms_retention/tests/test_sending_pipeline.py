@@ -498,16 +498,20 @@ class TestSendingPipeline(SmsRetentionCommon):
             self.assertEqual(len(self._iap_numbers()), 2, "a new run")
         self.assertEqual(len(self._sandbox_numbers()), 4)
 
+    def _plan_with_batch_sizes(self, materialise_size, send_size, partners):
+        """Send whatever else is due, set the job's batch sizes, plan."""
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("sms_retention.materialise_batch_size", materialise_size)
+        params.set_param("sms_retention.send_batch_size", send_size)
+        return self._plan(partners)
+
     def test_each_step_takes_its_own_batch_size(self):
         """Materialise and send each lock their own batch: the send step
         hands the provider at most ``send_batch_size`` SMS per transaction,
         and the loop runs until both steps are done."""
-        with self.mock_sms_providers():
-            self._run_sending_job()  # whatever else is due
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("sms_retention.materialise_batch_size", "5")
-        params.set_param("sms_retention.send_batch_size", "2")
-        messages = self._plan(self._customers(11, start=400))
+        messages = self._plan_with_batch_sizes("5", "2", self._customers(11, 400))
         message_model = type(self.env["sms.retention.message"])
         materialise = message_model._materialise
         materialised = []
@@ -541,12 +545,7 @@ class TestSendingPipeline(SmsRetentionCommon):
     def test_batch_sizes_below_one_count_as_one(self):
         """Regression: a batch size of 0 locked nothing, and the job's loop
         never ended."""
-        with self.mock_sms_providers():
-            self._run_sending_job()  # whatever else is due
-        params = self.env["ir.config_parameter"].sudo()
-        params.set_param("sms_retention.materialise_batch_size", "0")
-        params.set_param("sms_retention.send_batch_size", "-5")
-        messages = self._plan(self._customers(3, start=440))
+        messages = self._plan_with_batch_sizes("0", "-5", self._customers(3, 440))
         with self.mock_sms_providers():
             self._run_sending_job()
         self.assertEqual(set(messages.mapped("state")), {"sent"})
