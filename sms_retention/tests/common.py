@@ -173,6 +173,20 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
         )
 
     @classmethod
+    def _create_custom_campaign(cls, name, template, **values):
+        """A custom (automation-fired) transactional campaign, due at once."""
+        return cls.env["sms.retention.campaign"].create(
+            {
+                "name": name,
+                "kind": "custom",
+                "sms_template_id": template.id,
+                "message_class": "transactional",
+                "delay": 0,
+                **values,
+            }
+        )
+
+    @classmethod
     def _create_us_customers(cls, name, numbers):
         """US customers ``{name}{n}``, mobile +1 212 555 nnnn, for each n of
         ``numbers``; shared contacts, time zone from their number."""

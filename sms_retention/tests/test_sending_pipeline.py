@@ -21,15 +21,7 @@ class TestSendingPipeline(SmsRetentionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.template = cls.env.ref("sms_retention.sms_template_winback")
-        cls.custom_campaign = cls.env["sms.retention.campaign"].create(
-            {
-                "name": "Pipeline test",
-                "kind": "custom",
-                "sms_template_id": cls.template.id,
-                "message_class": "transactional",
-                "delay": 0,
-            }
-        )
+        cls.custom_campaign = cls._create_custom_campaign("Pipeline test", cls.template)
 
     def _customers(self, count, start=0):
         return self._create_us_customers(

@@ -239,16 +239,8 @@ class TestSend(TwilioCommon):
         self.company.sms_retention_twilio_batch_size = 2
         sms_model = self.env["sms.sms"]
         self.assertEqual(sms_model._sms_retention_send_batch_size(), 2)
-        campaign = self.env["sms.retention.campaign"].create(
-            {
-                "name": "Twilio batches",
-                "kind": "custom",
-                "sms_template_id": self.env.ref(
-                    "sms_retention.sms_template_winback"
-                ).id,
-                "message_class": "transactional",
-                "delay": 0,
-            }
+        campaign = self._create_custom_campaign(
+            "Twilio batches", self.env.ref("sms_retention.sms_template_winback")
         )
         partners = self._create_us_customers("Twilio Batch Customer", range(140, 145))
         messages = campaign._enqueue(partners)

@@ -44,16 +44,11 @@ class SmsSurveyCommon(SmsRetentionCommon, SmsSurveyCase):
                 "body": "Hi {{ object.name }}, a quick question from us.",
             }
         )
-        cls.survey_campaign = cls.env["sms.retention.campaign"].create(
-            {
-                "name": "SMS survey",
-                "kind": "custom",
-                "model_id": template.model_id.id,
-                "sms_template_id": template.id,
-                "message_class": "transactional",
-                "delay": 0,
-                "company_id": cls.company.id,
-            }
+        cls.survey_campaign = cls._create_custom_campaign(
+            "SMS survey",
+            template,
+            model_id=template.model_id.id,
+            company_id=cls.company.id,
         )
         cls.number_us = "+12125550101"
 
