@@ -525,9 +525,8 @@ class SmsRetentionMessage(models.Model):
                        %(now)s, %(now)s{extra_values}
                   FROM v
             ), tracker AS (
-                INSERT INTO sms_tracker (sms_uuid, sms_retention_message_id,
-                                         create_date, write_date)
-                SELECT v.uuid, v.id, %(now)s, %(now)s FROM v
+                INSERT INTO sms_tracker (sms_uuid, create_date, write_date)
+                SELECT v.uuid, %(now)s, %(now)s FROM v
             )
             UPDATE sms_retention_message m
                SET state = 'queued', sms_uuid = v.uuid,

@@ -56,7 +56,7 @@ class SmsSms(models.Model):
         "sms.retention.message",
         string="Retention Message",
         compute="_compute_sms_retention_message_id",
-        help="The retention message this SMS sends (through its tracker). Its "
+        help="The retention message this SMS sends (same uuid). Its "
         "sending job hands it to the provider; Odoo's SMS queue leaves it "
         "alone until then.",
     )
@@ -94,17 +94,13 @@ class SmsSms(models.Model):
         return res
 
     def _compute_sms_retention_message_id(self):
-        trackers_sudo = (
-            self.env["sms.tracker"]
-            .sudo()
-            .search(
-                [
-                    ("sms_uuid", "in", [sms.uuid for sms in self if sms.uuid]),
-                    ("sms_retention_message_id", "!=", False),
-                ]
-            )
+        uuids = [sms.uuid for sms in self if sms.uuid]
+        messages_sudo = (
+            self.env["sms.retention.message"].sudo().search([("sms_uuid", "in", uuids)])
+            if uuids
+            else self.env["sms.retention.message"]
         )
-        by_uuid = {t.sms_uuid: t.sms_retention_message_id for t in trackers_sudo}
+        by_uuid = {message.sms_uuid: message.id for message in messages_sudo}
         for sms in self:
             sms.sms_retention_message_id = by_uuid.get(sms.uuid, False)
 
@@ -299,22 +295,19 @@ class SmsSms(models.Model):
         """``{sms id: id of the company that sends it}``, in one query.
 
         The SMS's own sending company, else the company of its retention
-        message (through its tracker), else the company of its chatter
+        message (same uuid), else the company of its chatter
         message's record, else the current company.
         """
         if not self:
             return {}
         self.flush_model(["sms_retention_company_id", "mail_message_id", "uuid"])
         self.env["mail.message"].flush_model(["record_company_id"])
-        self.env["sms.tracker"].flush_model(["sms_uuid", "sms_retention_message_id"])
-        self.env["sms.retention.message"].flush_model(["company_id"])
+        self.env["sms.retention.message"].flush_model(["sms_uuid", "company_id"])
         self.env.cr.execute(
             """SELECT s.id, COALESCE(
                           s.sms_retention_company_id,
-                          (SELECT r.company_id FROM sms_tracker t
-                             JOIN sms_retention_message r
-                               ON r.id = t.sms_retention_message_id
-                            WHERE t.sms_uuid = s.uuid),
+                          (SELECT r.company_id FROM sms_retention_message r
+                            WHERE r.sms_uuid = s.uuid LIMIT 1),
                           (SELECT m.record_company_id FROM mail_message m
                             WHERE m.id = s.mail_message_id))
                  FROM sms_sms s
@@ -468,19 +461,24 @@ class SmsSms(models.Model):
             for name, field in tracker_model._fields.items()
             if field.type == "many2one"
             and field.store
-            and name not in ("create_uid", "write_uid", "sms_retention_message_id")
+            and name not in ("create_uid", "write_uid")
         ]
         self.flush_recordset(["uuid", "mail_message_id"])
-        tracker_model.flush_model(["sms_uuid", "sms_retention_message_id", *core_links])
+        tracker_model.flush_model(["sms_uuid", *core_links])
+        self.env["sms.retention.message"].flush_model(["sms_uuid"])
         linked = " OR ".join(f"t.{name} IS NOT NULL" for name in core_links) or "FALSE"
         self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT s.uuid, s.id, t.id, t.sms_retention_message_id,
+            f"""SELECT s.uuid, s.id, t.id, m.id,
                        COALESCE({linked}, FALSE), s.mail_message_id
                   FROM sms_sms s
              LEFT JOIN LATERAL (
                        -- a probe of the unique uuid index per SMS
                        SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
                    ) t ON TRUE
+             LEFT JOIN LATERAL (
+                       SELECT id FROM sms_retention_message
+                        WHERE sms_uuid = s.uuid LIMIT 1
+                   ) m ON TRUE
                  WHERE s.id = ANY(%s)""",
             [list(self.ids)],
         )

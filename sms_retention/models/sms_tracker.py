@@ -4,12 +4,14 @@ from odoo import fields, models
 
 
 class SmsTracker(models.Model):
-    """Link a retention SMS's uuid to its outbound message.
+    """Forward delivery reports of retention SMS to their outbound message.
 
     Delivery reports (Odoo's ``/sms/status``, provider webhooks) update
     trackers; for retention SMS this moves the outbound message to sent or
-    failed. Written by the sending job and webhooks as superuser, like
-    Odoo's trackers; no user access is added.
+    failed. The tracker and the message share the SMS's uuid, which is the
+    link: no column, no foreign key to check per SMS. Written by the sending
+    job and webhooks as superuser, like Odoo's trackers; no user access is
+    added.
     """
 
     _inherit = "sms.tracker"
@@ -17,9 +19,24 @@ class SmsTracker(models.Model):
     sms_retention_message_id = fields.Many2one(
         "sms.retention.message",
         string="Retention Message",
-        ondelete="cascade",
-        index="btree_not_null",
+        compute="_compute_sms_retention_message_id",
+        help="The retention message whose SMS this tracker follows (same uuid).",
     )
+
+    def _compute_sms_retention_message_id(self):
+        messages_sudo = self._sms_retention_messages()
+        by_uuid = {message.sms_uuid: message.id for message in messages_sudo}
+        for tracker in self:
+            tracker.sms_retention_message_id = by_uuid.get(tracker.sms_uuid, False)
+
+    def _sms_retention_messages(self):
+        """The retention messages these trackers follow, as superuser, in
+        one query (a probe of the messages' uuid index per tracker)."""
+        uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
+        messages_sudo = self.env["sms.retention.message"].sudo()
+        if not uuids:
+            return messages_sudo
+        return messages_sudo.search([("sms_uuid", "in", uuids)])
 
     def _action_update_from_sms_state(
         self, sms_state, failure_type=False, failure_reason=False
@@ -27,14 +44,14 @@ class SmsTracker(models.Model):
         res = super()._action_update_from_sms_state(
             sms_state, failure_type=failure_type, failure_reason=failure_reason
         )
-        self.sms_retention_message_id._update_from_sms_state(sms_state, failure_type)
+        self._sms_retention_messages()._update_from_sms_state(sms_state, failure_type)
         return res
 
     def _action_update_from_provider_error(self, provider_error):
         error_status, failure_type, failure_reason = (
             super()._action_update_from_provider_error(provider_error)
         )
-        self.sms_retention_message_id._update_from_sms_state(
+        self._sms_retention_messages()._update_from_sms_state(
             "error", failure_type or f"sms_{provider_error}"
         )
         return error_status, failure_type, failure_reason

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import importlib.util
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 
@@ -63,15 +64,20 @@ class TestInstall(TransactionCase):
             self.env["ir.module.module"]._load_module_terms(["sms_retention"], [lang])
             self.assertIn(fragment, template.with_context(lang=lang).body)
 
-    def test_migration_drops_the_outbox_company_foreign_key(self):
-        """17.0.1.4.0: a database of an older version loses the foreign key
-        of the outbox company (and its record); a new one is left alone."""
+    @staticmethod
+    def _load_migration(version):
         spec = importlib.util.spec_from_file_location(
-            "sms_retention_migration_1_4",
-            file_path("sms_retention/migrations/17.0.1.4.0/pre-migration.py"),
+            f"sms_retention_migration_{version.replace('.', '_')}",
+            file_path(f"sms_retention/migrations/{version}/pre-migration.py"),
         )
         migration = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(migration)
+        return migration
+
+    def test_migration_drops_the_outbox_company_foreign_key(self):
+        """17.0.1.4.0: a database of an older version loses the foreign key
+        of the outbox company (and its record); a new one is left alone."""
+        migration = self._load_migration("17.0.1.4.0")
         cr = self.env.cr
         cr.execute(
             f"""ALTER TABLE sms_retention_sandbox_message
@@ -93,3 +99,59 @@ class TestInstall(TransactionCase):
         self.assertEqual(foreign_keys(), [])
         migration.migrate(cr, "17.0.1.3.0")  # idempotent
         self.assertEqual(foreign_keys(), [])
+
+    def test_migration_drops_the_tracker_message_column(self):
+        """17.0.1.5.0: trackers of an older database lose their message column
+        and foreign key (and its record); the message is still found by the
+        SMS's uuid. A new database is left alone."""
+        migration = self._load_migration("17.0.1.5.0")
+        cr = self.env.cr
+        cr.execute(
+            f"""ALTER TABLE sms_tracker ADD COLUMN {migration.COLUMN} integer
+                CONSTRAINT {migration.CONSTRAINT}
+                REFERENCES sms_retention_message(id) ON DELETE CASCADE"""
+        )
+        campaign = self.env.ref("sms_retention.sms_retention_campaign_review")
+        partner = self.env["res.partner"].create(
+            {"name": "Migrated", "mobile": "+12025550123"}
+        )
+        message = self.env["sms.retention.message"].create(
+            {
+                "campaign_id": campaign.id,
+                "company_id": self.env.company.id,
+                "partner_id": partner.id,
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "planned_at": fields.Datetime.now(),
+                "state": "queued",
+                "number": "+12025550123",
+                "sms_uuid": "0" * 32,
+            }
+        )
+        self.env.flush_all()
+        cr.execute(
+            f"""INSERT INTO sms_tracker (sms_uuid, {migration.COLUMN})
+                VALUES (%s, %s) RETURNING id""",
+            [message.sms_uuid, message.id],
+        )
+        tracker = self.env["sms.tracker"].browse(cr.fetchone()[0])
+
+        def columns():
+            cr.execute(
+                """SELECT column_name FROM information_schema.columns
+                    WHERE table_name = 'sms_tracker' AND column_name = %s""",
+                [migration.COLUMN],
+            )
+            return [row[0] for row in cr.fetchall()]
+
+        migration.migrate(cr, False)
+        self.assertEqual(columns(), [migration.COLUMN], "a new install")
+        migration.migrate(cr, "17.0.1.4.0")
+        self.assertEqual(columns(), [])
+        migration.migrate(cr, "17.0.1.4.0")  # idempotent
+        cr.execute(
+            "SELECT 1 FROM ir_model_constraint WHERE name = %s",
+            [migration.CONSTRAINT],
+        )
+        self.assertFalse(cr.fetchall())
+        self.assertEqual(tracker.sms_retention_message_id, message)
