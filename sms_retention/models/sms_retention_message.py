@@ -183,6 +183,17 @@ class SmsRetentionMessage(models.Model):
         for message in self:
             message.sms_id = sms_ids.get(message.sms_uuid, False)
 
+    @api.model
+    def _sudo_by_sms_uuid(self, uuids):
+        """The messages of these SMS uuids, as superuser, in one query (a
+        probe of the uuid index each): the SMS, its tracker and its message
+        share the uuid, which is their only link."""
+        uuids = [uuid for uuid in uuids if uuid]
+        messages_sudo = self.sudo().browse()
+        if not uuids:
+            return messages_sudo
+        return messages_sudo.search_fetch([("sms_uuid", "in", uuids)], ["sms_uuid"])
+
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):
         for message in self:

@@ -94,11 +94,8 @@ class SmsSms(models.Model):
         return res
 
     def _compute_sms_retention_message_id(self):
-        uuids = [sms.uuid for sms in self if sms.uuid]
-        messages_sudo = (
-            self.env["sms.retention.message"].sudo().search([("sms_uuid", "in", uuids)])
-            if uuids
-            else self.env["sms.retention.message"]
+        messages_sudo = self.env["sms.retention.message"]._sudo_by_sms_uuid(
+            self.mapped("uuid")
         )
         by_uuid = {message.sms_uuid: message.id for message in messages_sudo}
         for sms in self:

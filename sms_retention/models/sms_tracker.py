@@ -30,13 +30,10 @@ class SmsTracker(models.Model):
             tracker.sms_retention_message_id = by_uuid.get(tracker.sms_uuid, False)
 
     def _sms_retention_messages(self):
-        """The retention messages these trackers follow, as superuser, in
-        one query (a probe of the messages' uuid index per tracker)."""
-        uuids = [uuid for uuid in self.mapped("sms_uuid") if uuid]
-        messages_sudo = self.env["sms.retention.message"].sudo()
-        if not uuids:
-            return messages_sudo
-        return messages_sudo.search([("sms_uuid", "in", uuids)])
+        """The retention messages these trackers follow, as superuser."""
+        return self.env["sms.retention.message"]._sudo_by_sms_uuid(
+            self.mapped("sms_uuid")
+        )
 
     def _action_update_from_sms_state(
         self, sms_state, failure_type=False, failure_reason=False
