@@ -514,7 +514,10 @@ class SmsRetentionCampaign(models.Model):
         )
 
     def _enqueue_daily(self, now):
-        """Insert this campaign's messages for today; return how many."""
+        """Insert this campaign's messages for today; return how many.
+
+        The daily job's messages carry no author (see ``_job_author``).
+        """
         self.ensure_one()
         self.env.flush_all()
         from_sql = self._daily_from_sql(now)
@@ -535,7 +538,7 @@ class SmsRetentionCampaign(models.Model):
                    CASE WHEN p.phone_sanitized IS NULL THEN 'skipped'
                         ELSE 'scheduled' END,
                    CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,
-                   0, %(uid)s, %(uid)s, %(now)s, %(now)s
+                   0, %(author)s, %(author)s, %(now)s, %(now)s
               FROM %(from_sql)s
             ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
             """,
@@ -543,7 +546,7 @@ class SmsRetentionCampaign(models.Model):
             company=self.company_id.id or None,
             default=self.env.company.id,
             variant=self._variant_sql(SQL("p.id")),
-            uid=self.env.uid,
+            author=self.env["sms.retention.message"]._job_author(),
             now=now,
             from_sql=from_sql,
         )

@@ -191,6 +191,25 @@ class TestCampaignKinds(SmsRetentionCommon):
         self._daily("2026-03-17 15:00:00")
         self.assertEqual(len(self._messages(self.onboarding, self.customer_us)), 1)
 
+    def test_daily_job_messages_carry_no_author(self):
+        """The crons' set-based writes record no author (no foreign-key check
+        per message), as on their SMS; a user's change records the user."""
+        self.onboarding.write({"delay": 7, "delay_unit": "days"})
+        self.customer_us.sms_consent = "opted_in"
+        self._order_at(self.customer_us, "2026-03-02 10:00:00")
+        self._daily("2026-03-09 15:00:00")
+        message = self._messages(self.onboarding, self.customer_us)
+        self.assertEqual(message.state, "scheduled")
+        self.assertFalse(message.create_uid | message.write_uid)
+        with freeze_time("2026-03-09 15:00:00"):
+            message._lock_scheduled(message.ids)._materialise()
+        self.assertEqual(message.state, "queued")
+        self.assertFalse(message.write_uid | message.sms_id.create_uid)
+        admin = self.env.ref("base.user_admin")
+        message.with_user(admin).sudo()._update_from_sms_state("canceled")
+        self.assertEqual(message.state, "canceled")
+        self.assertEqual(message.write_uid, admin)
+
     # EXIT ----------------------------------------------------------
 
     def test_exit_when_marked_lost_or_archived(self):
