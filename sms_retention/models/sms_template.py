@@ -5,13 +5,14 @@ import logging
 from odoo import models
 
 from ..tools.inline_template import (
-    attribute_chains,
+    bind_shared,
     check_context,
     compile_inline_template,
     is_dynamic,
     names_used,
-    render_chains,
+    record_plan,
     render_compiled,
+    render_plan,
 )
 
 _logger = logging.getLogger(__name__)
@@ -101,12 +102,9 @@ class SmsTemplate(models.Model):
         _prefetch_used_fields(self.env.company.with_context(prefetch_langs=True), used)
         if is_dynamic(lang_code):
             langs = {}
-            lang_chains = attribute_chains(self.lang)
+            lang_plan = bind_shared(record_plan(self.lang), variables)
             for record in records:
-                if lang_chains is not None:
-                    lang = render_chains(lang_chains, record)
-                else:
-                    lang = render_compiled(lang_code, dict(variables, object=record))
+                lang = render_plan(lang_plan, record, variables)
                 langs.setdefault(lang, []).append(record.id)
         else:
             langs = {render_compiled(lang_code, variables): list(res_ids)}
@@ -116,16 +114,12 @@ class SmsTemplate(models.Model):
             text = body_texts.get(template.env.lang or "en_US")
             if text is None:  # a language that is not installed
                 text = template.body or ""
-            code = compile_inline_template(text)
-            chains = attribute_chains(text)
             lang_vars = template._render_eval_context()
             check_context(lang_vars)
+            # Placeholders without ``object`` (a link) are rendered once here.
+            plan = bind_shared(record_plan(text), lang_vars)
             for record in template.env[self.render_model].browse(lang_res_ids):
-                if chains is not None:
-                    bodies[record.id] = render_chains(chains, record)
-                    continue
-                lang_vars["object"] = record
-                bodies[record.id] = render_compiled(code, lang_vars)
+                bodies[record.id] = render_plan(plan, record, lang_vars)
         return bodies
 
 

@@ -9,6 +9,10 @@ more than evaluating it. Here an expression is checked once, with the same
 then evaluated per record with the same restricted builtins. The output is
 the same as Odoo's: literal text, then ``str(value)`` of each truthy value.
 
+On many records (:func:`record_plan`), a plain attribute chain on ``object``
+is read without eval, and a placeholder that does not mention ``object``
+(``{{ short_url('https://...') }}``) is evaluated once for all of them.
+
 No ORM here: the caller passes the evaluation context, ``object`` included.
 """
 
@@ -52,35 +56,90 @@ def render_compiled(instructions, variables):
     for literal, code in instructions:
         parts.append(literal)
         if code is not None:
-            scope = dict(variables)
-            scope["__builtins__"] = _BUILTINS
-            value = _evaluate(code, scope)
+            value = _evaluate_checked(code, variables)
             if value:
                 parts.append(str(value))
     return "".join(parts)
 
 
-@functools.lru_cache(maxsize=256)
-def attribute_chains(text):
-    """``text`` as ``((literal, attribute names or None), ...)`` when each of
-    its expressions is a plain attribute chain on ``object`` (such as
-    ``{{ object.partner_id.lang }}``), else None.
+def _evaluate_checked(code, variables, **extra):
+    """Evaluate checked ``code`` on a fresh copy of ``variables`` and
+    ``extra``, with ``safe_eval``'s builtins."""
+    scope = dict(variables, **extra)
+    scope["__builtins__"] = _BUILTINS
+    return _evaluate(code, scope)
 
-    Such a template renders with :func:`render_chains`, without ``eval``.
-    Check ``text`` with :func:`compile_inline_template` first.
+
+# How a placeholder of a record plan is rendered.
+CHAIN = "chain"  # a plain attribute chain on ``object``: getattr, no eval
+SHARED = "shared"  # no mention of ``object``: one value for every record
+PER_RECORD = "per_record"  # evaluated for each record
+
+
+@functools.lru_cache(maxsize=256)
+def record_plan(text):
+    """``text`` as ``((literal, kind, payload), ...)``, to render it on many
+    records: ``kind`` is :data:`CHAIN` (payload: the attribute names, such as
+    ``("partner_id", "lang")`` for ``{{ object.partner_id.lang }}``),
+    :data:`SHARED` or :data:`PER_RECORD` (payload: the checked code), or
+    None for a literal without placeholder.
+
+    :raise ValueError, SyntaxError: as :func:`compile_inline_template`
     """
-    parts = []
-    for literal, expression in parse_inline_template(str(text or "")):
-        chain = None
-        if expression:
-            chain = _attribute_chain(expression)
-            if chain is None:
-                return None
-        parts.append((literal, chain))
-    return tuple(parts)
+    plan = []
+    parsed = parse_inline_template(str(text or ""))
+    for (literal, expression), (_literal, code) in zip(
+        parsed, compile_inline_template(text), strict=True
+    ):
+        if code is None:
+            plan.append((literal, None, None))
+            continue
+        chain = _attribute_chain(expression)
+        if chain is not None:
+            plan.append((literal, CHAIN, chain))
+        elif "object" in names_used(((literal, code),)):
+            plan.append((literal, PER_RECORD, code))
+        else:
+            plan.append((literal, SHARED, code))
+    return tuple(plan)
+
+
+def bind_shared(plan, variables):
+    """``plan`` with its :data:`SHARED` placeholders evaluated once with
+    ``variables``: their text joins the literals."""
+    bound = []
+    for literal, kind, payload in plan:
+        if kind == SHARED:
+            value = _evaluate_checked(payload, variables)
+            bound.append((literal + (str(value) if value else ""), None, None))
+        else:
+            bound.append((literal, kind, payload))
+    return tuple(bound)
+
+
+def render_plan(plan, record, variables):
+    """Render ``plan`` on ``record`` (``object``), with ``variables``: the
+    same text as :func:`render_compiled`, provided that shared placeholders
+    give the same value for every record."""
+    rendered = []
+    for literal, kind, payload in plan:
+        rendered.append(literal)
+        if kind is None:
+            continue
+        if kind == CHAIN:
+            value = record
+            for name in payload:
+                value = getattr(value, name)
+        else:
+            value = _evaluate_checked(payload, variables, object=record)
+        if value:
+            rendered.append(str(value))
+    return "".join(rendered)
 
 
 def _attribute_chain(expression):
+    """The attribute names of ``expression`` if it is a plain attribute
+    chain on ``object`` (``object.partner_id.lang``), else None."""
     try:
         node = ast.parse(expression.strip(), mode="eval").body
     except SyntaxError:
@@ -92,21 +151,6 @@ def _attribute_chain(expression):
     if not names or not (isinstance(node, ast.Name) and node.id == "object"):
         return None
     return tuple(reversed(names))
-
-
-def render_chains(parts, record):
-    """Render :func:`attribute_chains` ``parts`` on ``record``: the same text
-    as :func:`render_compiled` with ``object`` set to ``record``."""
-    rendered = []
-    for literal, chain in parts:
-        rendered.append(literal)
-        if chain:
-            value = record
-            for name in chain:
-                value = getattr(value, name)
-            if value:
-                rendered.append(str(value))
-    return "".join(rendered)
 
 
 def check_context(variables):
