@@ -103,8 +103,9 @@ class SmsTemplate(models.Model):
         if is_dynamic(lang_code):
             langs = {}
             lang_plan = bind_shared(record_plan(self.lang), variables)
+            memo = {}
             for record in records:
-                lang = render_plan(lang_plan, record, variables)
+                lang = render_plan(lang_plan, record, variables, memo)
                 langs.setdefault(lang, []).append(record.id)
         else:
             langs = {render_compiled(lang_code, variables): list(res_ids)}
@@ -118,8 +119,11 @@ class SmsTemplate(models.Model):
             check_context(lang_vars)
             # Placeholders without ``object`` (a link) are rendered once here.
             plan = bind_shared(record_plan(text), lang_vars)
+            # ... and those reading ``object`` through a few attributes (the
+            # company) once per value of these attributes.
+            memo = {}
             for record in template.env[self.render_model].browse(lang_res_ids):
-                bodies[record.id] = render_plan(plan, record, lang_vars)
+                bodies[record.id] = render_plan(plan, record, lang_vars, memo)
         return bodies
 
 

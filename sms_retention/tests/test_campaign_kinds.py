@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -209,6 +210,41 @@ class TestCampaignKinds(SmsRetentionCommon):
         message.with_user(admin).sudo()._update_from_sms_state("canceled")
         self.assertEqual(message.state, "canceled")
         self.assertEqual(message.write_uid, admin)
+
+    def test_campaign_and_company_deletion_without_foreign_keys(self):
+        """Messages have no foreign key to their campaign and company (one
+        check and row lock fewer per planned message): deleting the campaign
+        deletes its messages, deleting a company with messages is refused."""
+        self.env.cr.execute(
+            """SELECT array_agg(conname::text ORDER BY conname) FROM pg_constraint
+                WHERE conrelid = 'sms_retention_message'::regclass AND contype = 'f'
+                  AND confrelid IN ('sms_retention_campaign'::regclass,
+                                    'res_company'::regclass)"""
+        )
+        self.assertIsNone(self.env.cr.fetchone()[0])
+        self.onboarding.write({"delay": 7, "delay_unit": "days"})
+        self._order_at(self.customer_us, "2026-03-02 10:00:00")
+        self._daily("2026-03-09 15:00:00")
+        message = self._messages(self.onboarding, self.customer_us)
+        self.assertEqual(len(message), 1)
+        company = self.env["res.company"].create({"name": "Retention Branch"})
+        message.sudo().company_id = company
+        with self.assertRaisesRegex(UserError, "Retention Branch cannot be deleted"):
+            company.unlink()
+        self.assertTrue(company.exists())
+        self.customer_us.action_mark_lost("Moved away")
+        others = self.env["sms.retention.message"].search(
+            [("campaign_id", "!=", self.onboarding.id)]
+        )
+        self.assertTrue(others)
+        self.onboarding.unlink()
+        self.assertFalse(message.exists())
+        self.env.cr.execute(
+            "SELECT count(*) FROM sms_retention_message WHERE id = %s", [message.id]
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assertEqual(others.exists(), others)
+        company._sms_retention_check_no_messages()  # no message any more
 
     # EXIT ----------------------------------------------------------
 

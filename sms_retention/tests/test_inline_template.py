@@ -51,6 +51,74 @@ class TestRecordPlan(BaseCase):
             with self.subTest(text=text):
                 self.assertEqual(_kinds(text), [("", PER_RECORD)])
 
+    def test_roots_of_per_record_expressions(self):
+        """What an expression reads directly on ``object``; None when it
+        uses ``object`` otherwise (then no memo)."""
+        for text, roots in (
+            (
+                "{{ (object.company_id or object.env.company).name }}",
+                ("company_id", "env"),
+            ),
+            ("{{ (object.name or '').split(' ')[0] }}", ("name",)),
+            ("{{ object.partner_id.name.upper() }}", ("partner_id",)),
+            ("{{ object }}", None),
+            ("{{ object['name'] }}", None),
+            ("{{ [o.name for o in [object]][0] }}", None),
+            ("{{ [object.name for object in [object]][0] }}", None),
+            ("{{ (lambda object: object.name)(object) }}", None),
+        ):
+            with self.subTest(text=text):
+                ((_literal, kind, (_code, found)),) = record_plan(text)
+                self.assertEqual(kind, PER_RECORD)
+                self.assertEqual(found, roots)
+
+    def test_memo_evaluates_once_per_value_of_the_roots(self):
+        """With a memo, an expression is evaluated once per distinct value of
+        the attributes it reads on ``object``, and gives eval's text."""
+        calls = []
+
+        def pick(company):
+            calls.append(company)
+            return company.upper() if company else ""
+
+        text = "{{ pick(object.company) }}/{{ object.tags }}-{{ [object][0].n }}"
+        plan = bind_shared(record_plan(text), {"pick": pick})
+        records = [
+            SimpleNamespace(company=company, tags=tags, n=n)
+            for company, tags, n in (
+                ("acme", "a", 1),
+                ("acme", "b", 2),
+                ("", "c", 3),
+                ("zeta", "d", 4),
+                ("acme", "e", 5),
+                ("", "f", 6),
+            )
+        ]
+        memo = {}
+        rendered = [
+            render_plan(plan, record, {"pick": pick}, memo) for record in records
+        ]
+        expected = [
+            render_compiled(
+                compile_inline_template(text),
+                {"pick": lambda c: c.upper(), "object": r},
+            )
+            for r in records
+        ]
+        self.assertEqual(rendered, expected)
+        self.assertEqual(rendered[0], "ACME/a-1")
+        self.assertEqual(calls, ["acme", "", "zeta"])
+
+    def test_unhashable_roots_are_evaluated_per_record(self):
+        text = "{{ object.items[0] }}"
+        plan = bind_shared(record_plan(text), {})
+        records = [SimpleNamespace(items=[value]) for value in ("x", "y", "x")]
+        memo = {}
+        self.assertEqual(
+            [render_plan(plan, record, {}, memo) for record in records], ["x", "y", "x"]
+        )
+        self.assertEqual(memo, {})
+
     def test_expressions_without_object_are_shared(self):
         for text in (
             "{{ user.name }}",

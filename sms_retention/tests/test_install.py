@@ -100,6 +100,48 @@ class TestInstall(TransactionCase):
         migration.migrate(cr, "17.0.1.3.0")  # idempotent
         self.assertEqual(foreign_keys(), [])
 
+    def test_migration_drops_the_message_campaign_and_company_keys(self):
+        """17.0.1.6.0: messages of an older database lose the foreign keys of
+        their campaign and company (and their records); a new one is left
+        alone."""
+        migration = self._load_migration("17.0.1.6.0")
+        cr = self.env.cr
+        campaign_key, company_key = migration.CONSTRAINTS
+        cr.execute(
+            f"""ALTER TABLE sms_retention_message
+                ADD CONSTRAINT {campaign_key} FOREIGN KEY (campaign_id)
+                REFERENCES sms_retention_campaign(id) ON DELETE CASCADE,
+                ADD CONSTRAINT {company_key} FOREIGN KEY (company_id)
+                REFERENCES res_company(id) ON DELETE RESTRICT"""
+        )
+        model = self.env["ir.model"]._get("sms.retention.message")
+        for name in migration.CONSTRAINTS:
+            cr.execute(
+                """INSERT INTO ir_model_constraint
+                       (name, model, module, type, create_date, write_date)
+                   VALUES (%s, %s, %s, 'f', now(), now())""",
+                [name, model.id, self.env.ref("base.module_sms_retention").id],
+            )
+
+        def keys():
+            cr.execute(
+                """SELECT conname::text FROM pg_constraint
+                    WHERE conrelid = 'sms_retention_message'::regclass
+                      AND conname = ANY(%(names)s)
+                   UNION ALL
+                   SELECT name FROM ir_model_constraint WHERE name = ANY(%(names)s)
+                   ORDER BY 1""",
+                {"names": list(migration.CONSTRAINTS)},
+            )
+            return [row[0] for row in cr.fetchall()]
+
+        migration.migrate(cr, False)
+        self.assertEqual(len(keys()), 4, "a new install")
+        migration.migrate(cr, "17.0.1.5.0")
+        self.assertEqual(keys(), [])
+        migration.migrate(cr, "17.0.1.5.0")  # idempotent
+        self.assertEqual(keys(), [])
+
     def test_migration_drops_the_tracker_message_column(self):
         """17.0.1.5.0: trackers of an older database lose their message column
         and foreign key (and its record); the message is still found by the

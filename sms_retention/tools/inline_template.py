@@ -10,8 +10,11 @@ then evaluated per record with the same restricted builtins. The output is
 the same as Odoo's: literal text, then ``str(value)`` of each truthy value.
 
 On many records (:func:`record_plan`), a plain attribute chain on ``object``
-is read without eval, and a placeholder that does not mention ``object``
-(``{{ short_url('https://...') }}``) is evaluated once for all of them.
+is read without eval, a placeholder that does not mention ``object``
+(``{{ short_url('https://...') }}``) is evaluated once for all of them, and
+one that reads ``object`` only through its attributes is evaluated once per
+distinct value of those attributes
+(``{{ (object.company_id or object.env.company).name }}``: once per company).
 
 No ORM here: the caller passes the evaluation context, ``object`` included.
 """
@@ -73,7 +76,7 @@ def _evaluate_checked(code, variables, **extra):
 # How a placeholder of a record plan is rendered.
 CHAIN = "chain"  # a plain attribute chain on ``object``: getattr, no eval
 SHARED = "shared"  # no mention of ``object``: one value for every record
-PER_RECORD = "per_record"  # evaluated for each record
+PER_RECORD = "per_record"  # evaluated per record, or per value of its roots
 
 
 @functools.lru_cache(maxsize=256)
@@ -81,8 +84,9 @@ def record_plan(text):
     """``text`` as ``((literal, kind, payload), ...)``, to render it on many
     records: ``kind`` is :data:`CHAIN` (payload: the attribute names, such as
     ``("partner_id", "lang")`` for ``{{ object.partner_id.lang }}``),
-    :data:`SHARED` or :data:`PER_RECORD` (payload: the checked code), or
-    None for a literal without placeholder.
+    :data:`SHARED` (payload: the checked code), :data:`PER_RECORD`
+    (payload: ``(code, roots)``, see :func:`_object_roots`), or None for a
+    literal without placeholder.
 
     :raise ValueError, SyntaxError: as :func:`compile_inline_template`
     """
@@ -98,7 +102,7 @@ def record_plan(text):
         if chain is not None:
             plan.append((literal, CHAIN, chain))
         elif "object" in names_used(((literal, code),)):
-            plan.append((literal, PER_RECORD, code))
+            plan.append((literal, PER_RECORD, (code, _object_roots(expression))))
         else:
             plan.append((literal, SHARED, code))
     return tuple(plan)
@@ -117,12 +121,18 @@ def bind_shared(plan, variables):
     return tuple(bound)
 
 
-def render_plan(plan, record, variables):
+def render_plan(plan, record, variables, memo=None):
     """Render ``plan`` on ``record`` (``object``), with ``variables``: the
-    same text as :func:`render_compiled`, provided that shared placeholders
-    give the same value for every record."""
+    same text as :func:`render_compiled`, provided that an expression gives
+    the same value for the same values of what it reads (shared
+    placeholders: for every record).
+
+    :param dict memo: kept by the caller across the records of one batch
+      and language: a :data:`PER_RECORD` placeholder is then evaluated once
+      per distinct value of its roots
+    """
     rendered = []
-    for literal, kind, payload in plan:
+    for position, (literal, kind, payload) in enumerate(plan):
         rendered.append(literal)
         if kind is None:
             continue
@@ -130,11 +140,51 @@ def render_plan(plan, record, variables):
             value = record
             for name in payload:
                 value = getattr(value, name)
-        else:
-            value = _evaluate_checked(payload, variables, object=record)
-        if value:
-            rendered.append(str(value))
+            if value:
+                rendered.append(str(value))
+            continue
+        code, roots = payload
+        key = None
+        if memo is not None and roots is not None:
+            key = (position, *(getattr(record, name) for name in roots))
+            try:
+                text = memo.get(key)
+            except TypeError:  # an unhashable value: no memo
+                key = text = None
+            if text is not None:
+                rendered.append(text)
+                continue
+        value = _evaluate_checked(code, variables, object=record)
+        text = str(value) if value else ""
+        if key is not None:
+            memo[key] = text
+        rendered.append(text)
     return "".join(rendered)
+
+
+def _object_roots(expression):
+    """The attribute names read directly on ``object`` by ``expression``
+    (``("company_id", "env")`` for ``(object.company_id or
+    object.env.company).name``), or None if it uses ``object`` in another way
+    (``f(object)``, ``object[...]``, a name bound in the expression)."""
+    tree = ast.parse(expression.strip(), mode="eval")
+    roots = set()
+    for node in ast.walk(tree):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Name) and child.id == "object":
+                if not (
+                    isinstance(node, ast.Attribute)
+                    and node.value is child
+                    and isinstance(child.ctx, ast.Load)
+                ):
+                    return None
+                roots.add(node.attr)
+        if isinstance(node, ast.Name) and node.id == "object":
+            if not isinstance(node.ctx, ast.Load):
+                return None
+        if isinstance(node, ast.arg) and node.arg == "object":
+            return None
+    return tuple(sorted(roots))
 
 
 def _attribute_chain(expression):
