@@ -5,11 +5,13 @@ import logging
 from odoo import models
 
 from ..tools.inline_template import (
+    AttributeView,
     bind_shared,
     check_context,
     compile_inline_template,
     is_dynamic,
     names_used,
+    plan_roots,
     record_plan,
     render_compiled,
     render_plan,
@@ -104,8 +106,8 @@ class SmsTemplate(models.Model):
             langs = {}
             lang_plan = bind_shared(record_plan(self.lang), variables)
             memo = {}
-            for record in records:
-                lang = render_plan(lang_plan, record, variables, memo)
+            for record, view in _attribute_views(records, plan_roots(lang_plan)):
+                lang = render_plan(lang_plan, record, variables, memo, view)
                 langs.setdefault(lang, []).append(record.id)
         else:
             langs = {render_compiled(lang_code, variables): list(res_ids)}
@@ -122,9 +124,42 @@ class SmsTemplate(models.Model):
             # ... and those reading ``object`` through a few attributes (the
             # company) once per value of these attributes.
             memo = {}
-            for record in template.env[self.render_model].browse(lang_res_ids):
-                bodies[record.id] = render_plan(plan, record, lang_vars, memo)
+            lang_records = template.env[self.render_model].browse(lang_res_ids)
+            for record, view in _attribute_views(lang_records, plan_roots(plan)):
+                bodies[record.id] = render_plan(plan, record, lang_vars, memo, view)
         return bodies
+
+
+def _attribute_views(records, names):
+    """``(record, view)`` for each of ``records``, the view giving the values
+    of the fields among ``names`` as read for all records at once (what
+    ``record.name`` gives, without a field access per record and name).
+
+    Scalar and many2one fields are read this way; other names are read on
+    the record by the view.
+    """
+    columns = {}
+    for name in names:
+        field = records._fields.get(name)
+        if field is None:
+            continue
+        if not field.relational:
+            values = field.mapped(records)
+        elif field.type == "many2one":
+            field.mapped(records)  # computes and fetches what is missing
+            raw = records.env.cache.get_until_miss(records, field)
+            if len(raw) != len(records):
+                continue
+            values = [field.convert_to_record(value, records) for value in raw]
+        else:
+            continue
+        columns[name] = values
+    names = list(columns)
+    for index, record in enumerate(records):
+        yield (
+            record,
+            AttributeView(record, {name: columns[name][index] for name in names}),
+        )
 
 
 def _prefetch_used_fields(records, names):

@@ -8,8 +8,10 @@ from ..tools.inline_template import (
     CHAIN,
     PER_RECORD,
     SHARED,
+    AttributeView,
     bind_shared,
     compile_inline_template,
+    plan_roots,
     record_plan,
     render_compiled,
     render_plan,
@@ -118,6 +120,22 @@ class TestRecordPlan(BaseCase):
             [render_plan(plan, record, {}, memo) for record in records], ["x", "y", "x"]
         )
         self.assertEqual(memo, {})
+
+    def test_attribute_view_gives_the_values_read_for_the_batch(self):
+        """Through a view, placeholders read the batch's values of the plan's
+        roots; other attributes, and bare ``object``, are the record's."""
+        text = (
+            "{{ object.name }}/{{ object.partner.lang }}/{{ object.name.upper() }}"
+            "/{{ object.tag }}/{{ [object][0].tag }}"
+        )
+        plan = bind_shared(record_plan(text), {})
+        self.assertEqual(plan_roots(plan), {"name", "partner", "tag"})
+        record = SimpleNamespace(
+            name="ada", partner=SimpleNamespace(lang="th_TH"), tag="t"
+        )
+        view = AttributeView(record, {"name": "li", "partner": record.partner})
+        self.assertEqual(render_plan(plan, record, {}, {}, view), "li/th_TH/LI/t/t")
+        self.assertEqual(render_plan(plan, record, {}), "ada/th_TH/ADA/t/t")
 
     def test_expressions_without_object_are_shared(self):
         for text in (

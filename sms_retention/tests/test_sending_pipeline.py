@@ -653,6 +653,54 @@ class TestBatchRendering(SmsRetentionCommon):
             bodies, template._render_field("body", partners.ids, compute_lang=True)
         )
 
+    def test_expressions_read_per_batch_as_odoo(self):
+        """Placeholders read through values fetched for the whole batch, and
+        evaluated once per value of what they read on ``object`` (the
+        company), render what Odoo's renderer renders, with customers of two
+        companies and none."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Per batch",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "lang": "{{ object.lang }}",
+                "body": "{{ (object.company_id or object.env.company).name }}|"
+                "{{ (object.name or '').split(' ')[0] }}|{{ object.country_id.code }}|"
+                "{{ object.display_name if object else '' }}|"
+                "{{ object.parent_id.name or '-' }}|{{ object.ref }}",
+            }
+        )
+        branch = self.env["res.company"].create({"name": "Branch Co"})
+        partners = self.env["res.partner"]
+        for index, (name, company) in enumerate(
+            [
+                ("Ada Lovelace", self.env.company),
+                ("Grace Hopper", branch),
+                ("Li Lei", False),
+                ("Ada Byron", branch),
+                ("", self.env.company),
+            ]
+        ):
+            partner = self._create_customer(
+                name, f"+1 212 555 01{index:02d}", "us", lang=self._lang("zh_CN")
+            )
+            partner.write(
+                {"company_id": company and company.id, "ref": f"R{index % 2}"}
+            )
+            partners |= partner
+        partners[1].parent_id = partners[0]
+        self.env.invalidate_all()
+        bodies = template._sms_retention_render_body(partners.ids)
+        self.assertEqual(
+            bodies, template._render_field("body", partners.ids, compute_lang=True)
+        )
+        self.assertEqual(
+            bodies[partners[1].id],
+            "Branch Co|Grace|US|Ada Lovelace, Grace Hopper|Ada Lovelace|R1",
+        )
+        self.assertTrue(
+            bodies[partners[2].id].startswith(f"{self.env.company.name}|Li|")
+        )
+
     def test_forbidden_expression_raises_odoo_error(self):
         template = self.env["sms.template"].create(
             {

@@ -121,7 +121,38 @@ def bind_shared(plan, variables):
     return tuple(bound)
 
 
-def render_plan(plan, record, variables, memo=None):
+class AttributeView:
+    """A record seen through attribute values read beforehand (``values``,
+    one column of a batch): ``view.name`` returns the value read, any other
+    attribute the record's own. Only given to placeholders that use
+    ``object`` through its attributes (:func:`_object_roots`)."""
+
+    __slots__ = ("_record", "_values")
+
+    def __init__(self, record, values):
+        self._record = record
+        self._values = values
+
+    def __getattr__(self, name):
+        try:
+            return self._values[name]
+        except KeyError:
+            return getattr(self._record, name)
+
+
+def plan_roots(plan):
+    """The attribute names of ``object`` that ``plan`` reads first: worth
+    reading for a whole batch, to render it through :class:`AttributeView`."""
+    roots = set()
+    for _literal, kind, payload in plan:
+        if kind == CHAIN:
+            roots.add(payload[0])
+        elif kind == PER_RECORD and payload[1] is not None:
+            roots.update(payload[1])
+    return roots
+
+
+def render_plan(plan, record, variables, memo=None, view=None):
     """Render ``plan`` on ``record`` (``object``), with ``variables``: the
     same text as :func:`render_compiled`, provided that an expression gives
     the same value for the same values of what it reads (shared
@@ -130,14 +161,18 @@ def render_plan(plan, record, variables, memo=None):
     :param dict memo: kept by the caller across the records of one batch
       and language: a :data:`PER_RECORD` placeholder is then evaluated once
       per distinct value of its roots
+    :param AttributeView view: ``record`` with the values of its roots
+      (:func:`plan_roots`) read for the whole batch
     """
+    if view is None:
+        view = record
     rendered = []
     for position, (literal, kind, payload) in enumerate(plan):
         rendered.append(literal)
         if kind is None:
             continue
         if kind == CHAIN:
-            value = record
+            value = view
             for name in payload:
                 value = getattr(value, name)
             if value:
@@ -145,8 +180,12 @@ def render_plan(plan, record, variables, memo=None):
             continue
         code, roots = payload
         key = None
+        if roots is None:
+            obj = record
+        else:
+            obj = view
         if memo is not None and roots is not None:
-            key = (position, *(getattr(record, name) for name in roots))
+            key = (position, *(getattr(view, name) for name in roots))
             try:
                 text = memo.get(key)
             except TypeError:  # an unhashable value: no memo
@@ -154,7 +193,7 @@ def render_plan(plan, record, variables, memo=None):
             if text is not None:
                 rendered.append(text)
                 continue
-        value = _evaluate_checked(code, variables, object=record)
+        value = _evaluate_checked(code, variables, object=obj)
         text = str(value) if value else ""
         if key is not None:
             memo[key] = text
