@@ -41,17 +41,33 @@ class TestRecordPlan(BaseCase):
             record_plan("No placeholder"), (("No placeholder", None, None),)
         )
 
-    def test_other_expressions_on_object_are_evaluated_per_record(self):
-        for text in (
-            "{{ (object.name or '').split(' ')[0] }}",
-            "{{ object.name.upper() }}",
-            "{{ object }}",
-            "{{ object['name'] }}",
-            "{{ object.name + 'x' }}",
-            "{{ [o.name for o in [object]][0] }}",
+    def test_other_expressions_per_record_and_without_object_shared(self):
+        """Other expressions on ``object`` are evaluated per record; those
+        that do not mention it are shared by every record."""
+        for kind, texts in (
+            (
+                PER_RECORD,
+                (
+                    "{{ (object.name or '').split(' ')[0] }}",
+                    "{{ object.name.upper() }}",
+                    "{{ object }}",
+                    "{{ object['name'] }}",
+                    "{{ object.name + 'x' }}",
+                    "{{ [o.name for o in [object]][0] }}",
+                ),
+            ),
+            (
+                SHARED,
+                (
+                    "{{ user.name }}",
+                    "{{ ctx.get('lang') }}",
+                    "{{ short_url('https://shop.example.com/new') }}",
+                ),
+            ),
         ):
-            with self.subTest(text=text):
-                self.assertEqual(_kinds(text), [("", PER_RECORD)])
+            for text in texts:
+                with self.subTest(text=text):
+                    self.assertEqual(_kinds(text), [("", kind)])
 
     def test_roots_of_per_record_expressions(self):
         """What an expression reads directly on ``object``; None when it
@@ -136,15 +152,6 @@ class TestRecordPlan(BaseCase):
         view = AttributeView(record, {"name": "li", "partner": record.partner})
         self.assertEqual(render_plan(plan, record, {}, {}, view), "li/th_TH/LI/t/t")
         self.assertEqual(render_plan(plan, record, {}), "ada/th_TH/ADA/t/t")
-
-    def test_expressions_without_object_are_shared(self):
-        for text in (
-            "{{ user.name }}",
-            "{{ ctx.get('lang') }}",
-            "{{ short_url('https://shop.example.com/new') }}",
-        ):
-            with self.subTest(text=text):
-                self.assertEqual(_kinds(text), [("", SHARED)])
 
     def test_invalid_expression_raises(self):
         with self.assertRaises(SyntaxError):
