@@ -946,9 +946,15 @@ class SmsRetentionMessage(models.Model):
             ("campaign", "sms.retention.campaign", campaign_ids),
             ("variant", "sms.retention.variant", variant_ids),
         ):
-            missing = [rid for rid in ids if (kind, rid) not in known]
-            if missing:
-                for record in self.env[model].sudo().browse(missing):
+            records = (
+                self.env[model]
+                .sudo()
+                .browse([rid for rid in ids if (kind, rid) not in known])
+            )
+            if records:
+                # Just this column: a lazy read would fetch every column.
+                records.fetch(["sms_template_id"])
+                for record in records:
                     known[(kind, record.id)] = record.sms_template_id.id
         return known
 

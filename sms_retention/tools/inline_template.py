@@ -59,9 +59,7 @@ def render_compiled(instructions, variables):
     for literal, code in instructions:
         parts.append(literal)
         if code is not None:
-            value = _evaluate_checked(code, variables)
-            if value:
-                parts.append(str(value))
+            parts.append(_text(_evaluate_checked(code, variables)))
     return "".join(parts)
 
 
@@ -115,7 +113,7 @@ def bind_shared(plan, variables):
     for literal, kind, payload in plan:
         if kind == SHARED:
             value = _evaluate_checked(payload, variables)
-            bound.append((literal + (str(value) if value else ""), None, None))
+            bound.append((literal + _text(value), None, None))
         else:
             bound.append((literal, kind, payload))
     return tuple(bound)
@@ -175,16 +173,14 @@ def render_plan(plan, record, variables, memo=None, view=None):
             value = view
             for name in payload:
                 value = getattr(value, name)
-            if value:
-                rendered.append(str(value))
+            rendered.append(_text(value))
             continue
         code, roots = payload
+        if roots is None:  # ``object`` used otherwise than through attributes
+            rendered.append(_text(_evaluate_checked(code, variables, object=record)))
+            continue
         key = None
-        if roots is None:
-            obj = record
-        else:
-            obj = view
-        if memo is not None and roots is not None:
+        if memo is not None:
             key = (position, *(getattr(view, name) for name in roots))
             try:
                 text = memo.get(key)
@@ -193,12 +189,16 @@ def render_plan(plan, record, variables, memo=None, view=None):
             if text is not None:
                 rendered.append(text)
                 continue
-        value = _evaluate_checked(code, variables, object=obj)
-        text = str(value) if value else ""
+        text = _text(_evaluate_checked(code, variables, object=view))
         if key is not None:
             memo[key] = text
         rendered.append(text)
     return "".join(rendered)
+
+
+def _text(value):
+    """A placeholder's text: ``str(value)``, nothing for a falsy value."""
+    return str(value) if value else ""
 
 
 def _object_roots(expression):
@@ -218,9 +218,6 @@ def _object_roots(expression):
                 ):
                     return None
                 roots.add(node.attr)
-        if isinstance(node, ast.Name) and node.id == "object":
-            if not isinstance(node.ctx, ast.Load):
-                return None
         if isinstance(node, ast.arg) and node.arg == "object":
             return None
     return tuple(sorted(roots))
