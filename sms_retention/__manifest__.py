@@ -4,7 +4,7 @@
     "name": "SMS Retention",
     "summary": "Two-way SMS retention campaigns: post-purchase reviews, replies "
     "on the customer record, and a sandbox provider",
-    "version": "17.0.1.6.0",
+    "version": "17.0.1.7.0",
     "category": "Marketing/SMS Marketing",
     "website": "https://github.com/sms-retention/sms-retention",
     "author": "SMS Retention developers",

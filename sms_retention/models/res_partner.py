@@ -279,6 +279,12 @@ class ResPartner(models.Model):
             self._sms_retention_update_segments()
         return res
 
+    def unlink(self):
+        # Retention messages have no foreign key to their customer (see
+        # their model): they go with it, as the key's cascade did.
+        self.env["sms.retention.message"]._sms_retention_delete_for_partners(self.ids)
+        return super().unlink()
+
     def _sms_retention_set_consent(self, state, source, note=None):
         """Set the consent of these customers, log it, sync the blacklist."""
         todo = self.filtered(lambda p: p.sms_consent != state)

@@ -7,6 +7,7 @@ import time
 from psycopg2 import errors as pg_errors
 
 from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import MissingError, UserError
 from odoo.tools import mute_logger
 
 from ..fields import Many2oneWithoutForeignKey
@@ -14,7 +15,7 @@ from ..tools import sending_policy
 from ..tools.cron import can_commit
 from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, number_facts, to_e164
-from ..tools.sms_uuid import new_sms_uuid
+from ..tools.sms_uuid import new_sms_uuids
 from .res_partner import SEGMENTS
 
 _logger = logging.getLogger(__name__)
@@ -50,16 +51,18 @@ class SmsRetentionMessage(models.Model):
 
     # No index of its own: the unique (campaign_id, dedupe_key) index serves
     # lookups by campaign, and every message update would maintain both.
-    # Campaign and company have no foreign key: the daily selection inserts
-    # messages by the hundred thousand, and each key costs a check and a row
-    # lock per message (7 us each, 30% of the insert). Their ``unlink``
-    # does what the key did: a campaign deletes its messages, a company
-    # with messages refuses. The customer keeps its key, which Odoo's
-    # partner merge relies on.
+    # Campaign, customer and company have no foreign key: the daily
+    # selection inserts messages by the hundred thousand, and each key costs
+    # a check and a row lock per message (5 to 7 us each, a third of the
+    # insert). Their ``unlink`` does what the key did: a campaign or a
+    # customer deletes its messages, a company with messages refuses; the
+    # partner merge re-points the messages of the merged customers.
     campaign_id = Many2oneWithoutForeignKey(
         "sms.retention.campaign", required=True, ondelete="cascade"
     )
-    partner_id = fields.Many2one("res.partner", index=True, ondelete="cascade")
+    partner_id = Many2oneWithoutForeignKey(
+        "res.partner", index=True, ondelete="cascade"
+    )
     company_id = Many2oneWithoutForeignKey(
         "res.company", required=True, ondelete="restrict"
     )
@@ -191,6 +194,34 @@ class SmsRetentionMessage(models.Model):
         }
         for message in self:
             message.sms_id = sms_ids.get(message.sms_uuid, False)
+
+    @api.model
+    def _sms_retention_delete_for_partners(self, partner_ids):
+        """Delete the messages of these customers, as the foreign key's
+        cascade did (see ``partner_id``)."""
+        self.flush_model(["partner_id"])
+        self.env.cr.execute(
+            "DELETE FROM sms_retention_message WHERE partner_id = ANY(%s)",
+            [list(partner_ids)],
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _sms_retention_repoint_partners(self, src_partner_ids, dst_partner_id):
+        """Move the messages of merged customers to the one they merge into,
+        as Odoo's partner merge does for the columns with a foreign key; so
+        does their source when it is the customer (a birthday, an exit)."""
+        self.flush_model(["partner_id", "res_model", "res_id"])
+        self.env.cr.execute(
+            """UPDATE sms_retention_message
+                  SET partner_id = %(dst)s,
+                      res_id = CASE WHEN res_model = 'res.partner'
+                                     AND res_id = ANY(%(src)s)
+                                    THEN %(dst)s ELSE res_id END
+                WHERE partner_id = ANY(%(src)s)""",
+            {"dst": dst_partner_id, "src": list(src_partner_ids)},
+        )
+        self.invalidate_model(["partner_id", "res_id"])
 
     @api.model
     def _job_author(self):
@@ -530,7 +561,11 @@ class SmsRetentionMessage(models.Model):
             return todo
         bodies = todo._render_bodies(facts_by_id, run_cache)
         empty = todo.browse([mid for mid in todo.ids if not bodies.get(mid)])
-        empty.write({"state": "failed", "failure_type": "empty_body"})
+        source_gone = empty.browse(
+            [mid for mid in empty.ids if mid in bodies and bodies[mid] is None]
+        )
+        source_gone.write({"state": "failed", "failure_type": "source_deleted"})
+        (empty - source_gone).write({"state": "failed", "failure_type": "empty_body"})
         todo -= empty
         if not todo:
             return todo
@@ -569,7 +604,7 @@ class SmsRetentionMessage(models.Model):
             query,
             {
                 "ids": array_literal(todo.ids),
-                "uuids": array_literal([new_sms_uuid() for _row in rows]),
+                "uuids": array_literal(new_sms_uuids(len(rows))),
                 "numbers": array_literal([row["number"] for row in rows]),
                 "bodies": array_literal([bodies[mid] for mid in todo.ids]),
                 "partners": array_literal([row["partner_id"] for row in rows]),
@@ -839,7 +874,8 @@ class SmsRetentionMessage(models.Model):
         Numbers are E.164: the blacklist is read without re-formatting, and a
         number that is the customer's sanitized one reuses its stored kind.
         Each message's template is its variant's, else its campaign's, read
-        once per run (:meth:`_templates_by_source`).
+        once per run (:meth:`_templates_by_source`). A customer deleted
+        behind the ORM's back (no foreign key) reads as no customer.
 
         :param dict run_cache: see :meth:`_materialise`
         """
@@ -869,14 +905,14 @@ class SmsRetentionMessage(models.Model):
         # a bulk selection they are stale, and a plan from them scanned every
         # message (and hashed the whole blacklist) for each batch.
         self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT m.id, m.number, m.partner_id, m.company_id, m.campaign_id,
+            f"""SELECT m.id, m.number, p.id, m.company_id, m.campaign_id,
                        m.expires_at, p.sms_consent, p.sms_retention_tz,
                        p.country_id, p.phone_sanitized, p.sms_retention_number_kind,
                        b.blacklisted IS NOT NULL, p.lang, m.res_model, m.res_id,
                        m.variant_id
                   {BATCH_MESSAGES_SQL}
              LEFT JOIN LATERAL (
-                       SELECT sms_consent, sms_retention_tz, country_id,
+                       SELECT id, sms_consent, sms_retention_tz, country_id,
                               phone_sanitized, sms_retention_number_kind, lang
                          FROM res_partner WHERE id = m.partner_id LIMIT 1
                    ) p ON TRUE
@@ -1031,6 +1067,9 @@ class SmsRetentionMessage(models.Model):
         (:meth:`_policy_facts`, read here if not given); each template then
         renders all its records at once. ``run_cache``: see
         :meth:`_materialise`.
+
+        :return: ``{message id: text}``; None for a message whose source
+          record no longer exists
         """
         if not self:
             return {}
@@ -1051,10 +1090,28 @@ class SmsRetentionMessage(models.Model):
             by_res_id.setdefault(res_id, []).append(message_id)
         bodies = {}
         templates = self.env["sms.template"]
-        for (template_id, _res_model), by_res_id in groups.items():
-            rendered = templates.browse(template_id)._sms_retention_render_body(
-                list(by_res_id)
-            )
+        for (template_id, res_model), by_res_id in groups.items():
+            template = templates.browse(template_id)
+            try:
+                rendered = template._sms_retention_render_body(
+                    list(by_res_id), run_cache
+                )
+            except (MissingError, UserError):
+                # A source record deleted since planning has no text (None):
+                # its message fails alone instead of failing the batch.
+                existing = set(
+                    self.env[res_model].browse(list(by_res_id)).exists().ids
+                    if res_model in self.env
+                    else ()
+                )
+                if existing == set(by_res_id):
+                    raise
+                for res_id in set(by_res_id) - existing:
+                    for message_id in by_res_id.pop(res_id):
+                        bodies[message_id] = None
+                rendered = template._sms_retention_render_body(
+                    list(by_res_id), run_cache
+                )
             for res_id, body in rendered.items():
                 for message_id in by_res_id[res_id]:
                     bodies[message_id] = body

@@ -5,6 +5,7 @@ import logging
 from odoo import models
 
 from ..tools.inline_template import (
+    CHAIN,
     AttributeView,
     bind_shared,
     check_context,
@@ -15,6 +16,7 @@ from ..tools.inline_template import (
     record_plan,
     render_compiled,
     render_plan,
+    text_of,
 )
 
 _logger = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ class SmsTemplate(models.Model):
         render_context["short_url"] = short_url
         return render_context
 
-    def _sms_retention_render_body(self, res_ids):
+    def _sms_retention_render_body(self, res_ids, run_cache=None):
         """The body rendered in each record's language, for many records.
 
         The same result as ``_render_field("body", res_ids, compute_lang=True)``
@@ -62,6 +64,10 @@ class SmsTemplate(models.Model):
         record and placeholder. Whatever the fast path cannot render is
         handed to Odoo's renderer, which also raises its usual errors.
 
+        :param dict run_cache: kept by the sending job across the batches of
+          a run: the template's texts, checked placeholders and shared values
+          (a tracked link) are then prepared once per run, as its settings
+          are; a change made meanwhile applies from the next run
         :return: ``{res_id: body}``
         """
         self.ensure_one()
@@ -70,7 +76,7 @@ class SmsTemplate(models.Model):
         if not self.env.is_admin() or self.env.context.get("template_preview_lang"):
             return self._render_field("body", res_ids, compute_lang=True)
         try:
-            return self._sms_retention_render_body_fast(res_ids)
+            return self._sms_retention_render_body_fast(res_ids, run_cache)
         except Exception as exc:  # pylint: disable=broad-except
             _logger.info(
                 "SMS template %s: batch rendering fell back to Odoo's (%s)",
@@ -79,55 +85,104 @@ class SmsTemplate(models.Model):
             )
             return self._render_field("body", res_ids, compute_lang=True)
 
-    def _sms_retention_render_body_fast(self, res_ids):
+    def _sms_retention_render_body_fast(self, res_ids, run_cache=None):
+        prepared = self._sms_retention_render_prepared(run_cache)
         # The job commits (and so empties the cache) between batches: read
         # just the columns used, not every column of each record (lazy reads
         # of a template, a company, the user), and every language of the
         # translated ones at once (``prefetch_langs``).
-        all_langs = self.with_context(prefetch_langs=True)
-        all_langs.fetch(["body", "lang", "model"])
-        self.env.user.fetch(["company_id"])
-        variables = self._render_eval_context()
-        check_context(variables)
-        lang_code = compile_inline_template(self.lang or "")
-        installed = [code for code, _name in self.env["res.lang"].get_installed()]
-        body_texts = {
-            lang: self.with_context(lang=lang).body or ""
-            for lang in {*installed, self.env.lang or "en_US"}
-        }
-        body_codes = {
-            lang: compile_inline_template(text) for lang, text in body_texts.items()
-        }
-        used = names_used(lang_code).union(*map(names_used, body_codes.values()))
+        used = prepared["used"]
         records = self.env[self.render_model].browse(res_ids)
         _prefetch_used_fields(records.with_context(prefetch_langs=True), used)
         _prefetch_used_fields(self.env.company.with_context(prefetch_langs=True), used)
-        if is_dynamic(lang_code):
+        lang_plan = prepared["lang_plan"]
+        lang_field = _single_field(records, lang_plan)
+        if lang_plan is None:
+            langs = {prepared["lang"]: list(res_ids)}
+        elif lang_field:  # ``{{ object.lang }}``: the column is the language
             langs = {}
-            lang_plan = bind_shared(record_plan(self.lang), variables)
+            for res_id, value in zip(
+                res_ids, _read_columns(records, [lang_field])[lang_field], strict=True
+            ):
+                langs.setdefault(text_of(value), []).append(res_id)
+        else:
+            langs = {}
             memo = {}
+            variables = prepared["variables"]
             for record, view in _attribute_views(records, plan_roots(lang_plan)):
                 lang = render_plan(lang_plan, record, variables, memo, view)
                 langs.setdefault(lang, []).append(record.id)
-        else:
-            langs = {render_compiled(lang_code, variables): list(res_ids)}
         bodies = {}
         for lang, lang_res_ids in langs.items():
-            template = self.with_context(lang=lang) if lang else self
-            text = body_texts.get(template.env.lang or "en_US")
-            if text is None:  # a language that is not installed
-                text = template.body or ""
-            lang_vars = template._render_eval_context()
-            check_context(lang_vars)
-            # Placeholders without ``object`` (a link) are rendered once here.
-            plan = bind_shared(record_plan(text), lang_vars)
-            # ... and those reading ``object`` through a few attributes (the
-            # company) once per value of these attributes.
+            template, lang_vars, plan = self._sms_retention_lang_plan(prepared, lang)
+            # Placeholders reading ``object`` through a few attributes (the
+            # company) are evaluated once per value of these attributes.
             memo = {}
             lang_records = template.env[self.render_model].browse(lang_res_ids)
             for record, view in _attribute_views(lang_records, plan_roots(plan)):
                 bodies[record.id] = render_plan(plan, record, lang_vars, memo, view)
         return bodies
+
+    def _sms_retention_render_prepared(self, run_cache=None):
+        """What rendering this template needs whatever the records: its body
+        in each language, checked, and its language expression. Kept in
+        ``run_cache`` when given."""
+        key = ("sms_template_render", self.id)
+        if run_cache is not None and key in run_cache:
+            return run_cache[key]
+        self.with_context(prefetch_langs=True).fetch(["body", "lang", "model"])
+        self.env.user.fetch(["company_id"])
+        variables = self._render_eval_context()
+        check_context(variables)
+        lang_code = compile_inline_template(self.lang or "")
+        installed = [code for code, _name in self.env["res.lang"].get_installed()]
+        texts = {
+            lang: self.with_context(lang=lang).body or ""
+            for lang in {*installed, self.env.lang or "en_US"}
+        }
+        codes = [compile_inline_template(text) for text in texts.values()]
+        prepared = {
+            "texts": texts,
+            "used": names_used(lang_code).union(*map(names_used, codes)),
+            "variables": variables,
+            "lang_plan": None,
+            "lang": None,
+            # {lang: (template, variables, plan)}: see _sms_retention_lang_plan
+            "plans": {},
+        }
+        if is_dynamic(lang_code):
+            prepared["lang_plan"] = bind_shared(record_plan(self.lang), variables)
+        else:
+            prepared["lang"] = render_compiled(lang_code, variables)
+        if run_cache is not None:
+            run_cache[key] = prepared
+        return prepared
+
+    def _sms_retention_lang_plan(self, prepared, lang):
+        """``(template, variables, plan)`` of the body in ``lang``, its
+        placeholders without ``object`` (a link) evaluated once."""
+        if lang not in prepared["plans"]:
+            template = self.with_context(lang=lang) if lang else self
+            text = prepared["texts"].get(template.env.lang or "en_US")
+            if text is None:  # a language that is not installed
+                text = template.body or ""
+            lang_vars = template._render_eval_context()
+            check_context(lang_vars)
+            plan = bind_shared(record_plan(text), lang_vars)
+            prepared["plans"][lang] = (template, lang_vars, plan)
+        return prepared["plans"][lang]
+
+
+def _single_field(records, plan):
+    """The field name if ``plan`` is just ``{{ object.<field> }}`` with a
+    scalar field of ``records``, else None."""
+    if not plan or len(plan) != 1:
+        return None
+    literal, kind, payload = plan[0]
+    if literal or kind != CHAIN or len(payload) != 1:
+        return None
+    field = records._fields.get(payload[0])
+    return payload[0] if field is not None and not field.relational else None
 
 
 def _attribute_views(records, names):
@@ -138,6 +193,18 @@ def _attribute_views(records, names):
     Scalar and many2one fields are read this way; other names are read on
     the record by the view.
     """
+    columns = _read_columns(records, names)
+    names = list(columns)
+    for index, record in enumerate(records):
+        yield (
+            record,
+            AttributeView(record, {name: columns[name][index] for name in names}),
+        )
+
+
+def _read_columns(records, names):
+    """``{name: [value per record]}`` of the scalar and many2one fields among
+    ``names``, as ``record.name`` gives them, read for all records at once."""
     columns = {}
     for name in names:
         field = records._fields.get(name)
@@ -154,12 +221,7 @@ def _attribute_views(records, names):
         else:
             continue
         columns[name] = values
-    names = list(columns)
-    for index, record in enumerate(records):
-        yield (
-            record,
-            AttributeView(record, {name: columns[name][index] for name in names}),
-        )
+    return columns
 
 
 def _prefetch_used_fields(records, names):

@@ -246,6 +246,58 @@ class TestCampaignKinds(SmsRetentionCommon):
         self.assertEqual(others.exists(), others)
         company._sms_retention_check_no_messages()  # no message any more
 
+    def test_customer_deletion_and_merge_without_foreign_key(self):
+        """Messages have no foreign key to their customer: deleting the
+        customer deletes its messages, merging customers moves them (and
+        their source) to the customer they merge into, and a customer
+        deleted behind the ORM's back fails its message alone (it was the
+        message's source: there is nothing to render)."""
+        self.env.cr.execute(
+            """SELECT count(*) FROM pg_constraint
+                WHERE conrelid = 'sms_retention_message'::regclass AND contype = 'f'
+                  AND confrelid = 'res_partner'::regclass"""
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        ada, bo, cy, di = (
+            self._create_customer(name, f"+1 212 555 01{index:02d}", "us")
+            for index, name in enumerate(("Ada", "Bo", "Cy", "Di"), start=50)
+        )
+        with freeze_time("2026-03-09 15:00:00"):
+            (ada | bo | cy | di).action_mark_lost("Moved away")
+        by_customer = {
+            partner: self._messages(self.exit, partner) for partner in (ada, bo, cy, di)
+        }
+        self.assertTrue(all(len(m) == 1 for m in by_customer.values()))
+
+        cy.unlink()
+        self.assertFalse(by_customer[cy].exists())
+        self.assertTrue(by_customer[di].exists())
+
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (ada | bo).ids, dst_partner=bo
+        )
+        self.assertFalse(ada.exists())
+        moved = by_customer[ada]
+        self.assertTrue(moved.exists())
+        self.assertEqual(moved.partner_id, bo)
+        self.assertEqual((moved.res_model, moved.res_id), ("res.partner", bo.id))
+        self.assertEqual(self._messages(self.exit, bo), moved | by_customer[bo])
+
+        message = by_customer[di]
+        self.exit.message_class = "transactional"
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM res_partner WHERE id = %s", [di.id])
+        self.env.invalidate_all()
+        batch = message | moved | by_customer[bo]
+        with freeze_time("2026-03-09 15:00:00"):
+            queued = batch._lock_scheduled(batch.ids)._materialise()
+        self.assertEqual(queued, moved | by_customer[bo])
+        self.assertEqual(set(queued.mapped("state")), {"queued"})
+        self.assertEqual(queued.sms_id.partner_id, bo)
+        self.assertEqual(
+            (message.state, message.failure_type), ("failed", "source_deleted")
+        )
+
     # EXIT ----------------------------------------------------------
 
     def test_exit_when_marked_lost_or_archived(self):

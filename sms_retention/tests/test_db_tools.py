@@ -31,3 +31,5 @@ class TestArrayLiteral(TransactionCase):
         self.env.cr.execute("SELECT %s::int[]", [array_literal([3, 1, None])])
         self.assertEqual(self.env.cr.fetchone()[0], [3, 1, None])
         self.assertEqual(array_literal([]), "{}")
+        self.assertEqual(array_literal(iter([7, -2, 10**12])), "{7,-2,1000000000000}")
+        self.assertEqual(array_literal([True, 2]), '{"True",2}', "a bool is no id")

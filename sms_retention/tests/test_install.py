@@ -100,20 +100,13 @@ class TestInstall(TransactionCase):
         migration.migrate(cr, "17.0.1.3.0")  # idempotent
         self.assertEqual(foreign_keys(), [])
 
-    def test_migration_drops_the_message_campaign_and_company_keys(self):
-        """17.0.1.6.0: messages of an older database lose the foreign keys of
-        their campaign and company (and their records); a new one is left
-        alone."""
-        migration = self._load_migration("17.0.1.6.0")
+    def _assert_migration_drops_message_keys(self, version, previous, keys_sql):
+        """The migration ``version`` drops the message foreign keys that
+        ``keys_sql`` adds (and their records) from a database of the
+        ``previous`` version, leaves a new one alone, and may run twice."""
+        migration = self._load_migration(version)
         cr = self.env.cr
-        campaign_key, company_key = migration.CONSTRAINTS
-        cr.execute(
-            f"""ALTER TABLE sms_retention_message
-                ADD CONSTRAINT {campaign_key} FOREIGN KEY (campaign_id)
-                REFERENCES sms_retention_campaign(id) ON DELETE CASCADE,
-                ADD CONSTRAINT {company_key} FOREIGN KEY (company_id)
-                REFERENCES res_company(id) ON DELETE RESTRICT"""
-        )
+        cr.execute(f"ALTER TABLE sms_retention_message {keys_sql}")
         model = self.env["ir.model"]._get("sms.retention.message")
         for name in migration.CONSTRAINTS:
             cr.execute(
@@ -136,11 +129,35 @@ class TestInstall(TransactionCase):
             return [row[0] for row in cr.fetchall()]
 
         migration.migrate(cr, False)
-        self.assertEqual(len(keys()), 4, "a new install")
-        migration.migrate(cr, "17.0.1.5.0")
+        self.assertEqual(len(keys()), 2 * len(migration.CONSTRAINTS), "a new install")
+        migration.migrate(cr, previous)
         self.assertEqual(keys(), [])
-        migration.migrate(cr, "17.0.1.5.0")  # idempotent
+        migration.migrate(cr, previous)  # idempotent
         self.assertEqual(keys(), [])
+
+    def test_migration_drops_the_message_campaign_and_company_keys(self):
+        """17.0.1.6.0: messages lose the foreign keys of their campaign and
+        company."""
+        self._assert_migration_drops_message_keys(
+            "17.0.1.6.0",
+            "17.0.1.5.0",
+            """ADD CONSTRAINT sms_retention_message_campaign_id_fkey
+                   FOREIGN KEY (campaign_id) REFERENCES sms_retention_campaign(id)
+                   ON DELETE CASCADE,
+               ADD CONSTRAINT sms_retention_message_company_id_fkey
+                   FOREIGN KEY (company_id) REFERENCES res_company(id)
+                   ON DELETE RESTRICT""",
+        )
+
+    def test_migration_drops_the_message_customer_key(self):
+        """17.0.1.7.0: messages lose the foreign key of their customer."""
+        self._assert_migration_drops_message_keys(
+            "17.0.1.7.0",
+            "17.0.1.6.0",
+            """ADD CONSTRAINT sms_retention_message_partner_id_fkey
+                   FOREIGN KEY (partner_id) REFERENCES res_partner(id)
+                   ON DELETE CASCADE""",
+        )
 
     def test_migration_drops_the_tracker_message_column(self):
         """17.0.1.5.0: trackers of an older database lose their message column

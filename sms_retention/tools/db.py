@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Database helpers: concurrent webhooks, batch parameters."""
+"""Database helpers: concurrent webhooks, batch parameters, migrations."""
 
 from psycopg2 import IntegrityError, sql
 
@@ -64,6 +64,9 @@ def array_literal(values):
     Texts are double-quoted, so ``NULL``, commas, braces and quotes stay
     text; None becomes NULL; integers are written as they are.
     """
+    values = list(values)
+    if all(type(value) is int for value in values):  # ids: the common case
+        return "{" + ",".join(map(str, values)) + "}"
     parts = []
     for value in values:
         if value is None:
@@ -74,3 +77,17 @@ def array_literal(values):
             text = str(value).replace("\\", "\\\\").replace('"', '\\"')
             parts.append(f'"{text}"')
     return "{" + ",".join(parts) + "}"
+
+
+def drop_foreign_keys(cr, table, constraints):
+    """Drop these foreign keys of ``table`` and Odoo's records of them; a
+    key already gone is skipped (a migration may run twice)."""
+    for constraint in constraints:
+        cr.execute(
+            sql.SQL("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}").format(
+                sql.Identifier(table), sql.Identifier(constraint)
+            )
+        )
+    cr.execute(
+        "DELETE FROM ir_model_constraint WHERE name = ANY(%s)", [list(constraints)]
+    )

@@ -59,7 +59,7 @@ def render_compiled(instructions, variables):
     for literal, code in instructions:
         parts.append(literal)
         if code is not None:
-            parts.append(_text(_evaluate_checked(code, variables)))
+            parts.append(text_of(_evaluate_checked(code, variables)))
     return "".join(parts)
 
 
@@ -107,13 +107,25 @@ def record_plan(text):
 
 
 def bind_shared(plan, variables):
-    """``plan`` with its :data:`SHARED` placeholders evaluated once with
-    ``variables``: their text joins the literals."""
+    """``plan`` bound to ``variables``: its :data:`SHARED` placeholders are
+    evaluated once and their text joins the literals; each
+    :data:`PER_RECORD` one gets the scope it evaluates in, with just the
+    variables it names, so that a record's evaluation copies those instead
+    of the whole context."""
     bound = []
     for literal, kind, payload in plan:
         if kind == SHARED:
             value = _evaluate_checked(payload, variables)
-            bound.append((literal + _text(value), None, None))
+            bound.append((literal + text_of(value), None, None))
+        elif kind == PER_RECORD:
+            code, roots = payload
+            scope = {
+                name: variables[name]
+                for name in names_used(((literal, code),))
+                if name in variables
+            }
+            scope["__builtins__"] = _BUILTINS
+            bound.append((literal, kind, (code, roots, scope)))
         else:
             bound.append((literal, kind, payload))
     return tuple(bound)
@@ -173,11 +185,11 @@ def render_plan(plan, record, variables, memo=None, view=None):
             value = view
             for name in payload:
                 value = getattr(value, name)
-            rendered.append(_text(value))
+            rendered.append(text_of(value))
             continue
-        code, roots = payload
+        code, roots, scope = payload if len(payload) == 3 else (*payload, None)
         if roots is None:  # ``object`` used otherwise than through attributes
-            rendered.append(_text(_evaluate_checked(code, variables, object=record)))
+            rendered.append(text_of(_evaluate_in(code, scope, variables, record)))
             continue
         key = None
         if memo is not None:
@@ -189,14 +201,25 @@ def render_plan(plan, record, variables, memo=None, view=None):
             if text is not None:
                 rendered.append(text)
                 continue
-        text = _text(_evaluate_checked(code, variables, object=view))
+        text = text_of(_evaluate_in(code, scope, variables, view))
         if key is not None:
             memo[key] = text
         rendered.append(text)
     return "".join(rendered)
 
 
-def _text(value):
+def _evaluate_in(code, scope, variables, obj):
+    """Evaluate checked ``code`` with ``object`` bound to ``obj``, on a fresh
+    copy of its bound ``scope`` (:func:`bind_shared`), else of
+    ``variables``."""
+    if scope is None:
+        return _evaluate_checked(code, variables, object=obj)
+    fresh = dict(scope)
+    fresh["object"] = obj
+    return _evaluate(code, fresh)
+
+
+def text_of(value):
     """A placeholder's text: ``str(value)``, nothing for a falsy value."""
     return str(value) if value else ""
 

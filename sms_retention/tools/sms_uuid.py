@@ -21,13 +21,19 @@ _RAND_B = (1 << 62) - 1
 def new_sms_uuid(now_ns=None):
     """A version-7 uuid as 32 lowercase hex digits: 48 bits of Unix time in
     milliseconds, then 74 random bits."""
-    millis = (time.time_ns() if now_ns is None else now_ns) // 1_000_000
-    rand = int.from_bytes(os.urandom(10), "big")
-    value = (
-        (millis & ((1 << 48) - 1)) << 80
-        | _VERSION
-        | ((rand >> 62) & _RAND_A) << 64
-        | _VARIANT
-        | (rand & _RAND_B)
-    )
-    return f"{value:032x}"
+    return new_sms_uuids(1, now_ns)[0]
+
+
+def new_sms_uuids(count, now_ns=None):
+    """``count`` uuids as :func:`new_sms_uuid` makes them, from one read of
+    the random source."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    millis = (now_ns // 1_000_000) & ((1 << 48) - 1)
+    prefix = millis << 80 | _VERSION | _VARIANT
+    pool = os.urandom(10 * count)
+    uuids = []
+    for start in range(0, 10 * count, 10):
+        rand = int.from_bytes(pool[start : start + 10], "big")
+        value = prefix | ((rand >> 62) & _RAND_A) << 64 | (rand & _RAND_B)
+        uuids.append(f"{value:032x}")
+    return uuids

@@ -7,14 +7,12 @@
 * Its SMS uuid loses its index (Odoo drops it: the field has none now).
 """
 
+from odoo.addons.sms_retention.tools.db import drop_foreign_keys
+
 CONSTRAINT = "sms_retention_sandbox_message_company_id_fkey"
 
 
 def migrate(cr, version):
     if not version:
         return
-    cr.execute(  # pylint: disable=sql-injection
-        "ALTER TABLE sms_retention_sandbox_message "
-        f"DROP CONSTRAINT IF EXISTS {CONSTRAINT}"
-    )
-    cr.execute("DELETE FROM ir_model_constraint WHERE name = %s", [CONSTRAINT])
+    drop_foreign_keys(cr, "sms_retention_sandbox_message", [CONSTRAINT])

@@ -7,6 +7,8 @@ message. A campaign's ``unlink`` now deletes its messages, and a company's
 refuses while it has some, as the keys did.
 """
 
+from odoo.addons.sms_retention.tools.db import drop_foreign_keys
+
 CONSTRAINTS = (
     "sms_retention_message_campaign_id_fkey",
     "sms_retention_message_company_id_fkey",
@@ -16,10 +18,4 @@ CONSTRAINTS = (
 def migrate(cr, version):
     if not version:
         return
-    for constraint in CONSTRAINTS:
-        cr.execute(  # pylint: disable=sql-injection
-            f"ALTER TABLE sms_retention_message DROP CONSTRAINT IF EXISTS {constraint}"
-        )
-    cr.execute(
-        "DELETE FROM ir_model_constraint WHERE name = ANY(%s)", [list(CONSTRAINTS)]
-    )
+    drop_foreign_keys(cr, "sms_retention_message", CONSTRAINTS)
