@@ -32,6 +32,25 @@ BATCH_MESSAGES_SQL = """FROM unnest(%s::int[]) AS batch(id)
             CROSS JOIN LATERAL (
                        SELECT * FROM sms_retention_message WHERE id = batch.id LIMIT 1
                    ) m"""
+# What the sending policy reads of a message ``m``, its customer ``p`` and
+# the blacklist ``b`` (see ``_policy_facts``), and the joins that give them:
+# index probes per message, whatever the statistics say (right after a bulk
+# selection they are stale, and a plan from them scanned every message and
+# hashed the whole blacklist for each batch).
+POLICY_FACTS_COLUMNS = """m.id, m.number, p.id, m.company_id, m.campaign_id,
+       m.expires_at, p.sms_consent, p.sms_retention_tz,
+       p.country_id, p.phone_sanitized, p.sms_retention_number_kind,
+       b.blacklisted IS NOT NULL, p.lang, m.res_model, m.res_id,
+       m.variant_id"""
+POLICY_FACTS_JOINS = """LEFT JOIN LATERAL (
+       SELECT id, sms_consent, sms_retention_tz, country_id,
+              phone_sanitized, sms_retention_number_kind, lang
+         FROM res_partner WHERE id = m.partner_id LIMIT 1
+   ) p ON TRUE
+LEFT JOIN LATERAL (
+       SELECT TRUE AS blacklisted FROM phone_blacklist
+        WHERE active AND number = m.number LIMIT 1
+   ) b ON TRUE"""
 # Percent of a message page filled by inserts: a message is updated twice
 # on its way (queued, then sent), and the second update can stay on its page.
 MESSAGE_FILLFACTOR = 60
@@ -435,28 +454,38 @@ class SmsRetentionMessage(models.Model):
             self.env["ir.cron"].sudo().browse(cron_id)._trigger(at=at)
 
     @api.model
-    def _lock_scheduled(self, ids=None, limit=None):
+    def _lock_scheduled(self, ids=None, limit=None, run_cache=None):
         """Lock scheduled messages: the due ones (``ids`` None), or the given
         ones whatever their planned time.
 
         ``FOR UPDATE SKIP LOCKED``: two senders never get the same message.
+        With ``run_cache`` (see :meth:`_materialise`), the same query reads
+        what the sending policy needs of them, for :meth:`_policy_facts`.
         """
-        self.flush_model(["state", "planned_at"])
-        if ids is not None:
-            condition = "state = 'scheduled' AND id = ANY(%(ids)s)"
-            order = "id"
+        if run_cache is not None:
+            self._flush_policy_facts()
+            columns, joins = POLICY_FACTS_COLUMNS, POLICY_FACTS_JOINS
         else:
-            condition = "scheduled_due_at <= %(now)s"
-            order = "scheduled_due_at, id"
+            self.flush_model(["state", "planned_at"])
+            columns, joins = "m.id", ""
+        if ids is not None:
+            condition = "m.state = 'scheduled' AND m.id = ANY(%(ids)s)"
+            order = "m.id"
+        else:
+            condition = "m.scheduled_due_at <= %(now)s"
+            order = "m.scheduled_due_at, m.id"
         self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT id FROM sms_retention_message
+            f"""SELECT {columns} FROM sms_retention_message m {joins}
                  WHERE {condition}
                  ORDER BY {order}
                  LIMIT %(limit)s
-                   FOR UPDATE SKIP LOCKED""",
+                   FOR UPDATE OF m SKIP LOCKED""",
             {"ids": list(ids or ()), "now": fields.Datetime.now(), "limit": limit},
         )
-        return self.browse([row[0] for row in self.env.cr.fetchall()])
+        rows = self.env.cr.fetchall()
+        if run_cache is not None:
+            run_cache["locked_facts"] = {row[0]: row for row in rows}
+        return self.browse([row[0] for row in rows])
 
     @api.model
     def _cron_send_due(self):
@@ -485,7 +514,9 @@ class SmsRetentionMessage(models.Model):
         while True:
             materialised = self._retry_lock(
                 auto_commit,
-                lambda: self.sudo()._lock_scheduled(limit=materialise_size),
+                lambda: self.sudo()._lock_scheduled(
+                    limit=materialise_size, run_cache=run_cache
+                ),
             )
             materialised._materialise(run_cache)
             if auto_commit:
@@ -767,7 +798,7 @@ class SmsRetentionMessage(models.Model):
             {row["partner_id"] for row in rows},
             run_cache,
         )
-        open_now, decisions = {}, {}
+        open_now, decisions, allowed_by_policy = {}, {}, {}
 
         def allowed_at(when, tz, key, policy, policy_key):
             if when == now:
@@ -818,8 +849,10 @@ class SmsRetentionMessage(models.Model):
                 cap_count=cap_count,
                 cap_days=cap_days,
                 quiet=marketing or quiet_transactional,
-                allowed_at=functools.partial(
-                    allowed_at, policy=policy, policy_key=policy_key
+                allowed_at=allowed_by_policy.get(policy_key)
+                or allowed_by_policy.setdefault(
+                    policy_key,
+                    functools.partial(allowed_at, policy=policy, policy_key=policy_key),
                 ),
             )
             decisions[message_id] = decision
@@ -869,7 +902,8 @@ class SmsRetentionMessage(models.Model):
         return known
 
     def _policy_facts(self, run_cache=None):
-        """What the policy needs of each message, in one query.
+        """What the policy needs of each message, in one query, or as the
+        lock read it with the same ``run_cache`` (:meth:`_lock_scheduled`).
 
         Numbers are E.164: the blacklist is read without re-formatting, and a
         number that is the customer's sanitized one reuses its stored kind.
@@ -879,50 +913,18 @@ class SmsRetentionMessage(models.Model):
 
         :param dict run_cache: see :meth:`_materialise`
         """
-        self.env["res.partner"].flush_model(
-            [
-                "sms_consent",
-                "sms_retention_tz",
-                "country_id",
-                "phone_sanitized",
-                "sms_retention_number_kind",
-            ]
-        )
-        self.env["phone.blacklist"].flush_model(["number", "active"])
-        self.flush_model(
-            [
-                "number",
-                "partner_id",
-                "company_id",
-                "campaign_id",
-                "expires_at",
-                "variant_id",
-                "res_model",
-                "res_id",
-            ]
-        )
-        # Index probes per message, whatever the statistics say: right after
-        # a bulk selection they are stale, and a plan from them scanned every
-        # message (and hashed the whole blacklist) for each batch.
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT m.id, m.number, p.id, m.company_id, m.campaign_id,
-                       m.expires_at, p.sms_consent, p.sms_retention_tz,
-                       p.country_id, p.phone_sanitized, p.sms_retention_number_kind,
-                       b.blacklisted IS NOT NULL, p.lang, m.res_model, m.res_id,
-                       m.variant_id
-                  {BATCH_MESSAGES_SQL}
-             LEFT JOIN LATERAL (
-                       SELECT id, sms_consent, sms_retention_tz, country_id,
-                              phone_sanitized, sms_retention_number_kind, lang
-                         FROM res_partner WHERE id = m.partner_id LIMIT 1
-                   ) p ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT TRUE AS blacklisted FROM phone_blacklist
-                        WHERE active AND number = m.number LIMIT 1
-                   ) b ON TRUE""",
-            [self.ids],
-        )
-        rows = self.env.cr.fetchall()
+        locked = (run_cache or {}).pop("locked_facts", None) or {}
+        if all(message_id in locked for message_id in self.ids):
+            rows = [locked[message_id] for message_id in self.ids]
+        else:
+            self._flush_policy_facts()
+            self.env.cr.execute(  # pylint: disable=sql-injection
+                f"""SELECT {POLICY_FACTS_COLUMNS}
+                      {BATCH_MESSAGES_SQL}
+                      {POLICY_FACTS_JOINS}""",
+                [self.ids],
+            )
+            rows = self.env.cr.fetchall()
         template_ids = self._templates_by_source(
             {row[4] for row in rows}, {row[15] for row in rows if row[15]}, run_cache
         )
@@ -968,6 +970,33 @@ class SmsRetentionMessage(models.Model):
                 or template_ids[("campaign", campaign_id)],
             }
         return facts
+
+    @api.model
+    def _flush_policy_facts(self):
+        self.env["res.partner"].flush_model(
+            [
+                "sms_consent",
+                "sms_retention_tz",
+                "country_id",
+                "phone_sanitized",
+                "sms_retention_number_kind",
+            ]
+        )
+        self.env["phone.blacklist"].flush_model(["number", "active"])
+        self.flush_model(
+            [
+                "state",
+                "planned_at",
+                "number",
+                "partner_id",
+                "company_id",
+                "campaign_id",
+                "expires_at",
+                "variant_id",
+                "res_model",
+                "res_id",
+            ]
+        )
 
     @api.model
     def _templates_by_source(self, campaign_ids, variant_ids, run_cache=None):

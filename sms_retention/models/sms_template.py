@@ -92,7 +92,8 @@ class SmsTemplate(models.Model):
         # of a template, a company, the user), and every language of the
         # translated ones at once (``prefetch_langs``).
         used = prepared["used"]
-        records = self.env[self.render_model].browse(res_ids)
+        model = prepared["model"]
+        records = self.env[model].browse(res_ids)
         _prefetch_used_fields(records.with_context(prefetch_langs=True), used)
         _prefetch_used_fields(self.env.company.with_context(prefetch_langs=True), used)
         lang_plan = prepared["lang_plan"]
@@ -118,7 +119,7 @@ class SmsTemplate(models.Model):
             # Placeholders reading ``object`` through a few attributes (the
             # company) are evaluated once per value of these attributes.
             memo = {}
-            lang_records = template.env[self.render_model].browse(lang_res_ids)
+            lang_records = template.env[model].browse(lang_res_ids)
             for record, view in _attribute_views(lang_records, plan_roots(plan)):
                 bodies[record.id] = render_plan(plan, record, lang_vars, memo, view)
         return bodies
@@ -142,6 +143,7 @@ class SmsTemplate(models.Model):
         }
         codes = [compile_inline_template(text) for text in texts.values()]
         prepared = {
+            "model": self.render_model,
             "texts": texts,
             "used": names_used(lang_code).union(*map(names_used, codes)),
             "variables": variables,
@@ -217,7 +219,11 @@ def _read_columns(records, names):
             raw = records.env.cache.get_until_miss(records, field)
             if len(raw) != len(records):
                 continue
-            values = [field.convert_to_record(value, records) for value in raw]
+            # One record per distinct value (a batch has a few companies).
+            linked = {
+                value: field.convert_to_record(value, records) for value in set(raw)
+            }
+            values = [linked[value] for value in raw]
         else:
             continue
         columns[name] = values

@@ -443,6 +443,31 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertEqual(audience, partners[0] | partners[2])
         self.assertEqual(set(audience.ids), set(searched.ids))
 
+    def test_lock_reads_the_policy_facts_of_its_batch(self):
+        """With the run's cache, the lock of due messages reads what the
+        policy needs of them in the same query: the same facts as the
+        facts query, which is then not run; a batch the lock did not read
+        is queried."""
+        messages = self._plan(self._customers(3))
+        self.env["phone.blacklist"].sudo()._add([messages[1].number])
+        messages[2].partner_id.sms_consent = "opted_out"
+        warm = {}
+        expected = messages._policy_facts(warm)
+        self.assertTrue(expected[messages[1].id]["blacklisted"])
+        self.assertEqual(expected[messages[2].id]["consent"], "opted_out")
+        cache = dict(warm)
+        locked = messages._lock_scheduled(messages.ids, run_cache=cache)
+        self.assertEqual(sorted(cache["locked_facts"]), sorted(messages.ids))
+        before = self.env.cr.sql_log_count
+        self.assertEqual(locked._policy_facts(cache), expected)
+        self.assertEqual(self.env.cr.sql_log_count, before, "read by the lock")
+        self.assertNotIn("locked_facts", cache)
+        cache["locked_facts"] = {messages[0].id: ("stale",)}
+        self.assertEqual(locked._policy_facts(cache), expected, "not all read")
+        locked = messages._lock_scheduled(messages.ids, run_cache=cache)
+        self.assertEqual(locked._materialise(cache), messages[0])
+        self.assertEqual(messages.mapped("state"), ["queued", "skipped", "skipped"])
+
     def test_query_count_does_not_grow_with_the_batch(self):
         """Constant SQL queries per batch: 10 or 60 messages, same count
         (after a first batch that fills the caches)."""

@@ -21,6 +21,7 @@ No ORM here: the caller passes the evaluation context, ``object`` included.
 
 import ast
 import functools
+import operator
 
 from odoo.tools.rendering_tools import parse_inline_template
 from odoo.tools.safe_eval import _BUILTINS, _SAFE_OPCODES, check_values, test_expr
@@ -125,7 +126,7 @@ def bind_shared(plan, variables):
                 if name in variables
             }
             scope["__builtins__"] = _BUILTINS
-            bound.append((literal, kind, (code, roots, scope)))
+            bound.append((literal, kind, (code, roots, scope, _roots_getter(roots))))
         else:
             bound.append((literal, kind, payload))
     return tuple(bound)
@@ -144,10 +145,12 @@ class AttributeView:
         self._values = values
 
     def __getattr__(self, name):
-        try:
-            return self._values[name]
-        except KeyError:
-            return getattr(self._record, name)
+        # No try/except: names not read beforehand (``env``) are common, and
+        # a raised KeyError costs more than the lookup.
+        values = self._values
+        if name in values:
+            return values[name]
+        return getattr(self._record, name)
 
 
 def plan_roots(plan):
@@ -187,13 +190,16 @@ def render_plan(plan, record, variables, memo=None, view=None):
                 value = getattr(value, name)
             rendered.append(text_of(value))
             continue
-        code, roots, scope = payload if len(payload) == 3 else (*payload, None)
+        if len(payload) == 4:  # bound by bind_shared
+            code, roots, scope, getter = payload
+        else:
+            (code, roots), scope, getter = payload, None, _roots_getter(payload[1])
         if roots is None:  # ``object`` used otherwise than through attributes
             rendered.append(text_of(_evaluate_in(code, scope, variables, record)))
             continue
         key = None
         if memo is not None:
-            key = (position, *(getattr(view, name) for name in roots))
+            key = (position, getter(view))
             try:
                 text = memo.get(key)
             except TypeError:  # an unhashable value: no memo
@@ -206,6 +212,11 @@ def render_plan(plan, record, variables, memo=None, view=None):
             memo[key] = text
         rendered.append(text)
     return "".join(rendered)
+
+
+def _roots_getter(roots):
+    """What a memo key holds of ``object``: the values of its ``roots``."""
+    return operator.attrgetter(*roots) if roots else None
 
 
 def _evaluate_in(code, scope, variables, obj):

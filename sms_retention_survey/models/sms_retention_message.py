@@ -41,15 +41,21 @@ class SmsRetentionMessage(models.Model):
                 message_id: facts_by_id[message_id]["campaign_id"]
                 for message_id in self.ids
             }
-        campaigns = self.env["sms.retention.campaign"].browse(
-            set(campaign_by_message.values())
-        )
-        campaigns.fetch(["survey_id"])
-        survey_campaign_ids = set(campaigns.filtered("survey_id").ids)
-        if not survey_campaign_ids:
-            return super()._render_bodies(facts_by_id, run_cache)
         if run_cache is None:
             run_cache = {}
+        # Which campaigns ask a survey: read once per run, as their settings.
+        has_survey = run_cache.setdefault("campaign_has_survey", {})
+        campaign_ids = set(campaign_by_message.values())
+        unknown = self.env["sms.retention.campaign"].browse(
+            campaign_ids - set(has_survey)
+        )
+        unknown.fetch(["survey_id"])
+        has_survey.update(
+            (campaign.id, bool(campaign.survey_id)) for campaign in unknown
+        )
+        survey_campaign_ids = {cid for cid in campaign_ids if has_survey[cid]}
+        if not survey_campaign_ids:
+            return super()._render_bodies(facts_by_id, run_cache)
         with_survey = self.browse(
             [
                 message_id
