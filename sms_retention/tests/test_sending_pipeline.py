@@ -737,6 +737,43 @@ class TestBatchRendering(SmsRetentionCommon):
         with self.assertRaises(UserError):
             template._sms_retention_render_body(self.customer_us.ids)
 
+    def test_template_is_prepared_once_per_run(self):
+        """Within one run (one ``run_cache``), a template's texts and shared
+        placeholders are prepared once: one tracked link lookup for two
+        batches, and an edit made meanwhile applies from the next run, as
+        the job's settings do."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Once per run",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "lang": "{{ object.lang }}",
+                "body": "Hi {{ object.name }}: "
+                "{{ short_url('https://shop.example.com/run') }}",
+            }
+        )
+        first, second = self._create_us_customers("Run Customer", range(2))
+        link_tracker = type(self.env["link.tracker"])
+        lookups = []
+        original = link_tracker.search_or_create
+
+        def counted(records, vals_list):
+            lookups.append(vals_list)
+            return original(records, vals_list)
+
+        run_cache = {}
+        with patch.object(link_tracker, "search_or_create", counted):
+            before = template._sms_retention_render_body(first.ids, run_cache)
+            template.body = "Bye {{ object.name }}"
+            during = template._sms_retention_render_body(second.ids, run_cache)
+            after = template._sms_retention_render_body(second.ids, {})
+        self.assertEqual(len(lookups), 1)
+        link = self.env["link.tracker"].search(
+            [("url", "=", "https://shop.example.com/run")]
+        )
+        self.assertEqual(before[first.id], f"Hi {first.name}: {link.short_url}")
+        self.assertEqual(during[second.id], f"Hi {second.name}: {link.short_url}")
+        self.assertEqual(after[second.id], f"Bye {second.name}")
+
     def test_short_url_placeholder(self):
         """``short_url()`` gives one tracked link per URL, in both renderers."""
         template = self.env["sms.template"].create(

@@ -246,7 +246,7 @@ def pause_before_first_lock(env, paused, go, timeout=60):
     original = Message._lock_scheduled
     flags = {"paused": False}
 
-    def _lock_scheduled(self, ids=None, limit=None):
+    def _lock_scheduled(self, ids=None, limit=None, **kwargs):
         if not flags["paused"]:
             flags["paused"] = True
             Path(paused).touch()
@@ -255,7 +255,7 @@ def pause_before_first_lock(env, paused, go, timeout=60):
                 if time.time() > deadline:
                     raise TimeoutError(f"{go} never appeared")
                 time.sleep(0.01)
-        return original(self, ids=ids, limit=limit)
+        return original(self, ids=ids, limit=limit, **kwargs)
 
     Message._lock_scheduled = _lock_scheduled
 
