@@ -20,15 +20,16 @@ during a run do not affect it), or the working tree with ``--worktree``.
 Defaults: 1,000,000 partners, 100,000 messages, 300 orders per configuration.
 What each figure includes, and every run measured so far, are in
 ``tests/bench/README.md``. Full run on the project's 2-core machine (commit
-57fa274, 11 minutes; ours / Odoo's):
+57c280e, 22 minutes; ours / Odoo's):
 
-    daily birthday selection, 1M partners  0.193 s, lookup 15.5 ms   PASS
-    enqueue 100,000 into sms.sms           1,025 / 503 rec/s (2.0x)  FAIL (20x)
-    peak RSS of our enqueue + send         158 MB                    PASS
-    SQL queries per batch, 100/500/1,000   29/37/49                  FAIL
-    send 100,000                           1,065 / 6,504 msg/s       FAIL (4x)
-    order confirmation, added per order    15.1 / 36.7 ms (0.41x)    PASS
-      (empty blacklist; with 45,010 opt-outs blacklisted 13.6 / 506 ms)
+    daily birthday selection, 1M partners  0.089 s, lookup 15.3 ms      PASS
+    enqueue 100,000, tracked link          11,650 / 445 rec/s (26.18x)  PASS (20x)
+    enqueue 100,000, no link               12,450 / 586 rec/s (21.25x)  PASS (20x)
+    peak RSS of our enqueue + send         158.8 MB                     PASS
+    SQL queries per batch, 100/500/1,000   17+6, 17+6, 17+6             PASS
+    send 100,000                           33,167 / 7,202 msg/s (4.61x) PASS (4x)
+    order confirmation, added per order    5.7 / 24.2 ms (0.23x)        PASS
+      (empty blacklist; with 45,010 opt-outs blacklisted 10.5 / 614 ms)
 """
 
 import argparse
