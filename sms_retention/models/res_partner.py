@@ -282,7 +282,9 @@ class ResPartner(models.Model):
     def unlink(self):
         # Retention messages have no foreign key to their customer (see
         # their model): they go with it, as the key's cascade did.
-        self.env["sms.retention.message"]._sms_retention_delete_for_partners(self.ids)
+        self.env["sms.retention.message"]._sms_retention_delete_for(
+            "partner_id", self.ids
+        )
         return super().unlink()
 
     def _sms_retention_set_consent(self, state, source, note=None):

@@ -283,13 +283,9 @@ class SmsRetentionCampaign(models.Model):
         self.env.registry.clear_cache()  # _enqueue_config
         # Messages have no foreign key to their campaign (see their model):
         # they go with it, as a cascade would.
-        messages = self.env["sms.retention.message"]
-        messages.flush_model(["campaign_id"])
-        self.env.cr.execute(
-            "DELETE FROM sms_retention_message WHERE campaign_id = ANY(%s)",
-            [list(self.ids)],
+        self.env["sms.retention.message"]._sms_retention_delete_for(
+            "campaign_id", self.ids
         )
-        messages.invalidate_model()
         return super().unlink()
 
     @api.model

@@ -5,6 +5,7 @@ import logging
 import time
 
 from psycopg2 import errors as pg_errors
+from psycopg2 import sql
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import MissingError, UserError
@@ -215,13 +216,17 @@ class SmsRetentionMessage(models.Model):
             message.sms_id = sms_ids.get(message.sms_uuid, False)
 
     @api.model
-    def _sms_retention_delete_for_partners(self, partner_ids):
-        """Delete the messages of these customers, as the foreign key's
-        cascade did (see ``partner_id``)."""
-        self.flush_model(["partner_id"])
+    def _sms_retention_delete_for(self, field_name, ids):
+        """Delete the messages whose campaign or customer (``field_name``)
+        is among ``ids``, as a foreign key's cascade would (see the fields)."""
+        if field_name not in ("campaign_id", "partner_id"):
+            raise ValueError(f"Messages are not deleted by {field_name}")
+        self.flush_model([field_name])
         self.env.cr.execute(
-            "DELETE FROM sms_retention_message WHERE partner_id = ANY(%s)",
-            [list(partner_ids)],
+            sql.SQL("DELETE FROM sms_retention_message WHERE {} = ANY(%s)").format(
+                sql.Identifier(field_name)
+            ),
+            [list(ids)],
         )
         self.invalidate_model()
 
@@ -798,7 +803,7 @@ class SmsRetentionMessage(models.Model):
             {row["partner_id"] for row in rows},
             run_cache,
         )
-        open_now, decisions, allowed_by_policy = {}, {}, {}
+        open_now, decisions = {}, {}
 
         def allowed_at(when, tz, key, policy, policy_key):
             if when == now:
@@ -849,10 +854,8 @@ class SmsRetentionMessage(models.Model):
                 cap_count=cap_count,
                 cap_days=cap_days,
                 quiet=marketing or quiet_transactional,
-                allowed_at=allowed_by_policy.get(policy_key)
-                or allowed_by_policy.setdefault(
-                    policy_key,
-                    functools.partial(allowed_at, policy=policy, policy_key=policy_key),
+                allowed_at=functools.partial(
+                    allowed_at, policy=policy, policy_key=policy_key
                 ),
             )
             decisions[message_id] = decision

@@ -109,19 +109,18 @@ class SmsTemplate(models.Model):
         else:
             langs = {}
             memo = {}
-            variables = prepared["variables"]
             for record, view in _attribute_views(records, plan_roots(lang_plan)):
-                lang = render_plan(lang_plan, record, variables, memo, view)
+                lang = render_plan(lang_plan, record, memo, view)
                 langs.setdefault(lang, []).append(record.id)
         bodies = {}
         for lang, lang_res_ids in langs.items():
-            template, lang_vars, plan = self._sms_retention_lang_plan(prepared, lang)
+            template, plan = self._sms_retention_lang_plan(prepared, lang)
             # Placeholders reading ``object`` through a few attributes (the
             # company) are evaluated once per value of these attributes.
             memo = {}
             lang_records = template.env[model].browse(lang_res_ids)
             for record, view in _attribute_views(lang_records, plan_roots(plan)):
-                bodies[record.id] = render_plan(plan, record, lang_vars, memo, view)
+                bodies[record.id] = render_plan(plan, record, memo, view)
         return bodies
 
     def _sms_retention_render_prepared(self, run_cache=None):
@@ -146,10 +145,9 @@ class SmsTemplate(models.Model):
             "model": self.render_model,
             "texts": texts,
             "used": names_used(lang_code).union(*map(names_used, codes)),
-            "variables": variables,
             "lang_plan": None,
             "lang": None,
-            # {lang: (template, variables, plan)}: see _sms_retention_lang_plan
+            # {lang: (template, plan)}: see _sms_retention_lang_plan
             "plans": {},
         }
         if is_dynamic(lang_code):
@@ -161,7 +159,7 @@ class SmsTemplate(models.Model):
         return prepared
 
     def _sms_retention_lang_plan(self, prepared, lang):
-        """``(template, variables, plan)`` of the body in ``lang``, its
+        """``(template, plan)`` of the body in ``lang``, its
         placeholders without ``object`` (a link) evaluated once."""
         if lang not in prepared["plans"]:
             template = self.with_context(lang=lang) if lang else self
@@ -171,7 +169,7 @@ class SmsTemplate(models.Model):
             lang_vars = template._render_eval_context()
             check_context(lang_vars)
             plan = bind_shared(record_plan(text), lang_vars)
-            prepared["plans"][lang] = (template, lang_vars, plan)
+            prepared["plans"][lang] = (template, plan)
         return prepared["plans"][lang]
 
 

@@ -113,9 +113,7 @@ class TestRecordPlan(BaseCase):
             )
         ]
         memo = {}
-        rendered = [
-            render_plan(plan, record, {"pick": pick}, memo) for record in records
-        ]
+        rendered = [render_plan(plan, record, memo) for record in records]
         expected = [
             render_compiled(
                 compile_inline_template(text),
@@ -133,7 +131,7 @@ class TestRecordPlan(BaseCase):
         records = [SimpleNamespace(items=[value]) for value in ("x", "y", "x")]
         memo = {}
         self.assertEqual(
-            [render_plan(plan, record, {}, memo) for record in records], ["x", "y", "x"]
+            [render_plan(plan, record, memo) for record in records], ["x", "y", "x"]
         )
         self.assertEqual(memo, {})
 
@@ -150,8 +148,8 @@ class TestRecordPlan(BaseCase):
             name="ada", partner=SimpleNamespace(lang="th_TH"), tag="t"
         )
         view = AttributeView(record, {"name": "li", "partner": record.partner})
-        self.assertEqual(render_plan(plan, record, {}, {}, view), "li/th_TH/LI/t/t")
-        self.assertEqual(render_plan(plan, record, {}), "ada/th_TH/ADA/t/t")
+        self.assertEqual(render_plan(plan, record, {}, view), "li/th_TH/LI/t/t")
+        self.assertEqual(render_plan(plan, record), "ada/th_TH/ADA/t/t")
 
     def test_invalid_expression_raises(self):
         with self.assertRaises(SyntaxError):
@@ -169,7 +167,7 @@ class TestRecordPlan(BaseCase):
         expected = render_compiled(
             compile_inline_template(text), dict(variables, object=record)
         )
-        self.assertEqual(render_plan(plan, record, variables), expected)
+        self.assertEqual(render_plan(plan, record), expected)
         self.assertEqual(expected, "[Bé|||3.5|7.0|https://s.example/x|]")
 
     def test_shared_placeholders_are_evaluated_once_for_all_records(self):
@@ -184,7 +182,7 @@ class TestRecordPlan(BaseCase):
         )
         records = [SimpleNamespace(name=name) for name in ("Ada", "Li", "Somchai")]
         self.assertEqual(
-            [render_plan(plan, record, {"link": link}) for record in records],
+            [render_plan(plan, record) for record in records],
             [
                 "Ada: https://s.example/1",
                 "Li: https://s.example/1",

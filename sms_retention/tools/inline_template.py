@@ -64,10 +64,10 @@ def render_compiled(instructions, variables):
     return "".join(parts)
 
 
-def _evaluate_checked(code, variables, **extra):
-    """Evaluate checked ``code`` on a fresh copy of ``variables`` and
-    ``extra``, with ``safe_eval``'s builtins."""
-    scope = dict(variables, **extra)
+def _evaluate_checked(code, variables):
+    """Evaluate checked ``code`` on a fresh copy of ``variables``, with
+    ``safe_eval``'s builtins."""
+    scope = dict(variables)
     scope["__builtins__"] = _BUILTINS
     return _evaluate(code, scope)
 
@@ -165,11 +165,11 @@ def plan_roots(plan):
     return roots
 
 
-def render_plan(plan, record, variables, memo=None, view=None):
-    """Render ``plan`` on ``record`` (``object``), with ``variables``: the
-    same text as :func:`render_compiled`, provided that an expression gives
-    the same value for the same values of what it reads (shared
-    placeholders: for every record).
+def render_plan(plan, record, memo=None, view=None):
+    """Render ``plan``, bound by :func:`bind_shared`, on ``record``
+    (``object``): the same text as :func:`render_compiled` with the bound
+    variables, provided that an expression gives the same value for the same
+    values of what it reads (shared placeholders: for every record).
 
     :param dict memo: kept by the caller across the records of one batch
       and language: a :data:`PER_RECORD` placeholder is then evaluated once
@@ -190,12 +190,9 @@ def render_plan(plan, record, variables, memo=None, view=None):
                 value = getattr(value, name)
             rendered.append(text_of(value))
             continue
-        if len(payload) == 4:  # bound by bind_shared
-            code, roots, scope, getter = payload
-        else:
-            (code, roots), scope, getter = payload, None, _roots_getter(payload[1])
+        code, roots, scope, getter = payload
         if roots is None:  # ``object`` used otherwise than through attributes
-            rendered.append(text_of(_evaluate_in(code, scope, variables, record)))
+            rendered.append(text_of(_evaluate_in(code, scope, record)))
             continue
         key = None
         if memo is not None:
@@ -207,7 +204,7 @@ def render_plan(plan, record, variables, memo=None, view=None):
             if text is not None:
                 rendered.append(text)
                 continue
-        text = text_of(_evaluate_in(code, scope, variables, view))
+        text = text_of(_evaluate_in(code, scope, view))
         if key is not None:
             memo[key] = text
         rendered.append(text)
@@ -219,12 +216,9 @@ def _roots_getter(roots):
     return operator.attrgetter(*roots) if roots else None
 
 
-def _evaluate_in(code, scope, variables, obj):
+def _evaluate_in(code, scope, obj):
     """Evaluate checked ``code`` with ``object`` bound to ``obj``, on a fresh
-    copy of its bound ``scope`` (:func:`bind_shared`), else of
-    ``variables``."""
-    if scope is None:
-        return _evaluate_checked(code, variables, object=obj)
+    copy of its bound ``scope`` (:func:`bind_shared`)."""
     fresh = dict(scope)
     fresh["object"] = obj
     return _evaluate(code, fresh)
