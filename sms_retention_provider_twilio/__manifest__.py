@@ -12,7 +12,13 @@
     "development_status": "Alpha",
     "depends": ["sms_retention"],
     "external_dependencies": {"python": ["requests"]},
+    "assets": {
+        "web.assets_tests": [
+            "sms_retention_provider_twilio/static/tests/tours/*.esm.js",
+        ],
+    },
     "data": [
+        "security/security.xml",
         "security/ir.model.access.csv",
         "views/sms_retention_twilio_attempt_views.xml",
         "views/sms_retention_twilio_wizard_views.xml",

@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..providers.sms_api_twilio import SmsApiTwilio
+from ..tools import urls
 from ..tools.urls import DEFAULT_API_URL
 
 ACCOUNT_SID = re.compile(r"^AC[0-9a-fA-F]{32}$")
@@ -114,3 +115,66 @@ class ResCompany(models.Model):
     def _sms_retention_twilio_webhook_base(self):
         self.ensure_one()
         return (self.sms_retention_twilio_public_url or self.get_base_url()).rstrip("/")
+
+    @api.model
+    def _sms_retention_twilio_url_warning(self, url):
+        """Why Twilio cannot call webhooks under ``url`` and what to do, or
+        False when nothing in the URL itself prevents it."""
+        reason = urls.unreachable_reason(url)
+        if not reason:
+            return False
+        host = urls.host_of(url)
+        if reason == urls.UNREACHABLE_INVALID:
+            cause = _("%(url)s is not a complete web address.", url=url or '""')
+        elif reason == urls.UNREACHABLE_SCHEME:
+            cause = _(
+                "Twilio only calls https (or http) addresses, not %(url)s.", url=url
+            )
+        elif reason == urls.UNREACHABLE_HTTP:
+            cause = _(
+                "%(url)s uses plain http: Twilio's requests, with your customers' "
+                "numbers and messages, would cross the internet unencrypted.",
+                url=url,
+            )
+        elif reason in (urls.UNREACHABLE_LOCALHOST, urls.UNREACHABLE_LOOPBACK):
+            cause = _(
+                "%(host)s is this server's own address: Twilio, on the internet, "
+                "cannot reach it.",
+                host=host,
+            )
+        elif reason == urls.UNREACHABLE_LOCAL_NAME:
+            cause = _(
+                "%(host)s is a name of a local network, unknown on the internet: "
+                "Twilio cannot reach it.",
+                host=host,
+            )
+        elif reason == urls.UNREACHABLE_PRIVATE:
+            cause = _(
+                "%(host)s is a private network address: Twilio, on the internet, "
+                "cannot reach it.",
+                host=host,
+            )
+        elif reason == urls.UNREACHABLE_LINK_LOCAL:
+            cause = _(
+                "%(host)s is a link-local address, valid only next to this server: "
+                "Twilio cannot reach it.",
+                host=host,
+            )
+        elif reason == urls.UNREACHABLE_CGNAT:
+            cause = _(
+                "%(host)s is a carrier-grade NAT address (100.64.0.0/10), shared "
+                "behind an internet provider: Twilio cannot reach it.",
+                host=host,
+            )
+        else:
+            cause = _(
+                "%(host)s is a reserved address, not routed on the internet: "
+                "Twilio cannot reach it.",
+                host=host,
+            )
+        return _(
+            "%(cause)s Set the Public URL (Settings, SMS Retention, Twilio) to "
+            "the https address where the internet reaches this Odoo, e.g. "
+            "https://odoo.example.com; for tests, a tunnel such as ngrok gives one.",
+            cause=cause,
+        )

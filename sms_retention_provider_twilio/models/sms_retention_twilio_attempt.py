@@ -20,8 +20,8 @@ class SmsRetentionTwilioAttempt(models.Model):
     a uuid with an attempt is never POSTed blindly again. Also keeps what
     Twilio said (sid, price, segments, last status, error code).
 
-    Written as superuser by the send path and the status webhook; system
-    administrators read it.
+    Written as superuser by the send path and the status webhook; SMS
+    Retention administrators read those of their companies.
     """
 
     _name = "sms.retention.twilio.attempt"

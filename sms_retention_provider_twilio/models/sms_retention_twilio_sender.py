@@ -9,8 +9,8 @@ from odoo.addons.sms_retention.tools.phone import PhoneNumberError, to_e164
 class SmsRetentionTwilioSender(models.Model):
     """The Twilio number a company sends from, per destination country.
 
-    Configuration read by the send path as superuser; edited by
-    administrators (no sudo).
+    Configuration read by the send path as superuser; edited by SMS
+    Retention administrators, per company (no sudo).
     """
 
     _name = "sms.retention.twilio.sender"
@@ -18,7 +18,11 @@ class SmsRetentionTwilioSender(models.Model):
     _order = "company_id, country_id"
 
     company_id = fields.Many2one(
-        "res.company", required=True, ondelete="cascade", index=True
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+        index=True,
     )
     country_id = fields.Many2one(
         "res.country",

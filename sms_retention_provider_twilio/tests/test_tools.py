@@ -2,6 +2,17 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pure helpers: Twilio's published signature vectors, mappings, backoff."""
 
+import socket
+import ssl
+
+import requests
+from urllib3.exceptions import (
+    MaxRetryError,
+    NewConnectionError,
+    ProxyError,
+    ReadTimeoutError,
+)
+
 from odoo.tests import BaseCase, tagged
 
 from ..tools import errors, signature, urls
@@ -186,3 +197,162 @@ class TestErrorsAndBackoff(BaseCase):
             urls.webhook_url("https://o.example/", urls.STATUS_PATH, uuid="ab"),
             "https://o.example/sms_retention_twilio/status?uuid=ab",
         )
+
+
+def _wrapped(outer, inner, context=None):
+    """``outer`` raised by requests for urllib3's ``inner`` (itself raised
+    while handling ``context``), as requests and urllib3 chain them."""
+    try:
+        try:
+            raise context or inner
+        except BaseException as caught:
+            if context:
+                raise inner from caught
+            raise
+    except BaseException as caught:
+        pool_error = MaxRetryError(None, "/2010-04-01/Accounts/AC1.json", caught)
+        return outer(pool_error)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookReachability(BaseCase):
+    def test_public_https_addresses_are_fine(self):
+        for url in (
+            "https://odoo.example.com",
+            "https://odoo.example.com:8443/odoo",
+            "HTTPS://Odoo.Example.COM.",
+            "https://8.8.8.8",
+            "https://[2606:4700::1111]",
+        ):
+            with self.subTest(url=url):
+                self.assertIsNone(urls.unreachable_reason(url))
+
+    def test_unreachable_addresses(self):
+        for url, reason in (
+            ("", urls.UNREACHABLE_INVALID),
+            ("odoo.example.com", urls.UNREACHABLE_INVALID),
+            ("https://", urls.UNREACHABLE_INVALID),
+            ("https://[::1", urls.UNREACHABLE_INVALID),
+            ("https://odoo.example.com:99999", urls.UNREACHABLE_INVALID),
+            ("ftp://odoo.example.com", urls.UNREACHABLE_SCHEME),
+            ("http://odoo.example.com", urls.UNREACHABLE_HTTP),
+            ("https://localhost:8069", urls.UNREACHABLE_LOCALHOST),
+            ("https://odoo.localhost", urls.UNREACHABLE_LOCALHOST),
+            ("https://odoo.local", urls.UNREACHABLE_LOCAL_NAME),
+            ("https://erp.home.arpa", urls.UNREACHABLE_LOCAL_NAME),
+            ("https://odoo.internal", urls.UNREACHABLE_LOCAL_NAME),
+            ("https://odoo", urls.UNREACHABLE_LOCAL_NAME),
+            ("http://127.0.0.1:8069", urls.UNREACHABLE_LOOPBACK),
+            ("https://127.1.2.3", urls.UNREACHABLE_LOOPBACK),
+            ("https://[::1]:8069", urls.UNREACHABLE_LOOPBACK),
+            ("https://10.0.0.5", urls.UNREACHABLE_PRIVATE),
+            ("https://172.16.8.1", urls.UNREACHABLE_PRIVATE),
+            ("https://192.168.1.20", urls.UNREACHABLE_PRIVATE),
+            ("https://[fd12::1]", urls.UNREACHABLE_PRIVATE),
+            ("https://[::ffff:192.168.1.20]", urls.UNREACHABLE_PRIVATE),
+            ("https://169.254.169.254", urls.UNREACHABLE_LINK_LOCAL),
+            ("https://[fe80::1]", urls.UNREACHABLE_LINK_LOCAL),
+            ("https://100.64.0.1", urls.UNREACHABLE_CGNAT),
+            ("https://100.127.255.254", urls.UNREACHABLE_CGNAT),
+            ("https://0.0.0.0", urls.UNREACHABLE_RESERVED),
+            ("https://192.0.2.10", urls.UNREACHABLE_RESERVED),
+            ("https://198.18.0.1", urls.UNREACHABLE_RESERVED),
+            ("https://240.0.0.1", urls.UNREACHABLE_RESERVED),
+            ("https://224.0.0.1", urls.UNREACHABLE_RESERVED),
+            ("https://[2001:db8::1]", urls.UNREACHABLE_RESERVED),
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(urls.unreachable_reason(url), reason)
+
+    def test_host_of(self):
+        self.assertEqual(urls.host_of("https://u:p@api.twilio.com/x"), "api.twilio.com")
+        self.assertEqual(urls.host_of("http://127.0.0.1:8069"), "127.0.0.1:8069")
+        self.assertEqual(urls.host_of("nonsense"), "nonsense")
+
+
+@tagged("post_install", "-at_install")
+class TestConnectionFailures(BaseCase):
+    def test_no_answer(self):
+        refused = ConnectionRefusedError(111, "Connection refused")
+        cases = (
+            (
+                _wrapped(
+                    requests.ConnectionError,
+                    NewConnectionError(None, "Failed to establish a new connection"),
+                    socket.gaierror(-2, "Name or service not known"),
+                ),
+                errors.FAILURE_DNS,
+                "Name or service not known",
+            ),
+            (
+                _wrapped(
+                    requests.ConnectionError,
+                    NewConnectionError(None, "Failed to establish a new connection"),
+                    refused,
+                ),
+                errors.FAILURE_REFUSED,
+                "[Errno 111] Connection refused",
+            ),
+            (
+                requests.ConnectTimeout("Connection to api.twilio.com timed out"),
+                errors.FAILURE_CONNECT_TIMEOUT,
+                "Connection to api.twilio.com timed out",
+            ),
+            (
+                _wrapped(
+                    requests.ReadTimeout,
+                    ReadTimeoutError(None, "/", "Read timed out."),
+                    TimeoutError("timed out"),
+                ),
+                errors.FAILURE_READ_TIMEOUT,
+                "timed out",
+            ),
+            (
+                _wrapped(
+                    requests.exceptions.SSLError,
+                    ssl.SSLCertVerificationError(1, "certificate verify failed"),
+                ),
+                errors.FAILURE_TLS,
+                "certificate verify failed",
+            ),
+            (
+                _wrapped(
+                    requests.exceptions.ProxyError,
+                    ProxyError("Cannot connect to proxy.", refused),
+                ),
+                errors.FAILURE_PROXY,
+                "Connection refused",
+            ),
+            (
+                requests.exceptions.MissingSchema("Invalid URL 'api': No scheme"),
+                errors.FAILURE_INVALID_URL,
+                "Invalid URL 'api': No scheme",
+            ),
+            (
+                requests.ConnectionError(
+                    ConnectionResetError(104, "Connection reset by peer")
+                ),
+                errors.FAILURE_CONNECTION,
+                "Connection reset by peer",
+            ),
+            (requests.RequestException(), errors.FAILURE_OTHER, "RequestException"),
+        )
+        for exc, kind, detail in cases:
+            with self.subTest(kind=kind):
+                found_kind, found_detail = errors.connection_failure(exc)
+                self.assertEqual(found_kind, kind)
+                self.assertIn(detail, found_detail)
+
+    def test_http_errors(self):
+        self.assertEqual(
+            [errors.http_failure(status) for status in (400, 401, 403, 404, 429)],
+            [
+                errors.FAILURE_REQUEST,
+                errors.FAILURE_CREDENTIALS,
+                errors.FAILURE_FORBIDDEN,
+                errors.FAILURE_NOT_FOUND,
+                errors.FAILURE_BUSY,
+            ],
+        )
+        self.assertEqual(errors.http_failure("503"), errors.FAILURE_SERVER)
+        self.assertEqual(errors.http_failure(500), errors.FAILURE_SERVER)

@@ -3,6 +3,10 @@
 """What Twilio's answers and statuses mean for Odoo, free of the ORM."""
 
 import random
+import socket
+import ssl
+
+import requests
 
 # REST errors of Messages create.
 INVALID_TO = 21211  # "To" is not a valid phone number
@@ -119,3 +123,109 @@ def parse_retry_after(value):
     except (TypeError, ValueError):
         return None
     return seconds if seconds >= 0 else None
+
+
+# Why a request to Twilio got no answer (``connection_failure``).
+FAILURE_DNS = "dns"  # the host name does not resolve
+FAILURE_REFUSED = "refused"  # nothing listens there, or a firewall rejects
+FAILURE_CONNECT_TIMEOUT = "connect_timeout"  # no connection within the timeout
+FAILURE_READ_TIMEOUT = "read_timeout"  # connected, no answer within the timeout
+FAILURE_TLS = "tls"  # the https handshake or certificate check failed
+FAILURE_PROXY = "proxy"  # the HTTP(S) proxy failed
+FAILURE_INVALID_URL = "invalid_url"  # the API URL cannot be requested
+FAILURE_CONNECTION = "connection"  # reset, closed, or another network error
+FAILURE_OTHER = "other"
+
+# What an HTTP error status of Twilio means (``http_failure``).
+FAILURE_CREDENTIALS = "credentials"  # 401
+FAILURE_FORBIDDEN = "forbidden"  # 403
+FAILURE_NOT_FOUND = "not_found"  # 404
+FAILURE_BUSY = "busy"  # 429
+FAILURE_SERVER = "server"  # 5xx
+FAILURE_REQUEST = "request"  # any other 4xx
+
+_DETAIL_MAX = 300
+
+
+def _exception_chain(exc):
+    """``exc`` and the errors it wraps, outermost first.
+
+    requests wraps urllib3's errors, which wrap the socket's: in ``args``,
+    ``reason``, ``__cause__`` or ``__context__``.
+    """
+    seen = set()
+    pending = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            pending.append(reason)
+        pending.extend((current.__cause__, current.__context__))
+
+
+def connection_failure(exc):
+    """``(FAILURE_*, detail)`` of a request exception that got no answer.
+
+    ``detail`` is the system's own message of the innermost network error
+    (e.g. ``[Errno 111] Connection refused``), for the administrator to
+    search; else the message of ``exc``.
+    """
+    chain = list(_exception_chain(exc))
+    system_errors = [
+        error
+        for error in chain
+        if isinstance(error, OSError)
+        and not isinstance(error, requests.RequestException)
+    ]
+    innermost = system_errors[-1] if system_errors else exc
+    detail = (str(innermost) or innermost.__class__.__name__)[:_DETAIL_MAX]
+
+    def has(*classes):
+        return any(isinstance(error, classes) for error in chain)
+
+    if has(requests.exceptions.SSLError, ssl.SSLError):
+        kind = FAILURE_TLS
+    elif has(requests.exceptions.ProxyError):
+        kind = FAILURE_PROXY
+    elif has(requests.exceptions.ConnectTimeout):
+        kind = FAILURE_CONNECT_TIMEOUT
+    elif has(requests.exceptions.Timeout, TimeoutError):
+        kind = FAILURE_READ_TIMEOUT
+    elif has(socket.gaierror) or any(
+        error.__class__.__name__ == "NameResolutionError" for error in chain
+    ):
+        kind = FAILURE_DNS
+    elif has(ConnectionRefusedError):
+        kind = FAILURE_REFUSED
+    elif has(
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ):
+        kind = FAILURE_INVALID_URL
+    elif has(requests.exceptions.ConnectionError, ConnectionError):
+        kind = FAILURE_CONNECTION
+    else:
+        kind = FAILURE_OTHER
+    return kind, detail
+
+
+def http_failure(status):
+    """``FAILURE_*`` of an HTTP error status (400 and above) of Twilio."""
+    status = int(status)
+    if status == 401:
+        return FAILURE_CREDENTIALS
+    if status == 403:
+        return FAILURE_FORBIDDEN
+    if status == 404:
+        return FAILURE_NOT_FOUND
+    if status == 429:
+        return FAILURE_BUSY
+    if status >= 500:
+        return FAILURE_SERVER
+    return FAILURE_REQUEST

@@ -6,14 +6,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..providers.sms_api_twilio import SmsApiTwilio
-from ..tools import urls
+from ..tools import errors, urls
 
 
 class SmsRetentionTwilioWizard(models.TransientModel):
     """Check a company's Twilio connection, send a test SMS, set webhooks.
 
-    For system administrators (the only ones who may read the auth token);
-    no sudo: the token is read with their own rights.
+    For SMS Retention administrators, on a company they work in (record
+    rule). No sudo here: the provider's configuration reads the credentials
+    as superuser to call Twilio; the token is never shown nor put in a
+    message, even when Twilio's answer or a network error is.
     """
 
     _name = "sms.retention.twilio.wizard"
@@ -29,6 +31,7 @@ class SmsRetentionTwilioWizard(models.TransientModel):
     )
     inbound_url = fields.Char("Incoming SMS Webhook", compute="_compute_urls")
     status_url = fields.Char("Status Callback Webhook", compute="_compute_urls")
+    webhook_warning = fields.Text(compute="_compute_urls")
     test_number = fields.Char(help="Mobile number in E.164 that gets the test SMS.")
     test_body = fields.Char(
         default=lambda self: _("Test SMS from Odoo (SMS Retention, Twilio).")
@@ -41,6 +44,8 @@ class SmsRetentionTwilioWizard(models.TransientModel):
             base = wizard.company_id._sms_retention_twilio_webhook_base()
             wizard.inbound_url = urls.webhook_url(base, urls.INBOUND_PATH)
             wizard.status_url = urls.webhook_url(base, urls.STATUS_PATH)
+            company = wizard.company_id
+            wizard.webhook_warning = company._sms_retention_twilio_url_warning(base)
 
     def _api(self):
         self.ensure_one()
@@ -63,27 +68,123 @@ class SmsRetentionTwilioWizard(models.TransientModel):
                 config, method, url, data=data, params=params
             )
         except requests.RequestException as exc:
-            raise UserError(
-                _(
-                    "Twilio could not be reached: %(error)s",
-                    error=exc.__class__.__name__,
-                )
-            ) from exc
+            raise UserError(self._connection_error_message(exc, config)) from exc
         payload = api._json(response)
         if response.status_code >= 400:
             raise UserError(
-                _(
-                    "Twilio answered %(status)s: %(code)s %(message)s",
-                    status=response.status_code,
-                    code=payload.get("code") or "",
-                    message=payload.get("message") or "",
-                )
+                self._http_error_message(response.status_code, payload, config)
             )
         return payload
+
+    def _connection_error_message(self, exc, config):
+        """What failed when Twilio gave no answer, and what to check."""
+        kind, detail = errors.connection_failure(exc)
+        if config["auth_token"]:
+            detail = detail.replace(config["auth_token"], "****")
+        api_url = config["api_url"] or urls.DEFAULT_API_URL
+        host = urls.host_of(api_url)
+        if kind == errors.FAILURE_DNS:
+            failure = _(
+                "Twilio could not be reached: the name %(host)s does not resolve. "
+                "Check the Twilio API URL, and this server's DNS and internet "
+                "access.",
+                host=host,
+            )
+        elif kind == errors.FAILURE_REFUSED:
+            failure = _(
+                "Twilio could not be reached: %(host)s refused the connection. "
+                "Check the Twilio API URL (host and port), and any firewall or "
+                "proxy between this server and the internet.",
+                host=host,
+            )
+        elif kind == errors.FAILURE_CONNECT_TIMEOUT:
+            failure = _(
+                "Twilio could not be reached: the connection to %(host)s timed "
+                "out. Check this server's internet access and that its firewall "
+                "lets https (port 443) out.",
+                host=host,
+            )
+        elif kind == errors.FAILURE_READ_TIMEOUT:
+            failure = _(
+                "Twilio did not answer within %(seconds)s seconds (%(host)s). "
+                "Try again in a few minutes and check status.twilio.com; raise "
+                "the request timeout (developer mode) on a slow network.",
+                host=host,
+                seconds=config["timeout"],
+            )
+        elif kind == errors.FAILURE_TLS:
+            failure = _(
+                "The secure (https) connection to %(host)s failed. Check this "
+                "server's date and time and its CA certificates, that no proxy "
+                "intercepts https, and that the Twilio API URL is %(default)s.",
+                host=host,
+                default=urls.DEFAULT_API_URL,
+            )
+        elif kind == errors.FAILURE_PROXY:
+            failure = _(
+                "The proxy between this server and Twilio (%(host)s) failed. "
+                "Check the HTTPS_PROXY setting of the Odoo server and the proxy.",
+                host=host,
+            )
+        elif kind == errors.FAILURE_INVALID_URL:
+            failure = _(
+                "The Twilio API URL %(url)s cannot be requested. Set it to "
+                "%(default)s (developer mode, Twilio settings).",
+                url=api_url,
+                default=urls.DEFAULT_API_URL,
+            )
+        else:
+            failure = _(
+                "The connection to Twilio (%(host)s) failed. Check this "
+                "server's internet access, then try again.",
+                host=host,
+            )
+        return _("%(failure)s\nDetails: %(detail)s", failure=failure, detail=detail)
+
+    def _http_error_message(self, status, payload, config):
+        """What Twilio's error answer means, and what to check."""
+        kind = errors.http_failure(status)
+        answer = _(
+            "Twilio answered HTTP %(status)s, error %(code)s: %(message)s",
+            status=status,
+            code=payload.get("code") or "-",
+            message=payload.get("message") or "-",
+        )
+        if kind == errors.FAILURE_CREDENTIALS:
+            advice = _(
+                "Twilio refused the credentials of %(company)s. Copy the Account "
+                "SID and the Auth Token again from the Twilio console (the live "
+                "ones, not the test credentials), save, and check again.",
+                company=self.company_id.name,
+            )
+        elif kind == errors.FAILURE_FORBIDDEN:
+            advice = _(
+                "Twilio refused access to account %(sid)s: it may be suspended "
+                "or closed, or these credentials may not have access to it. "
+                "Check the account in the Twilio console.",
+                sid=config["account_sid"],
+            )
+        elif kind == errors.FAILURE_NOT_FOUND:
+            advice = _(
+                "Twilio does not know account %(sid)s (or the requested number). "
+                "Check the Account SID, and the Twilio API URL (developer mode).",
+                sid=config["account_sid"],
+            )
+        elif kind == errors.FAILURE_BUSY:
+            advice = _("Twilio asks to slow down. Wait a minute, then try again.")
+        elif kind == errors.FAILURE_SERVER:
+            advice = _(
+                "Twilio had a problem on its side. Try again in a few minutes, "
+                "and check status.twilio.com."
+            )
+        else:
+            advice = _("Twilio refused the request.")
+        return _("%(advice)s\n%(answer)s", advice=advice, answer=answer)
 
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
+            "name": _("Twilio Connection"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
