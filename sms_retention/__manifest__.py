@@ -4,7 +4,7 @@
     "name": "SMS Retention",
     "summary": "Two-way SMS retention campaigns: post-purchase reviews, replies "
     "on the customer record, and a sandbox provider",
-    "version": "17.0.1.7.0",
+    "version": "17.0.1.8.0",
     "category": "Marketing/SMS Marketing",
     "website": "https://github.com/sms-retention/sms-retention",
     "author": "SMS Retention developers",
@@ -22,11 +22,13 @@
     ],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "assets": {
+        "web.assets_backend": ["sms_retention/static/src/**/*"],
         "web.assets_tests": ["sms_retention/static/tests/tours/*.esm.js"],
     },
     "data": [
         "security/security.xml",
         "security/ir.model.access.csv",
+        "views/sms_retention_campaign_preview_templates.xml",
         "views/sms_retention_campaign_views.xml",
         "views/sms_retention_message_views.xml",
         "views/sms_retention_inbound_views.xml",
@@ -34,6 +36,7 @@
         "views/sms_retention_policy_views.xml",
         "views/ir_actions_server_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/sms_retention_simulate_reply_views.xml",
         "wizards/sms_retention_mark_lost_views.xml",
@@ -48,10 +51,10 @@
         "data/ir_cron_data.xml",
     ],
     "demo": [
+        "demo/sms_retention_campaign_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/sale_order_history_demo.xml",
         "demo/sale_order_demo.xml",
-        "demo/sms_retention_campaign_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "installable": True,

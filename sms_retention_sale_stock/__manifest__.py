@@ -12,7 +12,6 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["sms_retention", "sale_stock"],
-    "data": ["data/base_automation_data.xml"],
     "auto_install": True,
     "installable": True,
 }

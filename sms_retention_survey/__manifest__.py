@@ -28,5 +28,8 @@
         "data/survey_survey_data.xml",
     ],
     "demo": ["demo/sms_retention_campaign_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["sms_retention_survey/static/tests/tours/*.esm.js"],
+    },
     "installable": True,
 }

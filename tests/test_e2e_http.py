@@ -9,6 +9,8 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.sms_retention.tests.common import shipped_review_campaign
+
 
 @tagged("post_install", "-at_install")
 class TestReviewConversationOverHttp(HttpCase):
@@ -19,8 +21,7 @@ class TestReviewConversationOverHttp(HttpCase):
         )
 
     def test_order_to_reply_round_trip(self):
-        # The shipped campaign, without the demo's A/B variants.
-        self.env.ref("sms_retention.sms_retention_campaign_review").variant_ids.unlink()
+        shipped_review_campaign(self.env)
         self.env["res.lang"]._activate_lang("th_TH")
         self.env["ir.module.module"]._load_module_terms(["sms_retention"], ["th_TH"])
         self.env.company.country_id = self.env.ref("base.th")

@@ -7,6 +7,7 @@ from . import phone_blacklist
 from . import sms_sms
 from . import sms_tracker
 from . import sms_template
+from . import mail_message
 from . import mail_notification
 from . import sms_retention_consent_log
 from . import sms_retention_blackout
@@ -14,6 +15,7 @@ from . import sms_retention_holiday
 from . import sms_retention_segment
 from . import sms_retention_occasion
 from . import sms_retention_occasion_date
+from . import sms_retention_text_mixin
 from . import sms_retention_campaign
 from . import sms_retention_variant
 from . import sms_retention_price
@@ -23,3 +25,4 @@ from . import sms_retention_inbound
 from . import sms_retention_sandbox_message
 from . import ir_actions_server
 from . import sms_retention_conversation
+from . import ir_websocket

@@ -48,9 +48,23 @@ class IrActionsServer(models.Model):
                     )
                 )
 
+    @api.depends("sms_retention_campaign_id.name")
+    def _compute_name(self):
+        # Automation rules list their actions by name: say which campaign.
+        res = super()._compute_name()
+        for action in self.filtered(
+            lambda a: a.base_automation_id and a.state == "sms_retention"
+        ):
+            action.name = action._sms_retention_name(action.sms_retention_campaign_id)
+        return res
+
+    @api.model
+    def _sms_retention_name(self, campaign):
+        return _("Send retention campaign: %(campaign)s", campaign=campaign.name or "-")
+
     def _run_action_sms_retention_multi(self, eval_context=None):
         records = eval_context.get("records") or eval_context.get("record")
         campaign = self.sms_retention_campaign_id
-        if records and campaign and campaign._enqueue_config(campaign.id).active:
+        if records and campaign and campaign._enqueue_config(campaign.id).running:
             campaign._enqueue(records)
         return False

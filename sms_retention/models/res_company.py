@@ -130,11 +130,28 @@ class ResCompany(models.Model):
     sms_retention_stop_text = fields.Char(
         string="Opt-out Confirmation",
         translate=True,
-        help="Empty: the usual wording in the customer's language. "
-        "{company} and {contact} are replaced.",
+        help="Answer to STOP. Empty: the usual wording in the customer's "
+        "language. {company} and {contact} are replaced.",
     )
-    sms_retention_start_text = fields.Char(string="Opt-in Confirmation", translate=True)
-    sms_retention_help_text = fields.Char(string="Help Answer", translate=True)
+    sms_retention_start_text = fields.Char(
+        string="Opt-in Confirmation",
+        translate=True,
+        help="Answer to START. Empty: the usual wording in the customer's "
+        "language. {company} and {contact} are replaced.",
+    )
+    sms_retention_help_text = fields.Char(
+        string="Help Answer",
+        translate=True,
+        help="Answer to HELP: brand, contact, rates, how to stop. Empty: the "
+        "usual wording in the customer's language. {company} and {contact} "
+        "are replaced.",
+    )
+    sms_retention_review_url = fields.Char(
+        string="Review Page",
+        help="Where customers leave a review (e.g. your Google review link); "
+        "the review link placeholder of SMS texts points there, shortened "
+        "and tracked.",
+    )
     sms_retention_complaint_user_id = fields.Many2one(
         "res.users",
         string="Complaints Go To",

@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -44,6 +44,12 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_optout_text = fields.Char(
         related="company_id.sms_retention_optout_text", readonly=False
     )
+    sms_retention_optout_text_per_lang = fields.Text(
+        string="Opt-out Text per Language",
+        compute="_compute_sms_retention_optout_text_per_lang",
+        help="What customers read at the end of marketing SMS, in each "
+        "installed language, as saved.",
+    )
     sms_retention_auto_reply = fields.Boolean(
         related="company_id.sms_retention_auto_reply", readonly=False
     )
@@ -59,3 +65,14 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_complaint_user_id = fields.Many2one(
         related="company_id.sms_retention_complaint_user_id", readonly=False
     )
+
+    @api.depends("company_id")
+    def _compute_sms_retention_optout_text_per_lang(self):
+        langs = self.env["res.lang"].get_installed()
+        for settings in self:
+            texts = settings.company_id._sms_retention_optout_texts(
+                [code for code, _name in langs]
+            )
+            settings.sms_retention_optout_text_per_lang = "\n".join(
+                f"{name}: {texts[code]}" for code, name in langs
+            )

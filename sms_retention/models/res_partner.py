@@ -4,12 +4,16 @@ import calendar
 from datetime import timedelta
 
 import pytz
+from markupsafe import Markup
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import plaintext2html
 
 from ..tools.cron import can_commit
 from ..tools.phone import number_facts, timezone_of
+from ..tools.placeholders import first_name
+from ..tools.send_window import is_allowed
 from .sms_retention_consent_log import CONSENT_STATES
 
 SEGMENTS = [
@@ -22,13 +26,17 @@ SEGMENTS = [
 
 
 class ResPartner(models.Model):
-    """Customer data the retention campaigns rely on.
+    """Customer data the retention campaigns rely on, and their SMS thread.
 
     Birthday, SMS consent (with its log, kept in step with Odoo's phone
-    blacklist), the time zone used for quiet hours, and the lifecycle segment
-    with the order statistics it is computed from. Order statistics and
-    segments are maintained with set-based SQL (no sudo needed: the SQL runs
-    in the caller's transaction); consent logs are written as superuser.
+    blacklist, and a note on the chatter), the time zone used for quiet
+    hours, and the lifecycle segment with the order statistics it is
+    computed from. Order statistics and segments are maintained with
+    set-based SQL (no sudo needed: the SQL runs in the caller's
+    transaction); consent logs are written as superuser. SMS sent to the
+    customer are posted on their chatter as superuser (``partner_sudo``):
+    posting on a contact otherwise needs the right to edit contacts, which
+    salespeople often lack; callers check that the user may read them.
     """
 
     _inherit = "res.partner"
@@ -58,6 +66,12 @@ class ResPartner(models.Model):
         "Birthday This Week",
         compute="_compute_sms_retention_birthday_this_week",
         search="_search_sms_retention_birthday_this_week",
+    )
+    sms_retention_first_name = fields.Char(
+        "First Name (SMS)",
+        compute="_compute_sms_retention_first_name",
+        help="How SMS greet the customer: the first word of the name, or the "
+        "whole name when it has no spaces (Chinese and Japanese names).",
     )
     sms_consent = fields.Selection(
         CONSENT_STATES,
@@ -137,6 +151,11 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.sms_retention_reply_count = counts.get(partner, 0)
+
+    @api.depends("name")
+    def _compute_sms_retention_first_name(self):
+        for partner in self:
+            partner.sms_retention_first_name = first_name(partner.name)
 
     @api.depends("birthday")
     def _compute_birthday_parts(self):
@@ -218,14 +237,33 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
 
     def action_open_sms_replies(self):
-        """The customer's SMS conversation: sent and received, in time order."""
+        """The customer's SMS thread: sent and received, in time order."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sms_retention.sms_retention_conversation_action"
+        return self._sms_retention_thread_action()
+
+    def _sms_retention_thread_action(self, inbound=None):
+        """The client action of this customer's SMS thread (see
+        ``static/src/thread``), scrolled to ``inbound`` when given."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "sms_retention.thread",
+            "name": _("SMS with %(customer)s", customer=self.display_name),
+            "context": {"active_id": self.id},
+            "params": {
+                "partner_id": self.id,
+                "inbound_id": inbound.id if inbound else False,
+            },
+        }
+
+    def _sms_retention_thread_link(self):
+        """A paragraph linking to this customer's SMS thread, for notes
+        (activities of complaints and low scores)."""
+        self.ensure_one()
+        return Markup('<p><a href="%s">%s</a></p>') % (
+            f"/web#action=sms_retention.thread&active_id={self.id}",
+            _("Open the SMS conversation with %(customer)s", customer=self.name),
         )
-        action["name"] = _("SMS with %(customer)s", customer=self.display_name)
-        action["domain"] = [("partner_id", "=", self.id)]
-        return action
 
     def action_sms_retention_reply(self):
         """Answer the customer by SMS."""
@@ -238,6 +276,159 @@ class ResPartner(models.Model):
             "target": "new",
             "context": {"default_partner_id": self.id},
         }
+
+    # ------------------------------------------------------------
+    # SMS THREAD (client action ``sms_retention.thread``)
+    # ------------------------------------------------------------
+
+    def sms_retention_thread_data(self):
+        """The customer's SMS thread: every SMS in and out, in time order,
+        with the state of the answer box (see ``sms.retention.conversation``)."""
+        self.ensure_one()
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        return self.env["sms.retention.conversation"]._thread_data(self)
+
+    def sms_retention_thread_send(self, body):
+        """Answer from the thread's answer box; return the thread again."""
+        self.ensure_one()
+        self._sms_retention_answer(body, self.env.company)
+        return self.sms_retention_thread_data()
+
+    # ------------------------------------------------------------
+    # SMS SENT IN A CONVERSATION
+    # ------------------------------------------------------------
+
+    def _sms_retention_no_answer_reason(self):
+        """Why this customer cannot be texted now, or False."""
+        self.ensure_one()
+        if not self.phone_sanitized:
+            return _(
+                "%(customer)s has no valid mobile number.", customer=self.display_name
+            )
+        if self.sms_consent == "opted_out" or self.phone_sanitized_blacklisted:
+            return _(
+                "%(customer)s opted out of SMS: no message can be sent.",
+                customer=self.display_name,
+            )
+        return False
+
+    def _sms_retention_hours_warning(self, company=None):
+        """A warning when it is outside this customer's sending hours, or
+        False. Answers are not held: the customer is in a conversation."""
+        self.ensure_one()
+        company = company or self.env.company
+        tz = self._sms_retention_effective_tz(company)
+        policy = company._sms_retention_policy(self.country_id)
+        if is_allowed(policy, fields.Datetime.now(), tz):
+            return False
+        return _(
+            "It is outside sending hours for this customer (%(tz)s). "
+            "The SMS goes now if you send it.",
+            tz=tz,
+        )
+
+    def _sms_retention_answer(self, body, company=None):
+        """A user's direct SMS answer to this customer, sent now.
+
+        Consent applies; sending hours only warn. The customer's replies
+        waiting for an answer are then handled. Raises a ``UserError``
+        saying why when the customer cannot be texted.
+
+        :return: the chatter message of the SMS
+        """
+        self.ensure_one()
+        body = (body or "").strip()
+        if not body:
+            raise UserError(_("Write the answer first."))
+        reason = self._sms_retention_no_answer_reason()
+        if reason:
+            raise UserError(reason)
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+        message = self._sms_retention_send_logged(
+            body,
+            "direct",
+            company or self.env.company,
+            author=self.env.user.partner_id,
+            subscribe=True,
+        )
+        self.env["sms.retention.inbound"].search(
+            [("partner_id", "=", self.id), ("handle_state", "=", "todo")]
+        ).action_mark_handled()
+        return message
+
+    def _sms_retention_send_logged(
+        self, body, kind, company, number=None, source=None, author=None, **options
+    ):
+        """Text this customer now, through ``company``'s provider, and log
+        the SMS on their chatter as Odoo logs its own (``_message_sms``: a
+        message of type SMS, its notification and tracker), and on
+        ``source`` (the order it is about) when that is another record.
+
+        The SMS carries ``body`` exactly: ``_message_sms`` would send the
+        text of the logged HTML, with footnotes for links. The caller
+        applied consent: the company's policy is not applied again (an
+        opt-out confirmation goes to an opted-out number).
+
+        :param str kind: see ``mail.message`` ``sms_retention_kind``
+        :param number: E.164 number (default: the customer's)
+        :param author: ``res.partner`` (default: OdooBot)
+        :param options: ``subscribe=True``: the author follows the customer
+        :return: the chatter message (sudo)
+        """
+        self.ensure_one()
+        author = author or self.env.ref("base.partner_root")
+        number = number or self.phone_sanitized
+        partner_sudo = self.sudo().with_context(
+            mail_create_nosubscribe=not options.get("subscribe")
+        )
+        message_sudo = partner_sudo.message_post(
+            body=plaintext2html(body),
+            message_type="sms",
+            subtype_xmlid="mail.mt_note",
+            author_id=author.id,
+            record_company_id=company.id,
+        )
+        message_sudo.sms_retention_kind = kind
+        sms_sudo = (
+            self.env["sms.sms"]
+            .sudo()
+            .create(
+                {
+                    "number": number,
+                    "body": body,
+                    "partner_id": self.id,
+                    "mail_message_id": message_sudo.id,
+                    "sms_retention_company_id": company.id,
+                    "state": "outgoing",
+                }
+            )
+        )
+        self.env["mail.notification"].sudo().create(
+            {
+                "author_id": author.id,
+                "mail_message_id": message_sudo.id,
+                "res_partner_id": self.id,
+                "sms_number": number,
+                "notification_type": "sms",
+                "notification_status": "ready",
+                "sms_id_int": sms_sudo.id,
+                "sms_tracker_ids": [Command.create({"sms_uuid": sms_sudo.uuid})],
+                "is_read": True,
+            }
+        )
+        sms_sudo.with_context(sms_retention_policy_checked=True).send(
+            auto_commit=False, raise_exception=False
+        )
+        if (
+            source
+            and source != self
+            and hasattr(source, "_message_log_batch")
+            and source.exists()
+        ):
+            message_sudo._sms_retention_log_on(source)
+        return message_sudo
 
     # ------------------------------------------------------------
     # CONSENT
@@ -287,18 +478,24 @@ class ResPartner(models.Model):
         )
         return super().unlink()
 
-    def _sms_retention_set_consent(self, state, source, note=None):
-        """Set the consent of these customers, log it, sync the blacklist."""
+    def _sms_retention_set_consent(self, state, source, note=None, record=None):
+        """Set the consent of these customers, log it, sync the blacklist.
+
+        :param record: a record the change is about (the order whose SMS the
+          customer answered STOP), noted on its chatter too
+        """
         todo = self.filtered(lambda p: p.sms_consent != state)
         if not todo:
             return
         previous = {p.id: p.sms_consent for p in todo}
         todo.with_context(sms_retention_consent_sync=True).write({"sms_consent": state})
-        todo._sms_retention_log_consent(previous, source, note)
+        todo._sms_retention_log_consent(previous, source, note, record=record)
         if source != "blacklist":
             todo._sms_retention_sync_blacklist()
 
-    def _sms_retention_log_consent(self, previous, source, note=None):
+    def _sms_retention_log_consent(self, previous, source, note=None, record=None):
+        """Log consent changes: the consent log, and a note on each
+        customer's chatter (and on ``record``'s), in one batch."""
         self.env["sms.retention.consent.log"].sudo().create(
             [
                 {
@@ -312,6 +509,43 @@ class ResPartner(models.Model):
                 for partner in self
             ]
         )
+        if not self:
+            return
+        states = dict(self._fields["sms_consent"]._description_selection(self.env))
+        sources = dict(
+            self.env["sms.retention.consent.log"]
+            ._fields["source"]
+            ._description_selection(self.env)
+        )
+        bodies = {}
+        for partner in self:
+            text = _(
+                "SMS consent: %(before)s → %(after)s (%(how)s)",
+                before=states.get(previous.get(partner.id), "-"),
+                after=states[partner.sms_consent],
+                how=sources[source],
+            )
+            if note:
+                text = _("%(change)s: “%(note)s”", change=text, note=note)
+            bodies[partner.id] = Markup("<p>%s</p>") % text
+        # The system's changes are OdooBot's; a user's are theirs.
+        author = (
+            self.env.user.partner_id
+            if source in ("form", "import", "web")
+            else self.env.ref("base.partner_root")
+        )
+        self.sudo()._message_log_batch(bodies=bodies, author_id=author.id)
+        if record and hasattr(record, "_message_log_batch") and record.exists():
+            record.sudo()._message_log_batch(
+                bodies={
+                    record.id: Markup("").join(
+                        Markup("<p>%s: %s</p>")
+                        % (partner.display_name, bodies[partner.id].striptags())
+                        for partner in self
+                    )
+                },
+                author_id=author.id,
+            )
 
     def _sms_retention_sync_blacklist(self):
         """Opt-outs go into Odoo's phone blacklist; opt-ins come out of it."""

@@ -2,19 +2,61 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import models
+from odoo import fields, models
 
 
 class SaleOrder(models.Model):
-    """Keep each customer's order statistics current, incrementally.
+    """Keep each customer's order statistics current, incrementally; the
+    order's SMS.
 
     When orders enter or leave the confirmed state, the commercial partner's
     order count, revenue (in the order company's currency) and first/last
     order dates are adjusted with one SQL statement per batch, and its
-    lifecycle segment is recomputed. Nothing scans all orders on read.
+    lifecycle segment is recomputed. Nothing scans all orders on read. The
+    SMS smart button counts the order's SMS with the user's rights (no sudo)
+    and opens the customer's SMS thread.
     """
 
     _inherit = "sale.order"
+
+    sms_retention_sms_count = fields.Integer(
+        "SMS",
+        compute="_compute_sms_retention_sms_count",
+        groups="sales_team.group_sale_salesman",
+        help="The SMS about this order: campaign SMS, the customer's replies, "
+        "and the survey questions and answers sent about it.",
+    )
+
+    def _compute_sms_retention_sms_count(self):
+        conversation = dict(
+            self.env["sms.retention.conversation"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", self.ids)],
+                ["res_id"],
+                ["__count"],
+            )
+        )
+        # Other SMS about the order are logged on its chatter (searched:
+        # messages are filtered by the access to their documents).
+        logged = defaultdict(int)
+        for message in self.env["mail.message"].search_fetch(
+            [
+                ("model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("message_type", "=", "sms"),
+                ("sms_retention_kind", "not in", [False, "campaign"]),
+            ],
+            ["res_id"],
+        ):
+            logged[message.res_id] += 1
+        for order in self:
+            order.sms_retention_sms_count = (
+                conversation.get(order.id, 0) + logged[order.id]
+            )
+
+    def action_open_sms_thread(self):
+        """The SMS thread of the order's customer."""
+        self.ensure_one()
+        return self.partner_id._sms_retention_thread_action()
 
     def write(self, vals):
         if "state" not in vals:

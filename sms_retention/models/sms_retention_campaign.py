@@ -11,33 +11,78 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from ..campaign_preview import CampaignPreview
 from ..tools.cron import can_commit
+from ..tools.segments import with_opt_out
 from ..tools.variants import variant_bucket
+
+DAILY_KINDS = ("birthday", "seasonal", "winback", "onboarding")
+# What fires an event campaign: the trigger, and the kinds it suits.
+TRIGGERS = [
+    ("order_confirmed", "Order confirmed"),
+    ("customer_lost", "Customer marked lost or archived"),
+    ("rule", "An automation rule of your own"),
+]
 
 # What planning a message needs of a campaign (see ``_enqueue_config``).
 EnqueueConfig = collections.namedtuple(
     "EnqueueConfig",
-    "active model kind delay company_id segments_only segment_codes variants",
+    "running model kind delay company_id segments_only segment_codes variants",
 )
 
 
 class SmsRetentionCampaign(models.Model):
     """A retention campaign: who gets which SMS, and when.
 
-    Campaigns are enqueued by automation rules (server action "Send retention
-    campaign"). Enqueueing runs with the rule's rights, then writes outbound
-    messages with ``sudo()`` because a salesperson confirming an order may not
-    create them directly.
+    A campaign is written, previewed, triggered and started from its form:
+    Draft, then Running (only running campaigns plan messages), Paused
+    (its scheduled messages wait) and Running again. Event campaigns are
+    enqueued by their automation rule (server action "Send retention
+    campaign"), which the campaign creates and keeps active while it runs;
+    daily campaigns by the daily job. Enqueueing runs with the rule's
+    rights, then writes outbound messages with ``sudo()`` because a
+    salesperson confirming an order may not create them directly.
     """
 
     _name = "sms.retention.campaign"
     _description = "SMS Retention Campaign"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "sms.retention.text.mixin"]
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("paused", "Paused")],
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Only running campaigns plan SMS. A paused campaign holds its "
+        "scheduled SMS until it is resumed.",
+    )
+    trigger = fields.Selection(
+        TRIGGERS,
+        compute="_compute_trigger",
+        store=True,
+        precompute=True,
+        readonly=False,
+        tracking=True,
+        help="The event that plans the SMS. Daily campaigns need none: the "
+        "daily job selects their customers.",
+    )
+    automation_id = fields.Many2one(
+        "base.automation",
+        string="Automation Rule",
+        copy=False,
+        ondelete="set null",
+        help="The rule that fires this campaign; it is active while the "
+        "campaign runs.",
+    )
+    has_trigger = fields.Boolean(compute="_compute_has_trigger")
+    trigger_summary = fields.Char("When", compute="_compute_trigger_summary")
+    trigger_warning = fields.Char(compute="_compute_trigger_warning")
     kind = fields.Selection(
         [
             ("post_purchase", "Post-purchase review"),
@@ -117,13 +162,6 @@ class SmsRetentionCampaign(models.Model):
         "is rendered on them): sale orders for reviews, customers otherwise.",
     )
     model = fields.Char(related="model_id.model", store=True)
-    sms_template_id = fields.Many2one(
-        "sms.template",
-        string="SMS Template",
-        required=True,
-        domain="[('model_id', '=', model_id)]",
-        help="Its text is translated: each customer gets it in their language.",
-    )
     delay = fields.Integer(
         default=2,
         help="How long after the trigger the SMS is sent. 0 sends it at the "
@@ -136,9 +174,10 @@ class SmsRetentionCampaign(models.Model):
         "sms.retention.variant",
         "campaign_id",
         string="Variants",
+        copy=True,
         help="A/B test: each customer gets one variant, chosen by weight and "
         "always the same for a given customer. Without variants, the "
-        "campaign's template is used.",
+        "campaign's text is used.",
     )
     retention_message_ids = fields.One2many("sms.retention.message", "campaign_id")
     scheduled_count = fields.Integer(compute="_compute_counts")
@@ -149,6 +188,18 @@ class SmsRetentionCampaign(models.Model):
     deferred_count = fields.Integer(compute="_compute_counts")
     skip_summary = fields.Char("Not Sent", compute="_compute_counts")
     reply_count = fields.Integer(compute="_compute_counts")
+    paused_count = fields.Integer(compute="_compute_counts")
+    audience_period = fields.Char(compute="_compute_audience")
+    audience_count = fields.Integer("Customers", compute="_compute_audience")
+    audience_send_count = fields.Integer("Would Be Texted", compute="_compute_audience")
+    audience_opted_out_count = fields.Integer("Opted Out", compute="_compute_audience")
+    audience_no_consent_count = fields.Integer(
+        "No Consent", compute="_compute_audience"
+    )
+    audience_no_mobile_count = fields.Integer("No Mobile", compute="_compute_audience")
+    preview_html = fields.Html(
+        "Preview", compute="_compute_preview_html", sanitize=False
+    )
 
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
@@ -159,8 +210,7 @@ class SmsRetentionCampaign(models.Model):
         for campaign in self:
             if campaign.kind == "custom" and campaign.model_id:
                 continue
-            model = "sale.order" if campaign.kind == "post_purchase" else "res.partner"
-            campaign.model_id = self.env["ir.model"]._get(model)
+            campaign.model_id = self.env["ir.model"]._get(_model_of_kind(campaign.kind))
 
     @api.depends("kind")
     def _compute_message_class(self):
@@ -168,6 +218,137 @@ class SmsRetentionCampaign(models.Model):
             campaign.message_class = (
                 "transactional" if campaign.kind == "post_purchase" else "marketing"
             )
+
+    @api.depends("kind")
+    def _compute_trigger(self):
+        for campaign in self:
+            campaign.trigger = {
+                "post_purchase": "order_confirmed",
+                "exit": "customer_lost",
+                "custom": "rule",
+            }.get(campaign.kind, False)
+
+    @api.constrains("trigger", "kind")
+    def _check_trigger(self):
+        for campaign in self.filtered("trigger"):
+            if campaign.kind not in self._sms_retention_trigger_kinds().get(
+                campaign.trigger, ()
+            ):
+                raise ValidationError(
+                    _(
+                        "%(campaign)s: the trigger %(trigger)s does not suit a "
+                        "campaign of kind %(kind)s.",
+                        campaign=campaign.display_name,
+                        trigger=dict(
+                            self._fields["trigger"]._description_selection(self.env)
+                        )[campaign.trigger],
+                        kind=dict(
+                            self._fields["kind"]._description_selection(self.env)
+                        )[campaign.kind],
+                    )
+                )
+
+    @api.depends("automation_id")
+    def _compute_has_trigger(self):
+        for campaign in self:
+            campaign.has_trigger = bool(campaign.automation_id)
+
+    @api.model
+    def _sms_retention_trigger_kinds(self):
+        """``{trigger: kinds of campaign it suits}``."""
+        return {
+            "order_confirmed": ("post_purchase",),
+            "customer_lost": ("exit",),
+            "rule": ("post_purchase", "exit", "custom"),
+        }
+
+    @api.depends(
+        "kind",
+        "trigger",
+        "automation_id",
+        "birthday_days_before",
+        "winback_days",
+        "delay",
+        "delay_unit",
+    )
+    def _compute_trigger_summary(self):
+        for campaign in self:
+            campaign.trigger_summary = campaign._trigger_summary()
+
+    def _trigger_summary(self):
+        """When the campaign texts, in words."""
+        self.ensure_one()
+        if self.delay_unit == "hours":
+            delay = _("%(count)s hours", count=self.delay)
+        else:
+            delay = _("%(count)s days", count=self.delay)
+        if self.kind == "birthday":
+            return _(
+                "Every day: customers whose birthday is in %(days)s days.",
+                days=self.birthday_days_before,
+            )
+        if self.kind == "seasonal":
+            return _("On the date of each occasion, at its sending hour.")
+        if self.kind == "winback":
+            return _(
+                "Every day: dormant customers without an order for %(days)s days.",
+                days=self.winback_days,
+            )
+        if self.kind == "onboarding":
+            return _(
+                "Every day: customers whose first order was %(delay)s ago.",
+                delay=delay,
+            )
+        if not self.trigger:
+            return False
+        event = dict(self._fields["trigger"]._description_selection(self.env))[
+            self.trigger
+        ]
+        if self.trigger == "rule" and self.automation_id:
+            # Users read the rule's name, not the rule (administrators' data).
+            event = self.automation_id.sudo().name
+        if not self.delay:
+            return _("%(event)s, at once.", event=event)
+        return _("%(event)s, %(delay)s later.", event=event, delay=delay)
+
+    @api.depends("trigger", "kind", "model_id", "company_id", "automation_id")
+    def _compute_trigger_warning(self):
+        for campaign in self:
+            others = campaign._same_trigger_campaigns()
+            campaign.trigger_warning = (
+                _(
+                    "%(campaigns)s also runs on this event: a customer may get "
+                    "both SMS.",
+                    campaigns=", ".join(others.mapped("display_name")),
+                )
+                if others
+                else False
+            )
+
+    def _same_trigger_campaigns(self):
+        """Other running campaigns that the same event would fire."""
+        self.ensure_one()
+        if not self.trigger:
+            return self.browse()
+        domain = [
+            ("id", "!=", self._origin.id),
+            ("state", "=", "running"),
+            ("model_id", "=", self.model_id.id),
+            ("trigger", "=", self.trigger),
+        ]
+        if self.company_id:
+            domain += [("company_id", "in", [self.company_id.id, False])]
+        others = self.search(domain)
+        if self.trigger == "rule":
+            rule_sudo = self.automation_id.sudo()
+            others = others.filtered(
+                lambda c: rule_sudo
+                and c.automation_id.sudo().trigger == rule_sudo.trigger
+                and c.automation_id.sudo().trigger_field_ids
+                == rule_sudo.trigger_field_ids
+                and c.automation_id.sudo().filter_domain == rule_sudo.filter_domain
+            )
+        return others
 
     @api.depends("retention_message_ids.state")
     def _compute_counts(self):
@@ -207,6 +388,7 @@ class SmsRetentionCampaign(models.Model):
             campaign.skipped_count = counts.get((campaign.id, "skipped"), 0)
             campaign.expired_count = counts.get((campaign.id, "expired"), 0)
             campaign.failed_count = counts.get((campaign.id, "failed"), 0)
+            campaign.paused_count = counts.get((campaign.id, "paused"), 0)
             campaign.deferred_count = deferred.get(campaign, 0)
             campaign.reply_count = replies.get(campaign, 0)
             campaign.skip_summary = ", ".join(
@@ -214,6 +396,46 @@ class SmsRetentionCampaign(models.Model):
                 for record, reason, count in reasons
                 if record == campaign
             )
+
+    @api.depends(
+        "kind",
+        "model_id",
+        "segment_ids",
+        "audience_domain",
+        "message_class",
+        "company_id",
+        "birthday_days_before",
+        "winback_days",
+        "occasion_ids",
+        "delay",
+        "delay_unit",
+    )
+    def _compute_audience(self):
+        for campaign in self:
+            audience = CampaignPreview(campaign).audience()
+            campaign.audience_period = audience.period
+            campaign.audience_count = audience.total
+            campaign.audience_send_count = audience.count("send")
+            campaign.audience_opted_out_count = audience.count("opted_out")
+            campaign.audience_no_consent_count = audience.count("no_consent")
+            campaign.audience_no_mobile_count = audience.count("no_mobile")
+
+    @api.depends(
+        "body",
+        "sms_template_id",
+        "variant_ids.body",
+        "variant_ids.weight",
+        "kind",
+        "model_id",
+        "segment_ids",
+        "audience_domain",
+        "message_class",
+        "company_id",
+    )
+    @api.depends_context("lang")
+    def _compute_preview_html(self):
+        for campaign in self:
+            campaign.preview_html = CampaignPreview(campaign).html()
 
     @api.constrains("sms_template_id", "model_id")
     def _check_template_model(self):
@@ -231,16 +453,52 @@ class SmsRetentionCampaign(models.Model):
                 )
 
     # ------------------------------------------------------------
+    # TEXT (see sms.retention.text.mixin)
+    # ------------------------------------------------------------
+
+    def _sms_retention_text_model(self):
+        self.ensure_one()
+        return self.model_id.model or _model_of_kind(self.kind)
+
+    @api.model
+    def _sms_retention_text_model_from_vals(self, vals):
+        if vals.get("model_id"):
+            return self.env["ir.model"].browse(vals["model_id"]).model
+        return _model_of_kind(vals.get("kind") or self._fields["kind"].default(self))
+
+    def _sms_retention_final_sms(self, text, lang, company):
+        """The SMS as the customer gets it: the rendered ``text``, what
+        addons add (a survey question), then the opt-out text, last."""
+        self.ensure_one()
+        opt_out = ""
+        if self.message_class == "marketing":
+            opt_out = company._sms_retention_optout_texts([lang])[lang]
+        return with_opt_out(self._sms_retention_add_parts(text, lang, opt_out), opt_out)
+
+    def _sms_retention_add_parts(self, text, lang, opt_out):
+        """What addons add after the text, given the opt-out text that ends
+        the SMS (counted, not added). Nothing here."""
+        return text
+
+    def _sms_retention_preview_warnings(self):
+        """Warnings of the preview that addons add (the survey's)."""
+        return []
+
+    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_view_messages(self):
+        """The campaign's messages, filtered as the smart button says."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "sms_retention.sms_retention_message_action"
         )
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"default_campaign_id": self.id}
+        state = self.env.context.get("sms_retention_state")
+        if state:
+            action["context"][f"search_default_{state}"] = 1
         return action
 
     def action_view_replies(self):
@@ -250,6 +508,254 @@ class SmsRetentionCampaign(models.Model):
         )
         action["domain"] = [("campaign_id", "=", self.id)]
         return action
+
+    def action_start(self):
+        """Draft or paused to running, once the campaign can run."""
+        for campaign in self:
+            campaign._check_can_run()
+        warnings = [w for w in self.mapped("trigger_warning") if w]
+        self.write({"state": "running"})
+        if len(self) != 1:
+            return True
+        return _notify(
+            _("%(campaign)s is running.", campaign=self.display_name),
+            " ".join([self.trigger_summary or "", *warnings]).strip(),
+            "warning" if warnings else "success",
+        )
+
+    def action_resume(self):
+        return self.action_start()
+
+    def action_pause(self):
+        self.filtered(lambda c: c.state == "running").write({"state": "paused"})
+        if len(self) != 1:
+            return True
+        return _notify(
+            _("%(campaign)s is paused.", campaign=self.display_name),
+            _(
+                "It plans no SMS and its %(count)s scheduled SMS wait until you "
+                "resume it.",
+                count=self.paused_count,
+            ),
+            "info",
+        )
+
+    def action_send_test(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Send a test SMS"),
+            "res_model": "sms.retention.campaign.test",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_campaign_id": self.id},
+        }
+
+    def action_create_trigger(self):
+        """Create the campaign's automation rule for its trigger."""
+        self.ensure_one()
+        if self.kind in DAILY_KINDS:
+            raise UserError(
+                _(
+                    "A daily campaign needs no trigger: the daily job selects "
+                    "its customers."
+                )
+            )
+        if self.automation_id:
+            return self.action_open_trigger()
+        self.automation_id = self._sms_retention_new_rule()
+        if self.trigger == "rule":
+            # The user says when it fires.
+            return self.action_open_trigger()
+        return _notify(
+            _("Trigger created: %(when)s", when=self.trigger_summary),
+            _("It fires while the campaign runs."),
+            "success",
+        )
+
+    def action_open_trigger(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "base.automation",
+            "res_id": self.automation_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _check_can_run(self):
+        """Raise a clear error when the campaign cannot run yet."""
+        self.ensure_one()
+        self._sms_retention_check_texts()
+        self.variant_ids._sms_retention_check_texts()
+        if self.kind not in DAILY_KINDS and not self.automation_id:
+            raise UserError(
+                _(
+                    "%(campaign)s has no trigger: create it on the Trigger tab, "
+                    "then start the campaign.",
+                    campaign=self.display_name,
+                )
+            )
+        if self.kind == "seasonal" and not self.occasion_ids:
+            raise UserError(
+                _(
+                    "%(campaign)s has no occasion: choose the occasions it greets.",
+                    campaign=self.display_name,
+                )
+            )
+        partners = self.env["res.partner"].with_context(active_test=False)
+        if not partners.search_count(self._audience_domain(), limit=1):
+            raise UserError(
+                _(
+                    "No customer matches the audience of %(campaign)s: widen its "
+                    "segments or its filter.",
+                    campaign=self.display_name,
+                )
+            )
+
+    # ------------------------------------------------------------
+    # AUTOMATION RULE
+    # ------------------------------------------------------------
+
+    def _sms_retention_rule_values(self):
+        """What the automation rule of the campaign's trigger watches."""
+        self.ensure_one()
+        if self.trigger == "order_confirmed":
+            state = self.env["ir.model.fields"]._get("sale.order", "state")
+            return {
+                "model_id": self.env["ir.model"]._get_id("sale.order"),
+                "trigger": "on_state_set",
+                "trigger_field_ids": [(6, 0, state.ids)],
+                "trg_selection_field_id": state.selection_ids.filtered(
+                    lambda s: s.value == "sale"
+                ).id,
+                "filter_domain": "[('state', '=', 'sale')]",
+            }
+        if self.trigger == "customer_lost":
+            fields_ = self.env["ir.model.fields"]._get(
+                "res.partner", "sms_retention_lost_date"
+            ) | self.env["ir.model.fields"]._get("res.partner", "active")
+            return {
+                "model_id": self.env["ir.model"]._get_id("res.partner"),
+                "trigger": "on_create_or_write",
+                "trigger_field_ids": [(6, 0, fields_.ids)],
+                "filter_domain": "[('sms_retention_lost_date', '!=', False)]",
+            }
+        return {"model_id": self.model_id.id, "trigger": "on_create_or_write"}
+
+    def _sms_retention_new_rule(self):
+        """A rule firing this campaign, active while the campaign runs.
+
+        As superuser: users who run campaigns need not administer rules.
+        Its action is created on its own: Odoo refuses server actions
+        created through a superuser's one2many commands.
+        """
+        self.ensure_one()
+        values = self._sms_retention_rule_values()
+        rule_sudo = (
+            self.env["base.automation"]
+            .sudo()
+            .create(
+                {
+                    **values,
+                    "name": _("SMS Retention: %(campaign)s", campaign=self.name),
+                    "active": self.active and self.state == "running",
+                }
+            )
+        )
+        self.env["ir.actions.server"].sudo().create(
+            {
+                "name": self.env["ir.actions.server"]._sms_retention_name(self),
+                "model_id": values["model_id"],
+                "base_automation_id": rule_sudo.id,
+                "usage": "base_automation",
+                "state": "sms_retention",
+                "sms_retention_campaign_id": self.id,
+            }
+        )
+        return rule_sudo
+
+    def _sms_retention_sync_rules(self):
+        """Rules are active exactly while their campaign runs."""
+        for campaign in self.filtered("automation_id"):
+            running = campaign.active and campaign.state == "running"
+            rule_sudo = campaign.automation_id.sudo()
+            if rule_sudo.active != running:
+                rule_sudo.active = running
+
+    def _sms_retention_retrigger(self):
+        """A changed trigger replaces the rule with one that watches it."""
+        for campaign in self.filtered("automation_id"):
+            old_sudo = campaign.automation_id.sudo()
+            campaign.automation_id = campaign._sms_retention_new_rule()
+            old_sudo.unlink()
+
+    # ------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _enqueue_config
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()  # _enqueue_config
+        before = {c.id: (c.state, c.trigger, c.model_id) for c in self}
+        res = super().write(vals)
+        if "model_id" in vals:
+            self._sms_retention_follow_model()
+        if "trigger" in vals:
+            self.filtered(
+                lambda c: before[c.id][1] != c.trigger and c.trigger
+            )._sms_retention_retrigger()
+        if {"state", "active", "trigger"} & set(vals):
+            self._sms_retention_sync_rules()
+        if "state" in vals:
+            messages = self.env["sms.retention.message"].sudo()
+            paused = self.filtered(lambda c: c.state == "paused")
+            messages.search(
+                [("campaign_id", "in", paused.ids), ("state", "=", "scheduled")]
+            ).write({"state": "paused"})
+            running = self.filtered(lambda c: c.state == "running")
+            resumed = messages.search(
+                [("campaign_id", "in", running.ids), ("state", "=", "paused")]
+            )
+            resumed.write({"state": "scheduled"})
+            messages._schedule_sending(resumed)
+        return res
+
+    def _sms_retention_follow_model(self):
+        """A template of this campaign alone follows its model; the rule
+        watches the new model."""
+        for campaign in self:
+            template = campaign.sms_template_id
+            if template.model_id == campaign.model_id:
+                continue
+            users = campaign._sms_retention_template_users()
+            if all(owner == campaign for _t, owner, _n in users):
+                template.model_id = campaign.model_id
+        self.filtered(
+            lambda c: c.automation_id and c.automation_id.model_id != c.model_id
+        )._sms_retention_retrigger()
+
+    def copy_data(self, default=None):
+        default = dict(default or {})
+        vals_list = super().copy_data(default)
+        if "name" not in default:
+            for campaign, vals in zip(self, vals_list, strict=True):
+                vals["name"] = _("%(name)s (copy)", name=campaign.name)
+        return vals_list
+
+    def unlink(self):
+        self.env.registry.clear_cache()  # _enqueue_config
+        # Messages have no foreign key to their campaign (see their model):
+        # they go with it, as a cascade would.
+        self.env["sms.retention.message"]._sms_retention_delete_for(
+            "campaign_id", self.ids
+        )
+        self.automation_id.sudo().unlink()
+        return super().unlink()
 
     # ------------------------------------------------------------
     # ENQUEUE
@@ -270,24 +776,6 @@ class SmsRetentionCampaign(models.Model):
         self.ensure_one()
         return timedelta(**{self.delay_unit: self.delay})
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()  # _enqueue_config
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()  # _enqueue_config
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()  # _enqueue_config
-        # Messages have no foreign key to their campaign (see their model):
-        # they go with it, as a cascade would.
-        self.env["sms.retention.message"]._sms_retention_delete_for(
-            "campaign_id", self.ids
-        )
-        return super().unlink()
-
     @api.model
     @tools.ormcache("campaign_id")
     def _enqueue_config(self, campaign_id):
@@ -300,7 +788,7 @@ class SmsRetentionCampaign(models.Model):
         campaign = self.sudo().browse(campaign_id)
         variants = campaign.variant_ids.filtered(lambda v: v.weight > 0)
         return EnqueueConfig(
-            active=campaign.active,
+            running=campaign.active and campaign.state == "running",
             model=campaign.model,
             kind=campaign.kind,
             delay=campaign._get_delay(),
@@ -369,8 +857,34 @@ class SmsRetentionCampaign(models.Model):
                     }
                 )
             if vals_list:
-                messages_sudo |= messages_sudo._insert_unique(vals_list)
+                new_sudo = messages_sudo._insert_unique(vals_list)
+                campaign._log_planned(new_sudo)
+                messages_sudo |= new_sudo
         return messages_sudo
+
+    def _log_planned(self, messages):
+        """Say on each source record (an order) which SMS is planned, and
+        for when in the customer's time: one batch of notes."""
+        self.ensure_one()
+        planned = messages.filtered(
+            lambda m: m.state == "scheduled" and m.res_model != "res.partner"
+        )
+        if not planned or not hasattr(
+            self.env[planned[0].res_model], "_message_log_batch"
+        ):
+            return
+        bodies = {}
+        for message in planned:
+            tz = message.partner_id._sms_retention_effective_tz(message.company_id)
+            bodies[message.res_id] = _(
+                "SMS %(campaign)s planned for %(when)s, to %(customer)s.",
+                campaign=self.name,
+                when=messages._local_time(message.planned_at, tz),
+                customer=message.partner_id.display_name,
+            )
+        self.env[planned[0].res_model].sudo().browse(list(bodies))._message_log_batch(
+            bodies
+        )
 
     def _dedupe_key(self, record, partner, now):
         """Messages with the same key are sent once; keys start with the record."""
@@ -469,7 +983,7 @@ class SmsRetentionCampaign(models.Model):
         SQL; the deduplication key makes reruns harmless.
         """
         campaigns = self.search(
-            [("kind", "in", ["birthday", "seasonal", "winback", "onboarding"])]
+            [("kind", "in", list(DAILY_KINDS)), ("state", "=", "running")]
         )
         now = fields.Datetime.now()
         planned = 0
@@ -558,36 +1072,6 @@ class SmsRetentionCampaign(models.Model):
         self.env.cr.execute(query)
         self.env["sms.retention.message"].invalidate_model()
         return self.env.cr.rowcount
-
-    def _next_run_audience(self):
-        """``{(country_id, lang): customers}`` the next daily run would text.
-
-        Only for daily kinds (birthday, seasonal, win-back, onboarding);
-        already planned customers are not counted again.
-        """
-        self.ensure_one()
-        now = fields.Datetime.now() + timedelta(days=1)
-        self.env.flush_all()
-        from_sql = self._daily_from_sql(now)
-        if from_sql is None or not self.id:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                """SELECT p.country_id, p.lang, COUNT(*) FROM %s
-                      AND p.phone_sanitized IS NOT NULL
-                      AND NOT EXISTS (
-                          SELECT 1 FROM sms_retention_message m
-                           WHERE m.campaign_id = %s
-                             AND m.dedupe_key = 'res.partner,' || p.id || ':'
-                                                || sel.dedupe_key)
-                    GROUP BY p.country_id, p.lang""",
-                from_sql,
-                self.id,
-            )
-        )
-        return {
-            (country, lang): count for country, lang, count in self.env.cr.fetchall()
-        }
 
     def _daily_birthday_sql(self, now, local_today, tz):
         """Customers whose birthday is N days after their local today."""
@@ -694,6 +1178,26 @@ class SmsRetentionCampaign(models.Model):
             now=now,
             delay=delay,
         )
+
+
+def _model_of_kind(kind):
+    """The model a campaign of ``kind`` is rendered on, unless custom."""
+    return "sale.order" if kind == "post_purchase" else "res.partner"
+
+
+def _notify(title, message, kind="success"):
+    """A toast; the form (closing nothing) reloads what changed."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {
+            "title": title,
+            "message": message,
+            "type": kind,
+            "sticky": kind == "warning",
+            "next": {"type": "ir.actions.act_window_close"},
+        },
+    }
 
 
 def _partners_of(records):

@@ -6,7 +6,8 @@ from datetime import timedelta
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import mute_logger, plaintext2html
 
 from ..tools.db import lock_or_retry, raise_if_invisible_conflict
@@ -17,6 +18,11 @@ _logger = logging.getLogger(__name__)
 
 # Twilio's own limit; longer bodies cannot come from a provider and are cut here.
 BODY_MAX_CHARS = 1600
+# Replies the system answers by itself: handled when received.
+AUTO_HANDLED = ("stop", "start", "help")
+# Bus notification of a customer's SMS thread (see ``ir.websocket``).
+THREAD_CHANNEL = "sms_retention_thread"
+THREAD_UPDATE = "sms_retention/thread_update"
 CLASSIFICATIONS = [
     ("answer", "Answer"),
     ("stop", "Opt-out (STOP)"),
@@ -50,7 +56,8 @@ class SmsRetentionInbound(models.Model):
     ``_receive`` is the single entry point for every provider (sandbox,
     Twilio, ...). Providers call it after authenticating the request; it runs
     as superuser (``*_sudo``) because webhooks are public. Users read replies
-    through access rights and record rules.
+    through access rights and record rules, and mark them handled or to do;
+    the system handles the keywords it answers (STOP, START, HELP).
     """
 
     _name = "sms.retention.inbound"
@@ -109,6 +116,18 @@ class SmsRetentionInbound(models.Model):
     activity_id = fields.Many2one(
         "mail.activity", string="Complaint Activity", readonly=True, ondelete="set null"
     )
+    handle_state = fields.Selection(
+        [("todo", "To do"), ("handled", "Handled")],
+        string="Handling",
+        default="todo",
+        required=True,
+        index=True,
+        copy=False,
+        help="To do until someone answers or deals with the reply; STOP, "
+        "START and HELP are handled by the system's own answers.",
+    )
+    handled_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    handled_at = fields.Datetime("Handled On", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -204,6 +223,8 @@ class SmsRetentionInbound(models.Model):
                     "from_number_raw": vals["from_number_raw"],
                     "received_at": vals["received_at"],
                     "state": vals["state"],
+                    # Every NOT NULL column, or the probe finds no conflict.
+                    **inbound_sudo.default_get(["handle_state"]),
                 },
             )
             return inbound_sudo.search(
@@ -216,6 +237,7 @@ class SmsRetentionInbound(models.Model):
         inbound._post_on_chatters()
         inbound._process_keywords()
         inbound._route_reply()
+        inbound._notify_thread()
         return inbound
 
     def _route_reply(self):
@@ -293,18 +315,26 @@ class SmsRetentionInbound(models.Model):
     def _post_on_chatters(self):
         """Post the reply on the customer and on the record it answers.
 
-        Posted as a comment authored by the customer, so the record's
-        followers (the salesperson of an order) are notified.
+        Posted as a comment authored by the customer, so the records'
+        followers (the salesperson of an order) are notified; the assigned
+        salesperson is notified on the customer's post when they follow
+        neither record.
         """
         for inbound in self.filtered("partner_id"):
             body = Markup("<p><b>%s</b></p>%s") % (
                 _("SMS reply from %(number)s", number=inbound.from_number),
                 plaintext2html(inbound.body or _("(empty message)")),
             )
-            targets = [inbound.partner_id]
+            partner_sudo = inbound.partner_id.sudo()
             source = inbound.outbound_message_id._get_source_record()
+            targets = [partner_sudo]
             if source and hasattr(source, "message_post"):
-                targets.append(source)
+                targets.append(source.sudo())
+            salesperson = inbound.user_id.partner_id
+            followers = self.env["res.partner"].union(
+                *(record.message_partner_ids for record in targets)
+            )
+            notify = {partner_sudo: salesperson - followers}
             # The customer may have no e-mail: notify from the company then.
             email_from = (
                 inbound.partner_id.email_formatted
@@ -312,16 +342,72 @@ class SmsRetentionInbound(models.Model):
             )
             for record in targets:
                 # No follower subscription: two replies at once would race on it.
-                record.sudo().with_context(mail_create_nosubscribe=True).message_post(
+                record.with_context(mail_create_nosubscribe=True).message_post(
                     body=body,
                     author_id=inbound.partner_id.id,
                     email_from=email_from or None,
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
+                    partner_ids=notify.get(record, salesperson.browse()).ids,
                     # Notification e-mails go through the mail queue, keeping
                     # provider webhooks fast.
                     force_send=False,
                 )
+
+    def _notify_thread(self):
+        """Tell the open SMS threads of these replies' customers to reload
+        (a bus notification without content: the thread reads the data
+        with the user's rights)."""
+        bus_sudo = self.env["bus.bus"].sudo()
+        for partner in self.partner_id:
+            bus_sudo._sendone(
+                (partner, THREAD_CHANNEL), THREAD_UPDATE, {"partner_id": partner.id}
+            )
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_mark_handled(self):
+        """Mark these replies handled, by the current user, now."""
+        self.filtered(lambda r: r.handle_state != "handled").write(
+            {
+                "handle_state": "handled",
+                "handled_by_id": self.env.uid,
+                "handled_at": fields.Datetime.now(),
+            }
+        )
+        return True
+
+    def action_mark_todo(self):
+        """Put these replies back in the to-do list."""
+        self.write(
+            {"handle_state": "todo", "handled_by_id": False, "handled_at": False}
+        )
+        return True
+
+    def action_open_thread(self):
+        """The SMS thread of this reply's customer, at this reply."""
+        self.ensure_one()
+        if not self.partner_id:
+            raise UserError(
+                _(
+                    "This reply has no customer yet: choose the customer of "
+                    "%(number)s first.",
+                    number=self.from_number or self.from_number_raw,
+                )
+            )
+        return self.partner_id._sms_retention_thread_action(inbound=self)
+
+    def _mark_handled_by_system(self):
+        """The system answered these replies itself (STOP, START, HELP)."""
+        self.write(
+            {
+                "handle_state": "handled",
+                "handled_by_id": SUPERUSER_ID,
+                "handled_at": fields.Datetime.now(),
+            }
+        )
 
     # ------------------------------------------------------------
     # KEYWORDS
@@ -330,7 +416,7 @@ class SmsRetentionInbound(models.Model):
     def _classify(self):
         self.ensure_one()
         custom = self.env["sms.retention.keyword"]._match(
-            self.body, self.partner_id.lang
+            self.body, self.partner_id.lang, self.company_id
         )
         if custom:
             return custom
@@ -361,6 +447,8 @@ class SmsRetentionInbound(models.Model):
             handler = getattr(inbound, f"_on_{inbound.classification}", None)
             if handler:
                 handler()
+            if inbound.classification in AUTO_HANDLED:
+                inbound._mark_handled_by_system()
 
     def _same_number_partners(self):
         self.ensure_one()
@@ -392,7 +480,10 @@ class SmsRetentionInbound(models.Model):
             return
         partners = self._same_number_partners()
         partners._sms_retention_set_consent(
-            "opted_out", "keyword", note=(self.body or "")[:200]
+            "opted_out",
+            "keyword",
+            note=(self.body or "")[:200],
+            record=self.outbound_message_id._get_source_record(),
         )
         blacklist_sudo = self.env["phone.blacklist"].sudo()
         if not blacklist_sudo.search([("number", "=", self.from_number)]):
@@ -411,7 +502,10 @@ class SmsRetentionInbound(models.Model):
             [self.from_number], message=_("Opted in again by SMS reply (START).")
         )
         partners._sms_retention_set_consent(
-            "opted_in", "keyword", note=(self.body or "")[:200]
+            "opted_in",
+            "keyword",
+            note=(self.body or "")[:200],
+            record=self.outbound_message_id._get_source_record(),
         )
         if self._last_confirmation().auto_reply != "start":
             self._send_auto_reply("start")
@@ -433,17 +527,20 @@ class SmsRetentionInbound(models.Model):
             or self.company_id.sms_retention_complaint_user_id
             or self.env.ref("base.user_admin", raise_if_not_found=False)
         )
+        note = plaintext2html(
+            _(
+                "%(customer)s complained by SMS (%(number)s): %(body)s",
+                customer=self.partner_id.display_name or self.from_number,
+                number=self.from_number or self.from_number_raw,
+                body=self.body or "",
+            )
+        )
+        if self.partner_id:
+            note += self.partner_id._sms_retention_thread_link()
         activity = record.sudo().activity_schedule(
             "sms_retention.mail_activity_type_sms_complaint",
             user_id=user.id,
-            note=plaintext2html(
-                _(
-                    "%(customer)s complained by SMS (%(number)s): %(body)s",
-                    customer=self.partner_id.display_name or self.from_number,
-                    number=self.from_number or self.from_number_raw,
-                    body=self.body or "",
-                )
-            ),
+            note=note,
         )
         self.activity_id = activity
         if self.partner_id:
@@ -470,6 +567,18 @@ class SmsRetentionInbound(models.Model):
         body = company._sms_retention_auto_reply_text(kind, lang)
         if not body:
             return
+        self.auto_reply = kind
+        if self.partner_id:
+            # Logged on the customer's chatter (and the order's), as Odoo
+            # logs its own SMS.
+            self.partner_id._sms_retention_send_logged(
+                body,
+                "auto_reply",
+                company,
+                number=self.from_number,
+                source=self.outbound_message_id._get_source_record(),
+            )
+            return
         sms = (
             self.env["sms.sms"]
             .sudo()
@@ -483,7 +592,6 @@ class SmsRetentionInbound(models.Model):
             )
         )
         sms.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
-        self.auto_reply = kind
 
     # ------------------------------------------------------------
     # ORM
@@ -499,4 +607,5 @@ class SmsRetentionInbound(models.Model):
                 vals["user_id"] = partner.user_id.id
         res = super().write(vals)
         newly_linked._post_on_chatters()
+        newly_linked._notify_thread()
         return res

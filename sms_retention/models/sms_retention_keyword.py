@@ -17,8 +17,9 @@ def _keyword_form(text):
 class SmsRetentionKeyword(models.Model):
     """An extra whole-message keyword, added by admins without code.
 
-    Matched before the built-in reply parser. Read as superuser by the
-    inbound pipeline; managers edit them.
+    Matched before the built-in reply parser, for the replies of its
+    company (or of every company, without one). Read as superuser by the
+    inbound pipeline, which filters by company itself; managers edit them.
     """
 
     _name = "sms.retention.keyword"
@@ -40,6 +41,13 @@ class SmsRetentionKeyword(models.Model):
         string="Language",
         help="Only for customers in this language; empty: every language.",
     )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        index=True,
+        ondelete="cascade",
+        help="Empty: the replies of every company.",
+    )
     active = fields.Boolean(default=True)
 
     @api.model
@@ -47,12 +55,22 @@ class SmsRetentionKeyword(models.Model):
         return self.env["res.lang"].get_installed()
 
     @api.model
-    def _match(self, body, lang=None):
-        """The classification of a custom keyword equal to the whole body."""
+    def _match(self, body, lang=None, company=None):
+        """The classification of a custom keyword equal to the whole body.
+
+        Only the keywords of ``company`` (default: the current one) and those
+        of every company apply; the company's own win.
+        """
         form = _keyword_form(body)
         if not form:
             return None
-        for keyword in self.sudo().search([]):
+        company = company or self.env.company
+        keywords_sudo = (
+            self.sudo()
+            .search([("company_id", "in", [False, company.id])])
+            .sorted(lambda keyword: not keyword.company_id)
+        )
+        for keyword in keywords_sudo:
             if keyword.lang and lang and keyword.lang != lang:
                 continue
             if _keyword_form(keyword.name) == form:

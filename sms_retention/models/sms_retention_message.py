@@ -2,20 +2,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import functools
 import logging
+import re
 import time
 
+import pytz
+from markupsafe import Markup
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import MissingError, UserError
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger, plaintext2html
 
 from ..fields import Many2oneWithoutForeignKey
 from ..tools import sending_policy
 from ..tools.cron import can_commit
 from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, number_facts, to_e164
+from ..tools.segments import with_opt_out
 from ..tools.sms_uuid import new_sms_uuids
 from .res_partner import SEGMENTS
 
@@ -52,6 +56,9 @@ LEFT JOIN LATERAL (
        SELECT TRUE AS blacklisted FROM phone_blacklist
         WHERE active AND number = m.number LIMIT 1
    ) b ON TRUE"""
+# What ``plaintext2html`` turns into more than escaped text and line breaks:
+# links, paragraphs (see ``_sms_html``).
+_RICH_TEXT = re.compile(r"://|www\.|\r|\n\s*\n")
 # Percent of a message page filled by inserts: a message is updated twice
 # on its way (queued, then sent), and the second update can stay on its page.
 MESSAGE_FILLFACTOR = 60
@@ -119,6 +126,7 @@ class SmsRetentionMessage(models.Model):
             ("expired", "Expired"),
             ("failed", "Failed"),
             ("canceled", "Canceled"),
+            ("paused", "Paused"),
         ],
         default="scheduled",
         required=True,
@@ -402,15 +410,100 @@ class SmsRetentionMessage(models.Model):
     # ------------------------------------------------------------
 
     def action_send_now(self):
-        """Send the selected scheduled messages now, whatever their planned time."""
+        """Send the selected scheduled messages now, whatever their planned
+        time; the sending policy still applies. Says what became of them."""
         todo_sudo = self.sudo()._lock_scheduled(self.ids)
         todo_sudo._materialise()
         self.sudo()._send_queued()
-        return True
+        self.invalidate_recordset()
+        return self._send_now_feedback()
+
+    def _send_now_feedback(self):
+        """A toast: sent, deferred (to when, in the customer's time, and
+        why), skipped or failed (why); the view reloads."""
+        outcomes = [message._send_now_outcome() for message in self]
+        kinds = {kind for kind, _text in outcomes}
+        if len(outcomes) == 1:
+            message = outcomes[0][1]
+        else:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            counts = {}
+            for message in self:
+                counts[labels[message.state]] = counts.get(labels[message.state], 0) + 1
+            message = ", ".join(f"{label}: {count}" for label, count in counts.items())
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "danger"
+                if "danger" in kinds
+                else "warning"
+                if "warning" in kinds
+                else "success",
+                "message": message,
+                "sticky": "danger" in kinds,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _local_time(self, value, tz):
+        """``value`` (UTC) as the customer reads it: date, hour, zone."""
+        local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
+        return f"{format_date(self.env, local.date())} {local:%H:%M} {tz}"
+
+    def _send_now_outcome(self):
+        """``(toast type, sentence)`` saying what became of this message."""
+        self.ensure_one()
+        customer = self.partner_id.display_name or self.number or "-"
+        if self.state in ("sent", "queued"):
+            return "success", _(
+                "Sent to %(customer)s (%(number)s).",
+                customer=customer,
+                number=self.number,
+            )
+        if self.state == "scheduled" and self.defer_reason:
+            tz = self.partner_id._sms_retention_effective_tz(self.company_id)
+            reason = {
+                "quiet_hours": _("outside the customer's sending hours"),
+                "cap": _("the frequency cap is reached"),
+            }[self.defer_reason]
+            return "warning", _(
+                "Deferred to %(when)s (%(reason)s): it goes then.",
+                when=self._local_time(self.planned_at, tz),
+                reason=reason,
+            )
+        if self.state == "scheduled":
+            return "warning", _("The sending job is sending it already.")
+        if self.state == "skipped" and self.skip_reason == "consent":
+            opted_out = (
+                self.partner_id.sms_consent == "opted_out"
+                or self.partner_id.phone_sanitized_blacklisted
+            )
+            return "danger", _(
+                "Not sent: %(customer)s opted out of SMS.", customer=customer
+            ) if opted_out else _(
+                "Not sent: %(customer)s gave no consent to marketing SMS.",
+                customer=customer,
+            )
+        if self.state in ("skipped", "expired"):
+            reasons = dict(self._fields["skip_reason"]._description_selection(self.env))
+            return "danger", _(
+                "Not sent: %(reason)s.",
+                reason=reasons.get(self.skip_reason, self.skip_reason or "-"),
+            )
+        if self.state == "failed":
+            return "danger", _(
+                "Failed: %(reason)s.", reason=self.failure_type or _("unknown error")
+            )
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return "warning", labels[self.state]
 
     def action_cancel(self):
         """Cancel scheduled messages, and queued ones with their SMS."""
-        self.filtered(lambda m: m.state == "scheduled").write({"state": "canceled"})
+        self.filtered(lambda m: m.state in ("scheduled", "paused")).write(
+            {"state": "canceled"}
+        )
         queued = self.filtered(lambda m: m.state == "queued")
         queued_sms_sudo = queued.sms_id.sudo().filtered(
             lambda sms: sms.state == QUEUED_SMS_STATE
@@ -582,7 +675,8 @@ class SmsRetentionMessage(models.Model):
         trackers are the job's rows, not a user's: they carry no author,
         which spares a foreign-key check per column and row. Their sending
         company is their message's (see ``sms.sms``
-        ``_sms_retention_company_ids``), not a copy.
+        ``_sms_retention_company_ids``), not a copy. Each SMS is then logged
+        on the chatters (:meth:`_log_on_chatters`).
 
         :param dict run_cache: what the sending job reads once per run
           (:meth:`_cron_send_due`); a fresh one when not given
@@ -654,7 +748,50 @@ class SmsRetentionMessage(models.Model):
             ["state", "sms_uuid", "body", "write_uid", "write_date"]
         )
         sms_model.invalidate_model()
+        self._log_on_chatters(rows, bodies, run_cache)
         return todo
+
+    def _log_on_chatters(self, rows, bodies, run_cache):
+        """Log each SMS on its customer's chatter, and on its source
+        record's when that is another record with a chatter (the order), as
+        Odoo's mass SMS keeps a log: a message of type SMS per record,
+        created in batches (``_message_log_batch``). Their delivery status
+        is the retention message's, shown in the customer's conversation.
+        """
+        known = run_cache.setdefault("chatter_models", {})
+        for res_model in {row["res_model"] for row in rows} - set(known):
+            known[res_model] = res_model in self.env and hasattr(
+                self.env[res_model], "_message_log_batch"
+            )
+        entries = {}  # {model: [(res_id, html)]}
+        for row in rows:
+            html = _sms_html(bodies[row["id"]])
+            if row["partner_id"]:
+                entries.setdefault("res.partner", []).append((row["partner_id"], html))
+            if (
+                known[row["res_model"]]
+                and row["res_id"]
+                and (row["res_model"], row["res_id"])
+                != ("res.partner", row["partner_id"])
+            ):
+                entries.setdefault(row["res_model"], []).append((row["res_id"], html))
+        logs_sudo = self.env["mail.message"].sudo()
+        for model, pending in entries.items():
+            records_sudo = self.env[model].sudo()
+            while pending:
+                # One log per record and call: a customer texted twice in a
+                # batch gets a second round.
+                round_bodies, pending_next = {}, []
+                for res_id, html in pending:
+                    if res_id in round_bodies:
+                        pending_next.append((res_id, html))
+                    else:
+                        round_bodies[res_id] = html
+                logs_sudo |= records_sudo.browse(list(round_bodies))._message_log_batch(
+                    bodies=round_bodies, message_type="sms"
+                )
+                pending = pending_next
+        logs_sudo.sms_retention_kind = "campaign"
 
     def _send_queued(self):
         """Send the queued SMS of these messages now (those another sender
@@ -1176,9 +1313,9 @@ class SmsRetentionMessage(models.Model):
                 company_id, {lang for _m, lang in rows} | {False}, run_cache
             )
             for message_id, lang in rows:
-                text = texts.get(lang) or texts.get(False)
-                if text and text not in bodies[message_id]:
-                    bodies[message_id] = f"{bodies[message_id]}\n{text}"
+                bodies[message_id] = with_opt_out(
+                    bodies[message_id], texts.get(lang) or texts.get(False)
+                )
 
     @api.model
     def _optout_texts(self, company_id, langs, run_cache):
@@ -1195,3 +1332,11 @@ class SmsRetentionMessage(models.Model):
             for lang in missing:
                 known[company_id, lang] = texts[lang]
         return {lang: known[company_id, lang] for lang in langs}
+
+
+def _sms_html(text):
+    """The chatter body of an SMS, as ``plaintext2html`` gives it (links and
+    paragraphs), without its cost for the usual text: no link, no blank line."""
+    if _RICH_TEXT.search(text):
+        return plaintext2html(text)
+    return (Markup("<p>%s</p>") % text).replace("\n", Markup("<br/>"))

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from odoo import models
+from odoo import fields, models
 
 from ..tools.inline_template import (
     CHAIN,
@@ -23,13 +23,24 @@ _logger = logging.getLogger(__name__)
 
 
 class SmsTemplate(models.Model):
-    """Render SMS templates for whole sending batches.
+    """Render SMS templates for whole sending batches; mark the templates of
+    retention campaigns.
 
+    The templates of campaigns and variants (``sms_retention_owned``) are
+    the ones SMS Retention users may edit (see the record rules); Odoo's
+    rule that only template editors write placeholders still applies.
     Sudo policy: none added; the sending job calls this as superuser, and
     other users go through Odoo's own rendering and its access checks.
     """
 
     _inherit = "sms.template"
+
+    sms_retention_owned = fields.Boolean(
+        "Retention Template",
+        index=True,
+        help="The text of a retention campaign or variant: SMS Retention "
+        "users may edit it.",
+    )
 
     def _render_eval_context(self):
         """Add ``short_url(url)``: a tracked short link (``link.tracker``).

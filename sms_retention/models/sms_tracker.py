@@ -8,10 +8,11 @@ class SmsTracker(models.Model):
 
     Delivery reports (Odoo's ``/sms/status``, provider webhooks) update
     trackers; for retention SMS this moves the outbound message to sent or
-    failed. The tracker and the message share the SMS's uuid, which is the
-    link: no column, no foreign key to check per SMS. Written by the sending
-    job and webhooks as superuser, like Odoo's trackers; no user access is
-    added.
+    failed, and the SMS notification of its log on the source record
+    follows the one of its log on the customer. The tracker and the message
+    share the SMS's uuid, which is the link: no column, no foreign key to
+    check per SMS. Written by the sending job and webhooks as superuser,
+    like Odoo's trackers; no user access is added.
     """
 
     _inherit = "sms.tracker"
@@ -41,6 +42,7 @@ class SmsTracker(models.Model):
         res = super()._action_update_from_sms_state(
             sms_state, failure_type=failure_type, failure_reason=failure_reason
         )
+        self.mail_notification_id._sms_retention_sync_siblings()
         self._sms_retention_messages()._update_from_sms_state(sms_state, failure_type)
         return res
 
@@ -48,6 +50,7 @@ class SmsTracker(models.Model):
         error_status, failure_type, failure_reason = (
             super()._action_update_from_provider_error(provider_error)
         )
+        self.mail_notification_id._sms_retention_sync_siblings()
         self._sms_retention_messages()._update_from_sms_state(
             "error", failure_type or f"sms_{provider_error}"
         )

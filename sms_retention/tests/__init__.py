@@ -9,6 +9,7 @@ from . import test_sending_policy
 from . import test_send_window
 from . import test_sms_uuid
 from . import test_campaign_kinds
+from . import test_campaign_form
 from . import test_policy_all_sms
 from . import test_reply_parser
 from . import test_keywords
@@ -16,3 +17,8 @@ from . import test_access
 from . import test_conversation
 from . import test_inline_template
 from . import test_db_tools
+from . import test_multi_company
+from . import test_settings
+from . import test_ui_tour_company
+from . import test_ui_tour_conversation
+from . import test_thread

@@ -2,15 +2,31 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Test layers: mock (providers), asserts, fixtures (companies, customers)."""
 
+import os
+import re
 from contextlib import contextmanager
 from unittest.mock import patch
 
+import polib
+
+from odoo.modules.module import get_module_path
 from odoo.tests import common
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.sms.tools.sms_api import SmsApi
 
 from ..tools.sms_api_sandbox import SmsApiSandbox
+
+
+def shipped_review_campaign(env):
+    """The shipped review campaign as shipped, running: without the demo's
+    A/B variants, nor the survey the survey addon's demo asks with it."""
+    campaign = env.ref("sms_retention.sms_retention_campaign_review")
+    campaign.variant_ids.unlink()
+    campaign.state = "running"
+    if "survey_id" in campaign._fields:
+        campaign.survey_id = False
+    return campaign
 
 
 class MockSmsRetention(common.BaseCase):
@@ -97,6 +113,41 @@ class SmsRetentionCase(MockSmsRetention):
         )
 
 
+# Placeholders a translation keeps as they are: %(name)s, %s, {{ code }},
+# {company}.
+PLACEHOLDER_RE = re.compile(r"%\([a-z_]+\)[sd]|%[sd]|\{\{.*?\}\}|\{[a-z_]+\}")
+
+
+class TranslationCase(common.BaseCase):
+    """Asserts on an addon's translations: every term of its ``.pot`` is
+    translated in each language, with the same placeholders."""
+
+    LANGS = ("zh_CN", "zh_TW", "th")
+
+    def assertTranslated(self, addon):
+        i18n = os.path.join(get_module_path(addon), "i18n")
+        template = polib.pofile(os.path.join(i18n, f"{addon}.pot"))
+        terms = {entry.msgid for entry in template if entry.msgid}
+        self.assertTrue(terms, f"{addon}.pot has no term")
+        for lang in self.LANGS:
+            catalog = polib.pofile(os.path.join(i18n, f"{lang}.po"))
+            translations = {
+                entry.msgid: entry.msgstr
+                for entry in catalog
+                if entry.msgstr and "fuzzy" not in entry.flags
+            }
+            missing = sorted(terms - set(translations))
+            self.assertFalse(
+                missing, f"{addon}/{lang}.po lacks {len(missing)} terms: {missing[:5]}"
+            )
+            for msgid in terms:
+                self.assertEqual(
+                    sorted(PLACEHOLDER_RE.findall(translations[msgid])),
+                    sorted(PLACEHOLDER_RE.findall(msgid)),
+                    f"{addon}/{lang}.po: placeholders differ for {msgid!r}",
+                )
+
+
 class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
     """A US company on the sandbox, a salesperson, and customers with mobiles."""
 
@@ -148,9 +199,7 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
         cls.product = cls.env["product.product"].create(
             {"name": "Retention Widget", "list_price": 20.0}
         )
-        cls.campaign = cls.env.ref("sms_retention.sms_retention_campaign_review")
-        # Start from the shipped campaign, without the demo's A/B variants.
-        cls.campaign.variant_ids.unlink()
+        cls.campaign = shipped_review_campaign(cls.env)
 
     @classmethod
     def _lang(cls, code):
@@ -182,6 +231,7 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 "sms_template_id": template.id,
                 "message_class": "transactional",
                 "delay": 0,
+                "state": "running",
                 **values,
             }
         )

@@ -39,7 +39,11 @@ class TestConversation(SmsRetentionCommon):
             )
         self.assertSandboxOutbox("+12125550101", "Sorry! A voucher is on its way.")
         action = self.customer_us.action_open_sms_replies()
-        rows = self.env[action["res_model"]].search(action["domain"], order="date, id")
+        self.assertEqual(action["tag"], "sms_retention.thread")
+        self.assertEqual(action["context"]["active_id"], self.customer_us.id)
+        rows = self.env["sms.retention.conversation"].search(
+            [("partner_id", "=", self.customer_us.id)], order="date, id"
+        )
         self.assertEqual(
             [(r.direction, r.source) for r in rows],
             [("out", "campaign"), ("in", "reply"), ("out", "direct")],

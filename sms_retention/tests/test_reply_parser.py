@@ -331,6 +331,43 @@ FREE = [
 ]
 
 
+# Rule 8: the words that come with a numeric answer, as ``(text, question,
+# low, high, value, rest)``.
+REST = [
+    ("2 the delivery was late", S, 0, 10, 2, "the delivery was late"),
+    ("8/10 great service", S, 1, 10, 8, "great service"),
+    ("给8分 服务很好", S, 0, 10, 8, "服务很好"),
+    ("8", S, 0, 10, 8, ""),
+    ("8!", S, 0, 10, 8, ""),
+    ("8 thanks", S, 0, 10, 8, ""),
+    ("8 ครับ", S, 0, 10, 8, ""),
+    ("8 👍", S, 0, 10, 8, ""),
+    ("Great service, 9", S, 0, 10, 9, "Great service"),
+    ("I'd give it a 9", S, 0, 10, 9, ""),
+    (
+        "I'd give it a 9 because it was fast",
+        S,
+        0,
+        10,
+        9,
+        "I'd give it a 9 because it was fast",
+    ),
+    ("还行，七分吧", S, 0, 10, 7, "还行"),
+    ("ให้ 9 คะแนน ส่งเร็ว", S, 0, 10, 9, "ให้ 9 คะแนน ส่งเร็ว"),
+    ("ให้ 9 คะแนน", S, 0, 10, 9, ""),
+    ("满分10分，给8分", S, 0, 10, 8, ""),
+    ("nine, great service", S, 0, 10, 9, "great service"),
+    ("8 out of 10, fast delivery", S, 0, 10, 8, "fast delivery"),
+    ("2\nthe delivery was late.", S, 0, 10, 2, "the delivery was late."),
+    ("８ Great!", S, 0, 10, 8, "Great!"),
+    ("8\ufe0f\u20e3 super 👍", S, 0, 10, 8, "super 👍"),
+    ("5 stars, lovely staff", ST, 1, 5, 5, "lovely staff"),
+    ("⭐⭐⭐⭐ good food", ST, 1, 5, 4, "good food"),
+    ("Option 3 too expensive", C, 1, 4, 3, "too expensive"),
+    ("3 - moved away", C, 1, 4, 3, "moved away"),
+]
+
+
 @tagged("post_install", "-at_install")
 class TestReplyParser(BaseCase):
     def _check(self, table):
@@ -375,6 +412,19 @@ class TestReplyParser(BaseCase):
 
     def test_rule7_free(self):
         self._check(FREE)
+
+    def test_rule8_rest_of_a_numeric_answer(self):
+        for text, question, low, high, value, rest in REST:
+            with self.subTest(text=text):
+                reply = parse_reply(text, question=question, low=low, high=high)
+                self.assertEqual(
+                    (reply.kind, reply.value, reply.rest), (A, value, rest)
+                )
+
+    def test_rest_is_empty_for_other_kinds(self):
+        self.assertEqual(parse_reply("Great service").rest, "")
+        self.assertEqual(parse_reply("8 stop", "scale").rest, "")
+        self.assertEqual(parse_reply("great service", "scale").rest, "")
 
     def test_normalize_helper(self):
         self.assertEqual(normalize("ＳＴＯＰ\u200b!"), "stop!")

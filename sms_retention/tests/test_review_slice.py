@@ -194,6 +194,7 @@ class TestReviewSlice(SmsRetentionCommon):
                 "sms_template_id": template.id,
                 "delay": 0,
                 "company_id": self.company.id,
+                "state": "running",
             }
         )
         action = self.env["ir.actions.server"].create(

@@ -74,7 +74,7 @@ class TestSendingPipeline(SmsRetentionCommon):
             partner.id
         ]
         self.assertEqual(message.body, expected)
-        self.assertIn("Customer0", message.body)
+        self.assertIn(partner.sms_retention_first_name, message.body)
 
     def test_delivery_reports_move_messages_forward_only(self):
         messages = self._plan(self._customers(2))
@@ -664,7 +664,10 @@ class TestBatchRendering(SmsRetentionCommon):
         and renders what Odoo's renderer renders."""
         template = self.env.ref("sms_retention.sms_template_onboarding")
         instructions = compile_inline_template(template.body)
-        self.assertTrue({"company_id", "name", "split"} <= names_used(instructions))
+        self.assertTrue(
+            {"company_id", "name", "sms_retention_first_name"}
+            <= names_used(instructions)
+        )
         partners = self._create_customer("Ada Lovelace", "+1 212 555 0197", "us")
         partners |= self._create_customer("Grace Hopper", "+1 212 555 0196", "us")
         self.env.invalidate_all()

@@ -11,6 +11,7 @@ A pure module (standard library only, no ORM), so anything can call it::
     r.kind   # "answer" | "stop" | "start" | "help" | "complaint" | "unparseable"
     r.value  # int for numeric answers, the cleaned text for free answers, else None
     r.text   # the cleaned reply (as for a free answer), whatever the kind
+    r.rest   # for a numeric answer, the words that came with the number
 
 Bounds default to 0..10 for ``scale``, 1..5 for ``stars`` and 1..N for
 ``choice``, where N is ``high`` (10 when not given). ``parse_reply`` never
@@ -115,6 +116,23 @@ The policy, in order
    the signature-stripped, whitespace-normalised original text (lone
    surrogates and zero-width spaces removed; not casefolded, not NFKC).
    Keywords and complaints still come first: a free answer "STOP" is stop.
+
+8. **The rest of a numeric answer** (``rest``): what the customer wrote
+   besides the number, in their own words (cut from ``text``, not folded).
+   The number's expression is what rule 6 read ("8", "8/10", "8 out of 10",
+   给8分, "option 3", ⭐⭐⭐), with a unit after it ("8 stars", "9 points",
+   8分, ๙ คะแนน).
+
+   - Text after a leading expression is the rest: "2 the delivery was late"
+     gives "the delivery was late", "8/10 great service" gives "great
+     service", "给8分 服务很好" gives "服务很好".
+   - Text before a trailing expression is the rest only when punctuation
+     separates them: "Great service, 9" gives "Great service", while in
+     "I'd give it a 9" the words lead to the score (no rest).
+   - A number amid text keeps the whole text: "I'd give 9 because it was
+     fast" is the comment as written.
+   - A rest of punctuation, emoji and filler words only ("8!", "8 thanks",
+     "8 ครับ") is empty.
 """
 
 import re
@@ -146,6 +164,7 @@ class ParsedReply:
     kind: str
     value: int | str | None = None
     text: str = ""
+    rest: str = ""
 
 
 # ---------------------------------------------------------------------------
@@ -841,22 +860,33 @@ def _value(token):
     return _WORD_VALUE[token]
 
 
-class _Numbers:
-    """Numbers found in a reply; ``bad`` once one makes the reply unusable."""
+def _blank(match):
+    """Spaces in place of ``match``: positions in the text stay valid."""
+    return " " * (match.end() - match.start())
 
-    __slots__ = ("high", "values", "bad")
+
+class _Numbers:
+    """Numbers found in a reply; ``bad`` once one makes the reply unusable.
+
+    Each form taken out of the text is blanked with as many spaces, and its
+    ``spans`` recorded, so that the rest of the reply can be cut around it.
+    """
+
+    __slots__ = ("high", "values", "bad", "spans")
 
     def __init__(self, high):
         self.high = high
         self.values = set()
         self.bad = False
+        self.spans = []
 
     def take(self, match):
         for token in match.groups():
             if token is not None:
                 self.values.add(_value(token))
                 break
-        return " "
+        self.spans.append(match.span())
+        return _blank(match)
 
     def take_fraction(self, match):
         tokens = [t for t in match.groups() if t is not None]
@@ -864,12 +894,14 @@ class _Numbers:
             self.values.add(_value(tokens[0]))
         else:
             self.bad = True  # never rescale: 4/5 on a 1..10 question
-        return " "
+        self.spans.append(match.span())
+        return _blank(match)
 
     def check_full_marks(self, match):
         if _value(match.group(1)) != self.high:
             self.bad = True
-        return " "
+        self.spans.append(match.span())
+        return _blank(match)
 
     def take_remaining(self, text, digits, words):
         """The plain numbers left once the forms above were taken out."""
@@ -880,6 +912,16 @@ class _Numbers:
         self.values.update(map(_value, digits))
         self.values.update(map(_value, words))
 
+    def take_remaining_spans(self, text):
+        """As :meth:`take_remaining`, recording where each number stands."""
+        matches = [*_DIGITS_RE.finditer(text), *_WORD_NUM_RE.finditer(text)]
+        if len(matches) > 1:  # maybe "N out of M"
+            text = _OUT_OF_RE.sub(self.take_fraction, text)
+            matches = [*_DIGITS_RE.finditer(text), *_WORD_NUM_RE.finditer(text)]
+        for match in matches:
+            self.values.add(_value(match.group()))
+            self.spans.append(match.span())
+
 
 def _number_forms(norm, question, found):
     """Take out the written forms of rule 6; None when the reply is unusable."""
@@ -888,7 +930,7 @@ def _number_forms(norm, question, found):
         return None
     text = norm
     if "one" in text or "tres" in text:
-        text = _NOT_A_NUMBER_RE.sub(" ", text)
+        text = _NOT_A_NUMBER_RE.sub(_blank, text)
     if not text.isascii():
         text = _FULL_MARKS_RE.sub(found.check_full_marks, text)
         text = _CN_SCORE_RE.sub(found.take, text)
@@ -922,6 +964,74 @@ def _number(norm, core, question, high):
     if len(found.values) == 1:
         return next(iter(found.values))
     return None
+
+
+# ---------------------------------------------------------------------------
+# The rest of a numeric answer (rule 8)
+# ---------------------------------------------------------------------------
+
+# A unit written after the number: part of its expression.
+_UNIT_RE = re.compile(
+    r"\s*(?:(?:stars?|points?|pts?|estrellas?|puntos?|[ée]toiles?|sterne?"
+    r"|punkte?)(?!\w)|คะแนน|颗星|顆星|分(?![钟鐘之])|星(?!期)|[⭐★]+)"
+)
+_STAR_RUN_RE = re.compile("[⭐★]+")
+# What may separate a comment from its score.
+_SEPARATORS = ",.;:!?()…-–—/|，。；：！？、\n"
+_EDGE = _SEPARATORS + " \t\r"
+
+
+def _fold_mapped(text):
+    """:func:`_fold` one character at a time: the folded text, and for each
+    of its characters the index of the character of ``text`` it comes from."""
+    parts, origin = [], []
+    for index, char in enumerate(text):
+        folded = _fold(char)
+        parts.append(folded)
+        origin.extend([index] * len(folded))
+    return "".join(parts), origin
+
+
+def _number_spans(folded, question, high):
+    """Where rule 6 reads the number in ``folded``: ``(start, end)`` spans."""
+    found = _Numbers(high)
+    text = _number_forms(folded, question, found)
+    if text is None:
+        return []
+    found.take_remaining_spans(text)
+    if not found.spans and question == "stars":
+        found.spans = [m.span() for m in _STAR_RUN_RE.finditer(folded)]
+    return found.spans
+
+
+def _is_filler(text):
+    """Whether ``text`` says nothing: punctuation, emoji, filler words."""
+    return not _core(_normalize_clean(text))
+
+
+def _rest(cleaned, question, high):
+    """Rule 8: the words of ``cleaned`` besides its number, or ``""``."""
+    folded, origin = _fold_mapped(cleaned)
+    spans = _number_spans(folded, question, high)
+    if not spans:
+        return ""
+    first = min(start for start, _end in spans)
+    last = max(end for _start, end in spans)
+    unit = _UNIT_RE.match(folded, last)
+    if unit:
+        last = unit.end()
+    end = origin[last - 1] + 1
+    while end < len(cleaned) and not _fold(cleaned[end]):
+        end += 1  # marks folded away with the number (the keycap of 8️⃣)
+    before, after = cleaned[: origin[first]], cleaned[end:]
+    if _is_filler(before):
+        rest = after.lstrip(_EDGE)
+    elif _is_filler(after):
+        stripped = before.rstrip(" \t\r")
+        rest = before.rstrip(_EDGE) if stripped[-1:] in _SEPARATORS else ""
+    else:
+        rest = cleaned
+    return "" if _is_filler(rest) else rest
 
 
 # ---------------------------------------------------------------------------
@@ -966,5 +1076,6 @@ def parse_reply(text, question="free", low=None, high=None):
         return ParsedReply("answer", cleaned, cleaned)
     value = _number(norm, core, question, high)
     if value is not None and low <= value <= high:
-        return ParsedReply("answer", value, cleaned)
+        rest = "" if core.isdigit() else _rest(cleaned, question, high)
+        return ParsedReply("answer", value, cleaned, rest)
     return ParsedReply("unparseable", None, cleaned)

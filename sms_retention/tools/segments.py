@@ -32,12 +32,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 __all__ = [
+    "CAPACITY",
     "GSM7_BASIC",
     "GSM7_EXTENSION",
     "SegmentInfo",
     "count_segments",
     "encoding_of",
     "estimate_cost",
+    "with_opt_out",
 ]
 
 _GSM7 = "GSM-7"
@@ -63,6 +65,9 @@ _CAPACITY: dict[str, tuple[int, int]] = {
     _GSM7: (160, 153),
     _UCS2: (70, 67),
 }
+
+CAPACITY = _CAPACITY
+"""``{encoding: (single message, concatenated segment)}`` capacities."""
 
 _COST_QUANTUM = Decimal("0.0001")
 
@@ -138,6 +143,14 @@ def count_segments(text: str, opt_out_text: str = "") -> SegmentInfo:
         per_segment=concatenated,
         characters=len(full),
     )
+
+
+def with_opt_out(body: str, opt_out_text: str) -> str:
+    """``body`` then the opt-out text on a line of its own, once; an empty
+    body stays empty."""
+    if not body or not opt_out_text or opt_out_text in body:
+        return body
+    return f"{body}\n{opt_out_text}"
 
 
 def estimate_cost(

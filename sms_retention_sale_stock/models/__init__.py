@@ -1,1 +1,2 @@
+from . import sms_retention_campaign
 from . import stock_picking

@@ -14,19 +14,12 @@ BACKORDER_DELIVERED = "2026-03-09 09:00:00"
 
 @tagged("post_install", "-at_install")
 class TestReviewOnDelivery(SmsRetentionCommon):
-    """The shipped "order delivered" rule, switched on in place of "order
-    confirmed" as the readme says, on real pickings validated with
-    ``button_validate``."""
+    """The review campaign triggered on "Order delivered" instead of "Order
+    confirmed", on real pickings validated with ``button_validate``."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rule_confirmed = cls.env.ref(
-            "sms_retention.base_automation_order_confirmed"
-        )
-        cls.rule_delivered = cls.env.ref(
-            "sms_retention_sale_stock.base_automation_order_delivered"
-        )
         cls.storable = cls.env["product.product"].create(
             {"name": "Retention Kettle", "detailed_type": "product", "list_price": 30}
         )
@@ -40,16 +33,11 @@ class TestReviewOnDelivery(SmsRetentionCommon):
     def setUp(self):
         super().setUp()
         # Rules patch model methods in memory; the test rollback does not undo it.
-        self.addCleanup(
-            self._set_rules,
-            confirmed=self.rule_confirmed.active,
-            delivered=self.rule_delivered.active,
-        )
-        self._set_rules(confirmed=False, delivered=True)
+        self.addCleanup(self._trigger, self.campaign.trigger)
+        self._trigger("order_delivered")
 
-    def _set_rules(self, confirmed, delivered):
-        self.rule_confirmed.active = confirmed
-        self.rule_delivered.active = delivered
+    def _trigger(self, trigger):
+        self.campaign.trigger = trigger
 
     def _order(self, qty=3.0):
         with freeze_time(CONFIRMED):
@@ -106,16 +94,26 @@ class TestReviewOnDelivery(SmsRetentionCommon):
         self.assertEqual(returned.state, "done")
         return returned
 
-    def test_shipped_rule_is_archived_beside_order_confirmed(self):
-        self._set_rules(confirmed=True, delivered=False)
-        rule = self.env.ref("sms_retention_sale_stock.base_automation_order_delivered")
-        self.assertFalse(rule.active, "installing stock changes nothing by itself")
-        self.assertTrue(self.rule_confirmed.active)
+    def test_trigger_order_delivered_watches_the_first_delivery(self):
+        rule = self.campaign.automation_id
+        self.assertTrue(rule.active)
         self.assertEqual(rule.trigger, "on_create_or_write")
         self.assertEqual(rule.trigger_field_ids.name, "effective_date")
         self.assertEqual(
-            rule.action_server_ids.sms_retention_campaign_id,
-            self.env.ref("sms_retention.sms_retention_campaign_review"),
+            rule.action_server_ids.sms_retention_campaign_id, self.campaign
+        )
+        self.assertEqual(
+            self.campaign.trigger_summary, "Order delivered, 2 days later."
+        )
+        # Back to "order confirmed": the rule follows, one rule per campaign.
+        self._trigger("order_confirmed")
+        self.assertFalse(rule.exists())
+        self.assertEqual(self.campaign.automation_id.trigger, "on_state_set")
+        self.assertEqual(
+            self.env["base.automation"].search_count(
+                [("action_server_ids.sms_retention_campaign_id", "=", self.campaign.id)]
+            ),
+            1,
         )
 
     def test_delivery_plans_the_review_once_after_the_delay(self):
@@ -168,16 +166,16 @@ class TestReviewOnDelivery(SmsRetentionCommon):
         self._deliver(order.picking_ids, qty=2.0, backorder=False)
         self.assertEqual(len(self._messages_of(order)), 1)
 
-    def test_rule_archived_plans_nothing_on_delivery(self):
-        self._set_rules(confirmed=False, delivered=False)
+    def test_paused_campaign_plans_nothing_on_delivery(self):
+        self.campaign.action_pause()
         order = self._order()
         self._deliver(order.picking_ids)
         self.assertTrue(order.effective_date)
         self.assertFalse(self._messages_of(order))
 
-    def test_both_rules_active_confirmation_wins(self):
-        """The campaign plans one review per order: the first rule to fire."""
-        self._set_rules(confirmed=True, delivered=True)
+    def test_confirmation_trigger_plans_once_whatever_the_deliveries(self):
+        """Back on "order confirmed": deliveries plan nothing more."""
+        self._trigger("order_confirmed")
         order = self._order()
         message = self._messages_of(order)
         self.assertEqual(
@@ -185,9 +183,6 @@ class TestReviewOnDelivery(SmsRetentionCommon):
         )
         self._deliver(order.picking_ids)
         self.assertEqual(self._messages_of(order), message)
-        self.assertEqual(
-            message.planned_at, fields.Datetime.to_datetime("2026-03-04 10:00:00")
-        )
 
     def test_order_canceled_before_delivery_plans_nothing(self):
         order = self._order()
@@ -246,7 +241,7 @@ class TestReviewOnDelivery(SmsRetentionCommon):
 
     def test_variant_fully_delivered(self):
         """The readme's variant: trigger on Delivery Status, fully delivered."""
-        self.rule_delivered.write(
+        self.campaign.automation_id.write(
             {
                 "trigger_field_ids": [
                     (6, 0, [self._field_id("sale.order", "delivery_status")])

@@ -2,15 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, api, fields, models
 
-from odoo.addons.sms_retention.tools.segments import count_segments
+from odoo.addons.sms_retention.campaign_preview import MAX_SEGMENTS
+from odoo.addons.sms_retention.tools.placeholders import asks_question
 
-MAX_SEGMENTS = 2
+from ..tools.sms_question import fit_body
+from .survey_user_input import first_question
 
 
 class SmsRetentionCampaign(models.Model):
     """A retention campaign that may carry an SMS survey.
 
-    Same access as the core campaign: managers edit, salespeople read.
+    The survey's first question (and its web link) follows the campaign's
+    text in the SMS, before the opt-out text; the preview shows it. Same
+    access as the core campaign.
     """
 
     _inherit = "sms.retention.campaign"
@@ -33,41 +37,60 @@ class SmsRetentionCampaign(models.Model):
     )
     survey_low_threshold = fields.Float("Low Score Threshold")
     survey_high_threshold = fields.Float("High Score Threshold")
-    survey_sms_warning = fields.Char(
-        "SMS Survey Warning", compute="_compute_survey_sms_warning"
-    )
     survey_response_count = fields.Integer(
         "Survey Responses", compute="_compute_survey_response_count"
     )
 
-    @api.depends("survey_id", "sms_template_id.body", "survey_include_link")
-    def _compute_survey_sms_warning(self):
-        for campaign in self:
-            campaign.survey_sms_warning = campaign._survey_sms_warning()
+    @api.depends("survey_id", "survey_include_link")
+    def _compute_preview_html(self):
+        # The survey's question and link are part of the SMS.
+        return super()._compute_preview_html()
 
-    def _survey_sms_warning(self):
-        self.ensure_one()
+    def _sms_retention_add_parts(self, text, lang, opt_out):
+        """The survey's first question, and its web link when it fits."""
+        text = super()._sms_retention_add_parts(text, lang, opt_out)
+        survey = self.survey_id
+        question = first_question(survey.question_ids) if survey.sms_ready else None
+        if not question:
+            return text
+        link = ""
+        if self.survey_include_link:
+            link = (
+                self.env["survey.user_input"]
+                .new({"survey_id": survey.id})
+                ._sms_start_link()
+            )
+        return fit_body(
+            text,
+            question.with_context(lang=lang)._sms_render(),
+            link,
+            opt_out,
+            MAX_SEGMENTS,
+        )[0]
+
+    def _sms_retention_preview_warnings(self):
+        warnings = super()._sms_retention_preview_warnings()
         survey = self.survey_id
         if not survey:
-            return False
+            return warnings
         if not survey.sms_ready:
-            return _(
-                "The survey is not SMS-ready: %(reason)s",
-                reason=survey.sms_not_ready_reason,
+            return [
+                *warnings,
+                _(
+                    "The survey is not SMS-ready: %(reason)s",
+                    reason=survey.sms_not_ready_reason,
+                ),
+            ]
+        texts = [holder.body for holder in self.variant_ids or self]
+        if any(asks_question(text) for text in texts):
+            warnings.append(
+                _(
+                    "The text asks a question and the survey asks its own in the "
+                    "same SMS: remove the question (or the reply instruction) "
+                    "from the text."
+                )
             )
-        question = survey.question_ids[:1]
-        text = "\n".join(
-            part for part in (self.sms_template_id.body, question._sms_render()) if part
-        )
-        segments = count_segments(text).segments
-        if segments > MAX_SEGMENTS:
-            return _(
-                "The first SMS (text and first question) takes about %(count)s "
-                "segments, more than %(max)s: shorten the text or the question.",
-                count=segments,
-                max=MAX_SEGMENTS,
-            )
-        return False
+        return warnings
 
     def _compute_survey_response_count(self):
         counts = dict(

@@ -7,7 +7,8 @@ from .survey_user_input import OPEN_STATES
 
 
 class SmsRetentionInbound(models.Model):
-    """A reply, routed to the SMS survey awaiting it.
+    """A reply, routed to the SMS survey awaiting it; the survey's answers
+    are handled by the system, low scores and reviews are left to do.
 
     Runs as superuser (``*_sudo``) like the rest of the inbound pipeline: the
     reply comes from a public webhook.
@@ -22,6 +23,13 @@ class SmsRetentionInbound(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The SMS survey response this reply answered.",
+    )
+    survey_low_score = fields.Boolean(
+        related="survey_user_input_id.sms_low_score",
+        store=True,
+        string="Low Survey Score",
+        help="The survey response this reply answered scored at or below "
+        "the low threshold.",
     )
 
     def _route_reply(self):
@@ -48,7 +56,22 @@ class SmsRetentionInbound(models.Model):
                 current.sms_last_reply = inbound_sudo.body
                 continue
             current._sms_handle_reply(inbound_sudo)
+            inbound_sudo._sms_survey_mark_handled(current)
         return res
+
+    def _sms_survey_mark_handled(self, user_input):
+        """A reply the survey read as an answer needs no one: handled by the
+        system, unless the score is low or the response awaits a review (the
+        salesperson follows up)."""
+        self.ensure_one()
+        if (
+            self.handle_state == "todo"
+            and self.classification in ("answer", "text")
+            and user_input.sms_state != "review"
+            and not user_input.sms_low_score
+            and not user_input.sms_failed_parses
+        ):
+            self._mark_handled_by_system()
 
     def _open_sms_survey_responses(self):
         """Open SMS responses of this sender, most recent first."""

@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from odoo.addons.sms_retention.campaign_preview import MAX_SEGMENTS
+
 from ..tools.sms_question import fit_body
-from .sms_retention_campaign import MAX_SEGMENTS
 
 
 class SmsRetentionMessage(models.Model):

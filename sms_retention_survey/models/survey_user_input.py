@@ -96,6 +96,14 @@ class SurveyUserInput(models.Model):
     sms_activity_id = fields.Many2one(
         "mail.activity", "Follow-up Activity", readonly=True, ondelete="set null"
     )
+    sms_low_score = fields.Boolean(
+        "Low Score",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The score was at or below the low threshold: the salesperson "
+        "has a follow-up activity.",
+    )
 
     # ------------------------------------------------------------
     # STARTING BY SMS
@@ -154,7 +162,7 @@ class SurveyUserInput(models.Model):
                         else False,
                         "channel": "sms",
                         "sms_state": "waiting",
-                        "sms_question_id": _first_question(predefined).id,
+                        "sms_question_id": first_question(predefined).id,
                         "sms_message_id": message.id,
                         "sms_campaign_id": message.campaign_id.id,
                         "sms_company_id": message.company_id.id,
@@ -202,20 +210,32 @@ class SurveyUserInput(models.Model):
         """Text the customer now, unless they opted out or are blacklisted.
 
         A conversational SMS: the customer just wrote, so quiet hours do not
-        hold it. The survey exempts no one from an opt-out.
+        hold it. The survey exempts no one from an opt-out. The SMS is logged
+        on the customer's chatter, and on the order the survey is about.
+
+        :return: whether the SMS was sent
         """
         self.ensure_one()
         if not body or not self.sms_number:
-            return self.env["sms.sms"]
+            return False
         if self.partner_id.sms_consent == "opted_out":
-            return self.env["sms.sms"]
+            return False
         blacklisted = (
             self.env["phone.blacklist"]
             .sudo()
             .search_count([("number", "=", self.sms_number), ("active", "=", True)])
         )
         if blacklisted:
-            return self.env["sms.sms"]
+            return False
+        if self.partner_id:
+            self.partner_id._sms_retention_send_logged(
+                body,
+                "survey",
+                self.sms_company_id,
+                number=self.sms_number,
+                source=self.sms_message_id._get_source_record(),
+            )
+            return True
         sms_sudo = (
             self.env["sms.sms"]
             .sudo()
@@ -229,7 +249,7 @@ class SurveyUserInput(models.Model):
             )
         )
         sms_sudo.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
-        return sms_sudo
+        return True
 
     # ------------------------------------------------------------
     # REPLIES
@@ -261,7 +281,18 @@ class SurveyUserInput(models.Model):
             self._sms_failed_parse(question)
             return
         self._sms_save_answer(question, result.value)
+        if result.rest:
+            self._sms_save_rest(result.rest)
         self._sms_continue()
+
+    def _sms_save_rest(self, rest):
+        """The words that came with a numeric answer ("2 the delivery was
+        late") answer the free-text question that follows, if one does (the
+        optional comment): it is then not asked."""
+        self.ensure_one()
+        question = self._sms_next_question()
+        if question and question._sms_kind() == "free":
+            self._sms_save_answer(question, rest)
 
     def _sms_failed_parse(self, question):
         failures = self.sms_failed_parses + 1
@@ -392,6 +423,7 @@ class SurveyUserInput(models.Model):
         )
         low, high = self._sms_thresholds()
         if self.sms_score <= low:
+            self.sms_low_score = True
             self._sms_low_score_follow_up()
         elif self.sms_score >= high and send:
             self._sms_send_reward()
@@ -421,10 +453,13 @@ class SurveyUserInput(models.Model):
         )
         if self.sms_comment:
             note += "\n" + _("Comment: %(comment)s", comment=self.sms_comment)
+        note = plaintext2html(note)
+        if self.partner_id:
+            note += self.partner_id._sms_retention_thread_link()
         activity = record.sudo().activity_schedule(
             "sms_retention_survey.mail_activity_type_low_score",
             user_id=user.id,
-            note=plaintext2html(note),
+            note=note,
         )
         self.sms_activity_id = activity
         tag = self.env.ref(
@@ -533,7 +568,7 @@ class SurveyUserInput(models.Model):
                     break
 
 
-def _first_question(questions):
+def first_question(questions):
     """The first question asked: not a page, not conditional."""
     return questions.filtered(
         lambda q: not q.is_page and not q.triggering_answer_ids

@@ -64,10 +64,15 @@ class TestScoreRouting(SmsSurveyCommon):
         self.assertEqual(user_input.sms_state, "waiting", "the comment is asked")
         self.assertTrue(user_input.sms_activity_id)
         self.assertIn("gave 1 (scale 1-5)", user_input.sms_activity_id.note)
+        activity = user_input.sms_activity_id
         user_input._sms_end("expired")
         self.assertEqual(
             self.env["mail.activity"].search_count(
-                [("activity_type_id", "=", self.low_score_type.id)]
+                [
+                    ("activity_type_id", "=", self.low_score_type.id),
+                    ("res_model", "=", activity.res_model),
+                    ("res_id", "=", activity.res_id),
+                ]
             ),
             1,
             "routed once",

@@ -79,10 +79,11 @@ class TestSmsReady(SmsSurveyCommon):
         field = self.env["sms.retention.campaign"]._fields["survey_id"]
         self.assertEqual(field.domain, "[('sms_ready', '=', True)]")
         self.survey_campaign.survey_id = self.csat_survey
-        self.assertFalse(self.survey_campaign.survey_sms_warning)
+        warning = "more than 2 segments"
+        self.assertNotIn(warning, self.survey_campaign.preview_html)
         self.survey_campaign.sms_template_id.body = "x" * 300
-        self.survey_campaign.invalidate_recordset(["survey_sms_warning"])
-        self.assertIn("segments", self.survey_campaign.survey_sms_warning)
+        self.survey_campaign.invalidate_recordset(["preview_html"])
+        self.assertIn(warning, self.survey_campaign.preview_html)
 
     def test_web_link_fits_or_is_dropped(self):
         self.survey_campaign.survey_include_link = True

@@ -1000,6 +1000,8 @@ def _link_campaign(env, onboarding):
             "sms_template_id": link_template.id,
             "audience_domain": onboarding.audience_domain,
             "active": True,
+            # A copy starts as a draft: the daily selection runs running ones.
+            **({"state": "running"} if "state" in onboarding._fields else {}),
         }
     )
 

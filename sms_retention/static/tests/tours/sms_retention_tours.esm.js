@@ -16,8 +16,9 @@ function openApp() {
     ];
 }
 
-// A back-office user opens the review campaign, reads its variants' cost
-// estimate, and sends a planned message now from the outbound list.
+// A back-office user opens the review campaign, reads its preview (each
+// variant's SMS, segments and cost), and sends a planned message now from
+// the outbound list, with feedback.
 registry.category("web_tour.tours").add("sms_retention_campaign_tour", {
     test: true,
     url: "/web",
@@ -28,18 +29,14 @@ registry.category("web_tour.tours").add("sms_retention_campaign_tour", {
             trigger: '.o_kanban_record:contains("Tour review campaign")',
         },
         {
-            content: "Open the A/B variants tab",
-            trigger: '.o_notebook a:contains("A/B variants")',
-        },
-        {
-            content: "The variants show their encoding, segments and next-run cost",
+            content: "The preview shows both variants, their segments and cost",
             trigger:
-                '.o_field_widget[name="variant_ids"] .o_data_row:contains("segment")',
+                '.o_sms_retention_preview:contains("Variant A"):contains("Variant B"):contains("segment"):contains("per SMS")',
             isCheck: true,
         },
         {
-            content: "Open the campaign's outbound messages",
-            trigger: 'button.oe_stat_button[name="action_view_messages"]',
+            content: "Open the campaign's scheduled messages",
+            trigger: 'button.oe_stat_button:contains("Scheduled")',
         },
         {
             content: "Open the planned message",
@@ -50,69 +47,13 @@ registry.category("web_tour.tours").add("sms_retention_campaign_tour", {
             trigger: 'button[name="action_send_now"]',
         },
         {
+            content: "The user is told it was sent",
+            trigger: '.o_notification:contains("Sent to Tour Customer")',
+            isCheck: true,
+        },
+        {
             content: "The message is sent",
             trigger: '.o_form_view:not(:has(button[name="action_send_now"]))',
-            isCheck: true,
-        },
-    ],
-});
-
-// A salesperson opens a customer who replied, reads the conversation and
-// answers by SMS from the customer's form.
-registry.category("web_tour.tours").add("sms_retention_reply_tour", {
-    test: true,
-    url: "/web",
-    steps: () => [
-        ...openApp(),
-        {
-            content: "Open the replies menu",
-            trigger: '.o_menu_sections button:contains("Replies")',
-        },
-        {
-            content: "Open all replies",
-            trigger: '.dropdown-item:contains("All Replies")',
-        },
-        {
-            content: "Open the customer's reply",
-            trigger: '.o_data_row:contains("Where is my parcel?") td.o_data_cell',
-        },
-        {
-            content: "Open the customer",
-            trigger: '.o_field_widget[name="partner_id"] a.o_form_uri',
-        },
-        {
-            content: "Open the SMS conversation",
-            trigger: 'button.oe_stat_button[name="action_open_sms_replies"]',
-        },
-        {
-            content: "The reply is in the conversation",
-            trigger: '.o_data_row:contains("Where is my parcel?")',
-            isCheck: true,
-        },
-        {
-            content: "Back to the customer",
-            trigger: '.breadcrumb-item a:contains("Tour Replier")',
-        },
-        {
-            content: "Open the SMS & Retention tab",
-            trigger: '.o_notebook a:contains("SMS & Retention")',
-        },
-        {
-            content: "Answer by SMS",
-            trigger: 'button[name="action_sms_retention_reply"]',
-        },
-        {
-            content: "Write the answer",
-            trigger: ".modal-body textarea",
-            run: "text It left our warehouse today.",
-        },
-        {
-            content: "Send it",
-            trigger: '.modal-footer button[name="action_send"]',
-        },
-        {
-            content: "The dialog closes",
-            trigger: "body:not(:has(.modal-footer))",
             isCheck: true,
         },
     ],
