@@ -275,13 +275,16 @@ class SmsRetentionConversation(models.Model):
 
     def _source_names(self):
         """``{(model, id): display name}`` of the rows' source records that
-        still exist, one read per model."""
+        still exist and that the user may open, one search per model."""
         ids_by_model = {}
         for row in self:
             if row.res_model in self.env and row.res_id:
                 ids_by_model.setdefault(row.res_model, set()).add(row.res_id)
         names = {}
         for model, ids in ids_by_model.items():
-            for record in self.env[model].browse(ids).exists():
+            records = self.env[model].sudo(False).with_context(active_test=False)
+            if not records.check_access_rights("read", raise_exception=False):
+                continue
+            for record in records.search([("id", "in", list(ids))]):
                 names[(model, record.id)] = record.display_name
         return names

@@ -12,7 +12,7 @@ from psycopg2 import sql
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import MissingError, UserError
-from odoo.tools import format_date, mute_logger, plaintext2html
+from odoo.tools import SQL, format_date, mute_logger, plaintext2html
 
 from ..fields import Many2oneWithoutForeignKey
 from ..tools import sending_policy
@@ -754,9 +754,15 @@ class SmsRetentionMessage(models.Model):
     def _log_on_chatters(self, rows, bodies, run_cache):
         """Log each SMS on its customer's chatter, and on its source
         record's when that is another record with a chatter (the order), as
-        Odoo's mass SMS keeps a log: a message of type SMS per record,
-        created in batches (``_message_log_batch``). Their delivery status
-        is the retention message's, shown in the customer's conversation.
+        Odoo's mass SMS keeps a log: a message of type SMS per record. Their
+        delivery status is the retention message's, shown in the customer's
+        conversation.
+
+        Odoo writes the first log of each model (``_message_log_batch``);
+        the others are copies of its row with their own record and body, in
+        one statement: every column, whoever added it, holds what Odoo
+        wrote (see ``test_campaign_logs_equal_odoos``). Through the ORM, a
+        log cost about a millisecond each.
         """
         known = run_cache.setdefault("chatter_models", {})
         for res_model in {row["res_model"] for row in rows} - set(known):
@@ -775,23 +781,41 @@ class SmsRetentionMessage(models.Model):
                 != ("res.partner", row["partner_id"])
             ):
                 entries.setdefault(row["res_model"], []).append((row["res_id"], html))
-        logs_sudo = self.env["mail.message"].sudo()
-        for model, pending in entries.items():
-            records_sudo = self.env[model].sudo()
-            while pending:
-                # One log per record and call: a customer texted twice in a
-                # batch gets a second round.
-                round_bodies, pending_next = {}, []
-                for res_id, html in pending:
-                    if res_id in round_bodies:
-                        pending_next.append((res_id, html))
-                    else:
-                        round_bodies[res_id] = html
-                logs_sudo |= records_sudo.browse(list(round_bodies))._message_log_batch(
-                    bodies=round_bodies, message_type="sms"
+        messages = self.env["mail.message"]
+        copied = [
+            name
+            for name, field in messages._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", "res_id", "body")
+        ]
+        for model, ((first_id, first_html), *others) in entries.items():
+            template_sudo = (
+                self.env[model]
+                .sudo()
+                .browse(first_id)
+                ._message_log_batch(bodies={first_id: first_html}, message_type="sms")
+            )
+            template_sudo.sms_retention_kind = "campaign"
+            if not others:
+                continue
+            messages.flush_model()
+            self.env.cr.execute(
+                SQL(
+                    """INSERT INTO mail_message (res_id, body, %(columns)s)
+                       SELECT v.res_id, v.body, %(values)s
+                         FROM unnest(%(res_ids)s::int[], %(bodies)s::text[])
+                              AS v(res_id, body),
+                              mail_message t
+                        WHERE t.id = %(template)s""",
+                    columns=SQL(", ").join(map(SQL.identifier, copied)),
+                    values=SQL(", ").join(SQL.identifier("t", name) for name in copied),
+                    res_ids=[res_id for res_id, _html in others],
+                    bodies=[str(html) for _res_id, html in others],
+                    template=template_sudo.id,
                 )
-                pending = pending_next
-        logs_sudo.sms_retention_kind = "campaign"
+            )
+        messages.invalidate_model()
 
     def _send_queued(self):
         """Send the queued SMS of these messages now (those another sender

@@ -59,6 +59,47 @@ class TestThread(SmsRetentionCommon):
         item = self._thread()["items"][0]
         self.assertEqual((item["kind"], item["state_label"]), ("campaign", "Delivered"))
 
+    def test_campaign_logs_equal_odoos(self):
+        """The copies of Odoo's first log hold what Odoo writes for a log."""
+        customers = self._create_us_customers("Copy", range(760, 763))
+        orders = self.env["sale.order"].browse(
+            [self._create_order(customer).id for customer in customers]
+        )
+        messages = self._messages_of(orders)
+        messages._materialise()
+        reference = self.customer_cn.sudo()._message_log_batch(
+            bodies={self.customer_cn.id: "x"}, message_type="sms"
+        )
+        reference.sms_retention_kind = "campaign"
+        own = {"id", "res_id", "body", "message_id", "date"}
+        names = [
+            name
+            for name, field in reference._fields.items()
+            if field.store and field.column_type and name not in own
+        ]
+        expected = reference.read(names)[0]
+        del expected["id"]
+        for model, records in (("res.partner", customers), ("sale.order", orders)):
+            logs = self.env["mail.message"].search(
+                [
+                    ("model", "=", model),
+                    ("res_id", "in", records.ids),
+                    ("sms_retention_kind", "=", "campaign"),
+                ]
+            )
+            self.assertEqual(len(logs), 3, model)
+            for log in logs:
+                values = log.read(names)[0]
+                del values["id"]
+                expected["model"] = model
+                self.assertEqual(values, expected, model)
+            self.assertEqual(
+                sorted(logs.mapped("res_id")), sorted(records.ids), "one log each"
+            )
+        for order in orders:
+            log = self._sms_logs(order)
+            self.assertIn(order.name, log.body, "each log has its own text")
+
     def test_a_failed_campaign_sms_says_why_in_the_thread(self):
         order = self._create_order(self.customer_us)
         message = self._messages_of(order)
@@ -151,6 +192,22 @@ class TestThread(SmsRetentionCommon):
         partner = self.customer_us.with_user(user or self.salesperson)
         with self.mock_sms_providers():
             return partner.with_company(self.company).sms_retention_thread_send(body)
+
+    def test_thread_links_only_to_records_the_user_may_open(self):
+        """Regression: the thread linked to an order of another salesperson,
+        which the user could not open (an access error)."""
+        colleague = self.salesperson.copy(
+            {"login": "colleague.seller", "name": "Colleague"}
+        )
+        order = self._create_order(self.customer_us, user=colleague)
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual(self._messages_of(order).state, "sent")
+        item = self._thread()["items"][0]
+        self.assertEqual(item["kind"], "campaign")
+        self.assertFalse(item["source"], "the salesperson may not open the order")
+        item = self._thread(user=colleague)["items"][0]
+        self.assertEqual(item["source"]["id"], order.id)
 
     def test_thread_reads_every_sms_in_time_order_with_states_in_words(self):
         with freeze_time("2026-03-02 15:00:00"):
