@@ -22,3 +22,4 @@ from . import test_settings
 from . import test_ui_tour_company
 from . import test_ui_tour_conversation
 from . import test_thread
+from . import test_i18n

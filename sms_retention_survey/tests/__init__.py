@@ -6,3 +6,4 @@ from . import test_sms_ready
 from . import test_survey_flow
 from . import test_reply_comment
 from . import test_ui_tour_build_campaign
+from . import test_i18n
