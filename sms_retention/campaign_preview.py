@@ -23,7 +23,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, fields
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
 from .tools import sending_policy
 from .tools.segments import count_segments, estimate_cost
@@ -106,7 +106,7 @@ class CampaignPreview:
         if campaign.kind in ("birthday", "seasonal", "winback", "onboarding"):
             from_sql = campaign._daily_from_sql(now + timedelta(days=1))
             if from_sql is None:
-                return None, _("next daily run")
+                return None, _("Next daily run")
             planned = SQL("FALSE")
             if campaign._origin.id:
                 planned = SQL(
@@ -118,10 +118,10 @@ class CampaignPreview:
                 )
             return (
                 SQL("SELECT p.id FROM %s AND NOT %s", from_sql, planned),
-                _("next daily run"),
+                _("Next daily run"),
             )
         since = now - timedelta(days=EVENT_PERIOD_DAYS)
-        period = _("last %(days)s days", days=EVENT_PERIOD_DAYS)
+        period = _("Last %(days)s days", days=EVENT_PERIOD_DAYS)
         partners = self.env["res.partner"].with_context(
             active_test=campaign.kind != "exit"
         )
@@ -377,14 +377,27 @@ class CampaignPreview:
                 cost = self._cost(segments, country_id, prices)
                 if cost:
                     total_cost += Decimal(str(cost[2])) * Decimal(str(share))
+        customers = audience.count("send")
+        if customers:
+            summary = _(
+                "%(period)s: %(customers)s customers would be texted, about "
+                "%(segments)s segments, for about %(cost)s.",
+                period=audience.period,
+                customers=customers,
+                segments=round(total_segments),
+                cost=format_amount(self.env, float(total_cost), currency),
+            )
+        else:
+            summary = _(
+                "%(period)s: no customer of the audience would be texted; the "
+                "preview renders on any record.",
+                period=audience.period,
+            )
         return {
             "audience": audience,
-            "period": audience.period,
+            "summary": summary,
             "cards": cards,
             "warnings": warnings,
-            "total_customers": audience.count("send"),
-            "total_segments": round(total_segments),
-            "total_cost": float(total_cost),
             "currency": currency,
         }
 

@@ -65,6 +65,9 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_complaint_user_id = fields.Many2one(
         related="company_id.sms_retention_complaint_user_id", readonly=False
     )
+    sms_retention_review_url = fields.Char(
+        related="company_id.sms_retention_review_url", readonly=False
+    )
 
     @api.depends("company_id")
     def _compute_sms_retention_optout_text_per_lang(self):

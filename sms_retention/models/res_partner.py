@@ -45,12 +45,12 @@ class ResPartner(models.Model):
         "sms.retention.inbound",
         "partner_id",
         string="SMS Replies",
-        groups="sales_team.group_sale_salesman",
+        groups="sms_retention.group_sms_retention_user",
     )
     sms_retention_reply_count = fields.Integer(
         "SMS Replies Count",
         compute="_compute_sms_retention_reply_count",
-        groups="sales_team.group_sale_salesman",
+        groups="sms_retention.group_sms_retention_user",
     )
     # Birthday: a full date, or only month and day when the year is unknown.
     birthday = fields.Date(

@@ -22,7 +22,7 @@ class SaleOrder(models.Model):
     sms_retention_sms_count = fields.Integer(
         "SMS",
         compute="_compute_sms_retention_sms_count",
-        groups="sales_team.group_sale_salesman",
+        groups="sms_retention.group_sms_retention_user",
         help="The SMS about this order: campaign SMS, the customer's replies, "
         "and the survey questions and answers sent about it.",
     )

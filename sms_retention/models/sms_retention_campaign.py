@@ -481,7 +481,20 @@ class SmsRetentionCampaign(models.Model):
         return text
 
     def _sms_retention_preview_warnings(self):
-        """Warnings of the preview that addons add (the survey's)."""
+        """Warnings of the preview beyond texts and segments; addons add
+        theirs (the survey's)."""
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        texts = [holder.body or "" for holder in self.variant_ids or self]
+        if not company.sms_retention_review_url and any(
+            "sms_retention_review_url" in text for text in texts
+        ):
+            return [
+                _(
+                    "The review link is empty: set your review page in SMS "
+                    "Retention > Configuration > Settings."
+                )
+            ]
         return []
 
     # ------------------------------------------------------------

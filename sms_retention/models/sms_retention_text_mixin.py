@@ -267,7 +267,7 @@ def _check_text(env, text, model):
         expressions = placeholders(text)
     except ValueError:
         raise ValidationError(
-            _("A placeholder is not closed: every {{ needs its }}.")
+            _("A placeholder is not closed: add its missing }}.")
         ) from None
     for expression in expressions:
         error = syntax_error(expression)

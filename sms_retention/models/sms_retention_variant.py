@@ -18,7 +18,7 @@ class SmsRetentionVariant(models.Model):
     _inherit = ["sms.retention.text.mixin"]
     _order = "campaign_id, sequence, id"
 
-    name = fields.Char(required=True, default="A")
+    name = fields.Char(required=True, default="A", translate=True)
     sequence = fields.Integer(default=10)
     campaign_id = fields.Many2one(
         "sms.retention.campaign", required=True, ondelete="cascade", index=True

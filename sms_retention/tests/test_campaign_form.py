@@ -166,6 +166,17 @@ class TestCampaignForm(SmsRetentionCommon):
         self.assertIn("No translation in Thai / ภาษาไทย (customers: 1)", preview)
         self.assertIn("more than 2 segments", preview)
 
+    def test_preview_warns_of_an_empty_review_link(self):
+        campaign = self._new_review(
+            body="Review: {{ short_url(object.company_id.sms_retention_review_url) }}"
+        )
+        self._create_order(self.customer_us)
+        self.assertIn("The review link is empty", campaign.preview_html)
+        self.company.sms_retention_review_url = "https://example.com/review"
+        campaign.invalidate_recordset(["preview_html"])
+        self.assertNotIn("The review link is empty", campaign.preview_html)
+        self.assertIn("/r/", campaign.preview_html, "a tracked short link")
+
     def test_preview_says_what_a_placeholder_cannot_render(self):
         campaign = self._new_review(body="Hi {{ object.partner_id.name.nope }}")
         self._create_order(self.customer_us)
@@ -208,7 +219,7 @@ class TestCampaignForm(SmsRetentionCommon):
             self._create_order(partner)
         with freeze_time(fields.Datetime.now() - timedelta(days=40)):
             self._create_order(self._create_customer("Old", "+1 212 555 0113", "us"))
-        self.assertEqual(campaign.audience_period, "last 30 days")
+        self.assertEqual(campaign.audience_period, "Last 30 days")
         self.assertEqual(campaign.audience_count, 4)
         self.assertEqual(campaign.audience_send_count, 1)
         self.assertEqual(campaign.audience_opted_out_count, 1)
@@ -234,7 +245,7 @@ class TestCampaignForm(SmsRetentionCommon):
                 "sms_consent": "opted_in",
             }
         )
-        self.assertEqual(birthday.audience_period, "next daily run")
+        self.assertEqual(birthday.audience_period, "Next daily run")
         self.assertGreaterEqual(birthday.audience_send_count, 3)
 
     # ------------------------------------------------------------
