@@ -17,6 +17,20 @@ from ..tools.segments import with_opt_out
 from ..tools.variants import variant_bucket
 
 DAILY_KINDS = ("birthday", "seasonal", "winback", "onboarding")
+# What the audience of a campaign (and so its preview) depends on.
+AUDIENCE_DEPENDS = (
+    "kind",
+    "model_id",
+    "segment_ids",
+    "audience_domain",
+    "message_class",
+    "company_id",
+    "birthday_days_before",
+    "winback_days",
+    "occasion_ids",
+    "delay",
+    "delay_unit",
+)
 # What fires an event campaign: the trigger, and the kinds it suits.
 TRIGGERS = [
     ("order_confirmed", "Order confirmed"),
@@ -230,21 +244,18 @@ class SmsRetentionCampaign(models.Model):
 
     @api.constrains("trigger", "kind")
     def _check_trigger(self):
+        suits = self._sms_retention_trigger_kinds()
+        triggers = dict(self._fields["trigger"]._description_selection(self.env))
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for campaign in self.filtered("trigger"):
-            if campaign.kind not in self._sms_retention_trigger_kinds().get(
-                campaign.trigger, ()
-            ):
+            if campaign.kind not in suits.get(campaign.trigger, ()):
                 raise ValidationError(
                     _(
                         "%(campaign)s: the trigger %(trigger)s does not suit a "
                         "campaign of kind %(kind)s.",
                         campaign=campaign.display_name,
-                        trigger=dict(
-                            self._fields["trigger"]._description_selection(self.env)
-                        )[campaign.trigger],
-                        kind=dict(
-                            self._fields["kind"]._description_selection(self.env)
-                        )[campaign.kind],
+                        trigger=triggers[campaign.trigger],
+                        kind=kinds[campaign.kind],
                     )
                 )
 
@@ -397,19 +408,7 @@ class SmsRetentionCampaign(models.Model):
                 if record == campaign
             )
 
-    @api.depends(
-        "kind",
-        "model_id",
-        "segment_ids",
-        "audience_domain",
-        "message_class",
-        "company_id",
-        "birthday_days_before",
-        "winback_days",
-        "occasion_ids",
-        "delay",
-        "delay_unit",
-    )
+    @api.depends(*AUDIENCE_DEPENDS)
     def _compute_audience(self):
         for campaign in self:
             audience = CampaignPreview(campaign).audience()
@@ -425,12 +424,7 @@ class SmsRetentionCampaign(models.Model):
         "sms_template_id",
         "variant_ids.body",
         "variant_ids.weight",
-        "kind",
-        "model_id",
-        "segment_ids",
-        "audience_domain",
-        "message_class",
-        "company_id",
+        *AUDIENCE_DEPENDS,
     )
     @api.depends_context("lang")
     def _compute_preview_html(self):

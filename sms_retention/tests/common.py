@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 import polib
 
+from odoo import http
 from odoo.modules.module import get_module_path
 from odoo.tests import common
 
@@ -94,6 +95,18 @@ class SmsRetentionCase(MockSmsRetention):
             for number in message["numbers"]
         ]
 
+    def _send_counting_queries(self, messages):
+        """Send these planned messages as the sending job does (lock,
+        materialise, send); return how many SQL queries it took."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.mock_sms_providers():
+            before = self.env.cr.sql_log_count
+            messages._lock_scheduled(messages.ids)._materialise()
+            messages._send_queued()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
     def assertSandboxOutbox(self, number, content=None, company=None):
         """One outbox entry for ``number`` (E.164), with ``content`` if given."""
         domain = [("number", "=", number)]
@@ -146,6 +159,30 @@ class TranslationCase(common.BaseCase):
                     sorted(PLACEHOLDER_RE.findall(msgid)),
                     f"{addon}/{lang}.po: placeholders differ for {msgid!r}",
                 )
+
+
+class SmsRetentionTourCase(common.HttpCase):
+    """Chromium tours on the main company, on the sandbox, at any hour."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Read every manifest now, in one thread. The browser's first parallel
+        # requests would parse them in several threads at once, which trips
+        # a race in CPython 3.11.7's AST constructor ("recursion depth
+        # mismatch") and fails the tour on a busy machine.
+        cls.module_statics = http.root.statics  # a lazy property, computed once
+        cls.company = cls.env.ref("base.main_company")
+        cls.company.write(
+            {
+                "sms_retention_provider": "sandbox",
+                "sms_retention_quiet_start": 0.0,
+                "sms_retention_quiet_end": 24.0,
+            }
+        )
+        cls.company.sms_retention_blackout_ids.unlink()
+        # "Send now" must not depend on today being a public holiday.
+        cls.env["sms.retention.holiday"].search([]).active = False
 
 
 class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):

@@ -131,15 +131,7 @@ class TestThread(SmsRetentionCommon):
             )
             messages = self.campaign._enqueue(orders)
             self.assertEqual(len(messages), size)
-            self.env.flush_all()
-            self.env.invalidate_all()
-            with self.mock_sms_providers():
-                before = self.env.cr.sql_log_count
-                locked = messages._lock_scheduled(messages.ids)
-                locked._materialise()
-                messages._send_queued()
-                self.env.flush_all()
-                counts[size] = self.env.cr.sql_log_count - before
+            counts[size] = self._send_counting_queries(messages)
             self.assertEqual(set(messages.mapped("state")), {"sent"})
             logs = self.env["mail.message"].search(
                 [

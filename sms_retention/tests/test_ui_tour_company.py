@@ -2,17 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Companies in a real browser: a user of company A sees nothing of company B."""
 
-from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from .common import SmsRetentionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiTourCompany(HttpCase):
+class TestUiTourCompany(SmsRetentionTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Read every manifest now, in one thread (see test_ui_tours).
-        cls.module_statics = http.root.statics  # a lazy property, computed once
         companies = cls.env["res.company"].create(
             [{"name": "Company A"}, {"name": "Company B"}]
         )

@@ -4,27 +4,17 @@
 
 from datetime import timedelta
 
-from odoo import fields, http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import fields
+from odoo.tests import new_test_user, tagged
+
+from .common import SmsRetentionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiTourConversation(HttpCase):
+class TestUiTourConversation(SmsRetentionTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Read every manifest now, in one thread (see test_ui_tours).
-        cls.module_statics = http.root.statics
-        cls.company = cls.env.ref("base.main_company")
-        cls.company.write(
-            {
-                "sms_retention_provider": "sandbox",
-                "sms_retention_quiet_start": 0.0,
-                "sms_retention_quiet_end": 24.0,
-            }
-        )
-        cls.company.sms_retention_blackout_ids.unlink()
-        cls.env["sms.retention.holiday"].search([]).active = False
         cls.salesperson = new_test_user(
             cls.env,
             login="tour.seller",

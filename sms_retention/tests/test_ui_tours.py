@@ -2,32 +2,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """UI tours in a real browser (Chromium, Odoo's tour runner)."""
 
-from odoo import http
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import SmsRetentionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiTours(HttpCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Read every manifest now, in one thread. The browser's first parallel
-        # requests would parse them in several threads at once, which trips
-        # a race in CPython 3.11.7's AST constructor ("recursion depth
-        # mismatch") and fails the tour on a busy machine.
-        cls.module_statics = http.root.statics  # a lazy property, computed once
-        cls.company = cls.env.ref("base.main_company")
-        cls.company.write(
-            {
-                "sms_retention_provider": "sandbox",
-                "sms_retention_quiet_start": 0.0,
-                "sms_retention_quiet_end": 24.0,
-            }
-        )
-        cls.company.sms_retention_blackout_ids.unlink()
-        # "Send now" must not depend on today being a public holiday.
-        cls.env["sms.retention.holiday"].search([]).active = False
-
+class TestUiTours(SmsRetentionTourCase):
     def test_campaign_tour(self):
         campaign = self.env.ref("sms_retention.sms_retention_campaign_review")
         campaign.write({"name": "Tour review campaign", "delay": 2, "state": "running"})

@@ -2,21 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Twilio settings and numbers in a real browser (Chromium, Odoo's tour runner)."""
 
-from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sms_retention.tests.common import SmsRetentionTourCase
 
 from .common import FROM_NUMBER, MockTwilio
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN
 
 
 @tagged("post_install", "-at_install")
-class TestTwilioUiTours(HttpCase, MockTwilio):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        # Read every manifest now, in one thread (see sms_retention's tours).
-        cls.module_statics = http.root.statics  # a lazy property, computed once
-
+class TestTwilioUiTours(SmsRetentionTourCase, MockTwilio):
     def test_settings_tour(self):
         company = self.env.ref("base.main_company")
         company.write(

@@ -2,27 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """A campaign built, previewed, triggered, started and sent, in Chromium."""
 
-from odoo import http
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
+
+from odoo.addons.sms_retention.tests.common import SmsRetentionTourCase
 
 
 @tagged("post_install", "-at_install")
-class TestUiTourBuildCampaign(HttpCase):
+class TestUiTourBuildCampaign(SmsRetentionTourCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Manifests read once, in one thread (see sms_retention's tours).
-        cls.module_statics = http.root.statics
-        company = cls.env.ref("base.main_company")
-        company.write(
-            {
-                "sms_retention_provider": "sandbox",
-                "sms_retention_quiet_start": 0.0,
-                "sms_retention_quiet_end": 24.0,
-            }
-        )
-        company.sms_retention_blackout_ids.unlink()
-        cls.env["sms.retention.holiday"].search([]).active = False
         # Only the campaign the tour builds fires on the order.
         cls.env["sms.retention.campaign"].search([]).write({"state": "draft"})
         cls.user = new_test_user(

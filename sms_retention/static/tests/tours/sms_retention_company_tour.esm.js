@@ -2,6 +2,7 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
+import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
 
 const MODULE = "sms_retention";
 
@@ -56,14 +57,7 @@ registry.category("web_tour.tours").add("sms_retention_company_tour", {
     test: true,
     url: "/web",
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-        },
-        {
-            content: "Open the SMS Retention app",
-            trigger: `.o_app[data-menu-xmlid="${MODULE}.sms_retention_menu_root"]`,
-        },
+        ...openApp(),
         ...openMenu("sms_retention_campaign_menu"),
         onlyCompanyA("Campaigns", "Campaign of Company A", "Campaign of Company B"),
         ...openMenu("sms_retention_replies_menu", "sms_retention_inbound_menu"),

@@ -2,6 +2,7 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
+import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
 
 // A salesperson opens a customer's reply, reads the customer's SMS thread
 // (the campaign SMS and the reply), marks the reply handled and answers in
@@ -10,14 +11,7 @@ registry.category("web_tour.tours").add("sms_retention_conversation_tour", {
     test: true,
     url: "/web",
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-        },
-        {
-            content: "Open the SMS Retention app",
-            trigger: '.o_app[data-menu-xmlid="sms_retention.sms_retention_menu_root"]',
-        },
+        ...openApp(),
         {
             content: "Open the replies menu",
             trigger: '.o_menu_sections button:contains("Replies")',

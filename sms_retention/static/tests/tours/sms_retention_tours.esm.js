@@ -2,19 +2,8 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
+import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
 
-function openApp() {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-        },
-        {
-            content: "Open the SMS Retention app",
-            trigger: '.o_app[data-menu-xmlid="sms_retention.sms_retention_menu_root"]',
-        },
-    ];
-}
 
 // A back-office user opens the review campaign, reads its preview (each
 // variant's SMS, segments and cost), and sends a planned message now from

@@ -2,6 +2,7 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
+import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
 
 // A user whose only company is A opens the Twilio numbers per country: company
 // A's number is listed, company B's is not.
@@ -9,14 +10,7 @@ registry.category("web_tour.tours").add("sms_retention_twilio_company_tour", {
     test: true,
     url: "/web",
     steps: () => [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-        },
-        {
-            content: "Open the SMS Retention app",
-            trigger: '.o_app[data-menu-xmlid="sms_retention.sms_retention_menu_root"]',
-        },
+        ...openApp(),
         {
             // On a narrow screen, Configuration moves under "More" (+).
             content: "Open the configuration menu",

@@ -2,19 +2,8 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
+import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
 
-function openApp(xmlid) {
-    return [
-        {
-            content: "Open the apps menu",
-            trigger: ".o_navbar_apps_menu button",
-        },
-        {
-            content: `Open the app ${xmlid}`,
-            trigger: `.o_app[data-menu-xmlid="${xmlid}"]`,
-        },
-    ];
-}
 
 function addVariant(name, text) {
     return [
