@@ -2,26 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-# Statuses a new SMS status does not overwrite (Odoo's rule, see
-# ``sms.tracker._update_sms_notifications``): states only move forward.
-STATUSES_TO_KEEP = {
-    "canceled": ("canceled", "process", "pending", "sent"),
-    "ready": ("ready", "process", "pending", "sent"),
-    "process": ("process", "pending", "sent"),
-    "pending": ("pending", "sent"),
-    "bounce": ("bounce", "sent"),
-    "sent": ("sent",),
-    "exception": ("exception",),
-}
-
 
 class MailNotification(models.Model):
     """SMS notifications of the chatter logs of retention SMS (no sudo).
 
-    Chatter SMS canceled by the sending policy say why. An SMS logged on
-    its customer and on its source record (the order) has one notification
-    on each, sharing the SMS id (``sms_id_int``); the customer's is the one
-    its tracker follows, and the other is kept in step with it.
+    Chatter SMS canceled by the sending policy say why. A direct SMS logged
+    on its customer and on its source record (the order) has one
+    notification on each, sharing the SMS id (``sms_id_int``); the
+    customer's is the one its tracker follows, and the other is kept in step
+    with it. Campaign SMS logs have none: their status is their message's.
     """
 
     _inherit = "mail.notification"

@@ -44,17 +44,6 @@ class SmsRetentionPrice(models.Model):
     ]
 
     @api.model
-    def _price_map(self):
-        """``{country_id or False: price}`` of the current company.
-
-        Deprecated: use ``_prices_for``.
-        """
-        return {
-            country_id: price.price_per_segment
-            for country_id, price in self._prices_for(self.env.company).items()
-        }
-
-    @api.model
     def _prices_for(self, company):
         """``{country_id or False: price record}`` that apply to ``company``.
 
