@@ -310,12 +310,16 @@ class TestCampaignForm(SmsRetentionCommon):
             }
         )
         self.customer_us.write({"birthday_month": 3, "birthday_day": 5})
+        planned = [
+            ("campaign_id", "=", birthday.id),
+            ("partner_id", "=", self.customer_us.id),
+        ]
         with freeze_time("2026-03-02 15:00:00"):
             self.env["sms.retention.campaign"]._cron_daily_campaigns()
-        messages = self.env["sms.retention.message"].search(
-            [("campaign_id", "=", birthday.id)]
-        )
-        self.assertFalse(messages)
+            self.assertFalse(self.env["sms.retention.message"].search(planned))
+            birthday.action_resume()
+            self.env["sms.retention.campaign"]._cron_daily_campaigns()
+        self.assertTrue(self.env["sms.retention.message"].search(planned))
 
     def test_start_refuses_without_audience_or_occasion(self):
         seasonal = self.env.ref("sms_retention.sms_retention_campaign_lunar_new_year")
