@@ -475,6 +475,18 @@ def odoo_cmd(config, *args):
     return [str(venv_python()), "-m", "odoo", "-c", str(config), *args]
 
 
+def log_problems(log_path):
+    """The warning, error and critical lines of an Odoo log, but the allowed."""
+    if not log_path.exists():
+        return []
+    return [
+        line
+        for line in log_path.read_text(errors="replace").splitlines()
+        if re.search(r"\s(WARNING|ERROR|CRITICAL)\s", line)
+        and not any(p.search(line) for p in LOG_ALLOWLIST)
+    ]
+
+
 def odoo_run_logged(config, args, log_path, check_log=True, fatal=True):
     """Run Odoo to completion, keep its log, fail on errors or warnings.
 
@@ -485,13 +497,7 @@ def odoo_run_logged(config, args, log_path, check_log=True, fatal=True):
     if log_path.exists():
         log_path.unlink()
     res = run(cmd, check=False)
-    problems = []
-    if check_log and log_path.exists():
-        for line in log_path.read_text(errors="replace").splitlines():
-            if re.search(r"\s(WARNING|ERROR|CRITICAL)\s", line) and not any(
-                p.search(line) for p in LOG_ALLOWLIST
-            ):
-                problems.append(line)
+    problems = log_problems(log_path) if check_log else []
     if res.returncode or problems:
         if not fatal:
             return False
@@ -729,21 +735,46 @@ def cmd_test(args):
     sys.exit(res.returncode)
 
 
+def odoo_test_counts(log_path):
+    """What Odoo's runner logged: the tests it ran (its closing report,
+    "F failed, E error(s) of N tests when loading database ...", or 0), and
+    per addon, its "Starting <test> ..." lines (one per test method)."""
+    text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    reports = re.findall(r"\d+ failed, \d+ error\(s\) of (\d+) tests when loading", text)
+    per_addon = {
+        addon: len(re.findall(rf" odoo\.addons\.{addon}\.tests\.\w+: Starting ", text))
+        for addon in ADDONS
+    }
+    return (int(reports[-1]) if reports else 0), per_addon
+
+
 def cmd_odoo_test(args):
     t0 = time.time()
     odoo_src, pg, config = provision()
     provision_browser()
     db = _fresh_test_db(odoo_src, pg, config, "smsr_odootest_")
+    log = LOCAL / "logs" / "odoo-test.log"
     try:
         tags = ",".join(f"/{a}" for a in ADDONS)
-        odoo_run_logged(
+        passed = odoo_run_logged(
             config,
             ["-d", db, "-i", ",".join(ADDONS), "--test-enable", f"--test-tags={tags}",
-             "--stop-after-init", f"--http-port={_free_port()}"],
-            LOCAL / "logs" / "odoo-test.log",
+             "--stop-after-init", f"--http-port={_free_port()}", "--log-level=info"],
+            log, fatal=False,
         )
     finally:
         pg.dropdb(db)
+    total, per_addon = odoo_test_counts(log)
+    say(f"Odoo's runner ran {total} tests: "
+        + ", ".join(f"{addon} {count}" for addon, count in per_addon.items()))
+    if not passed:
+        problems = log_problems(log)
+        for line in problems[:40]:
+            print(line, file=sys.stderr)
+        die(f"Odoo's runner failed ({len(problems)} warning/error lines); see {log}",
+            code=1)
+    if not total:
+        die(f"Odoo's runner ran no test; see {log}", code=1)
     say(f"Odoo's runner passed in {time.time() - t0:.0f}s")
 
 

@@ -13,6 +13,7 @@ from . import test_campaign_form
 from . import test_policy_all_sms
 from . import test_reply_parser
 from . import test_keywords
+from . import test_consent_paths
 from . import test_access
 from . import test_conversation
 from . import test_inline_template
@@ -23,3 +24,6 @@ from . import test_ui_tour_company
 from . import test_ui_tour_conversation
 from . import test_thread
 from . import test_i18n
+from . import test_sending_pipeline
+from . import test_ui_tours
+from . import test_suite_imports

@@ -3,3 +3,8 @@ from . import test_multi_company
 from . import test_settings
 from . import test_ui_tours
 from . import test_i18n
+from . import test_send
+from . import test_consent
+from . import test_tools
+from . import test_webhooks
+from . import test_wizard

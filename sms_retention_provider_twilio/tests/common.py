@@ -9,15 +9,34 @@ from odoo.tests import common
 
 from odoo.addons.sms_retention.tests.common import SmsRetentionCommon
 
+from ..providers import sms_api_twilio
 from ..providers.sms_api_twilio import SmsApiTwilio
 from ..tools import signature, urls
+from ..tools.pacing import Pacer
 from .fake_twilio import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
 FROM_NUMBER = "+15005550006"
 
 
+class VirtualClock:
+    """Time that passes only when the sender waits: the pacing and the
+    retries' waits are recorded in ``waits`` and advance ``now``, instantly."""
+
+    def __init__(self):
+        self.now = 0.0
+        self.waits = []
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.waits.append(seconds)
+        self.now += max(seconds, 0.0)
+
+
 class MockTwilio(common.BaseCase):
-    """A fake Twilio server on 127.0.0.1 for the class; fresh state per test."""
+    """A fake Twilio server on 127.0.0.1 for the class; fresh state per test,
+    and a virtual clock for the sender's waits (``self.clock``)."""
 
     @classmethod
     def setUpClass(cls):
@@ -32,10 +51,15 @@ class MockTwilio(common.BaseCase):
             self.fake.requests.clear()
             self.fake.faults.clear()
             self.fake.number_errors.clear()
-        # Retries wait milliseconds, not seconds (Retry-After still applies).
-        patcher = patch.object(SmsApiTwilio, "RETRY_BASE_DELAY", 0.01)
-        patcher.start()
-        self.addCleanup(patcher.stop)
+        # The sender paces and retries on the virtual clock: no real sleep.
+        self.clock = VirtualClock()
+        pacer = Pacer(clock=self.clock.monotonic, sleep=self.clock.sleep)
+        for patcher in (
+            patch.object(sms_api_twilio, "PACER", pacer),
+            patch.object(SmsApiTwilio, "_sleep", staticmethod(self.clock.sleep)),
+        ):
+            patcher.start()
+            self.addCleanup(patcher.stop)
 
 
 class TwilioCase(MockTwilio):

@@ -12,6 +12,7 @@ and it posts signed status callbacks and inbound SMS to Odoo, as Twilio does.
 
 import base64
 import collections
+import contextlib
 import hashlib
 import hmac
 import json
@@ -112,8 +113,9 @@ class FakeTwilio:
 
         A fault is a dict: ``{"status": 429, "code": 20429, "retry_after": 2}``,
         ``{"status": 503}``, ``{"status": 500, "accept": True}`` (the message
-        is created, then 500), ``{"delay": 3, "accept": True}`` (created, then
-        answered late: a read timeout), ``{"code": 21211}`` (a 400 error).
+        is created, then 500), ``{"hold": True, "accept": True}`` (created,
+        answered only once the client gave up: a read timeout),
+        ``{"code": 21211}`` (a 400 error).
         """
         with self.lock:
             self.faults.extend(faults)
@@ -392,12 +394,12 @@ class _Handler(BaseHTTPRequestHandler):
         if fault:
             if fault.get("accept"):
                 message = self.fake._create_message(form)
-                if fault.get("delay"):
-                    time.sleep(fault["delay"])
+                if fault.get("hold"):
+                    self._hold()
                     return self._send(201, self.fake._resource(message))
                 return self._error(fault.get("status", 500), 20500)
-            if fault.get("delay"):
-                time.sleep(fault["delay"])
+            if fault.get("hold"):
+                self._hold()
             if fault.get("close"):
                 self.close_connection = True
                 return None
@@ -410,6 +412,15 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(400, code)
         message = self.fake._create_message(form)
         return self._send(201, self.fake._resource(message))
+
+    def _hold(self, limit=60):
+        """Answer nothing until the client closes the connection (its read
+        timeout), at most ``limit`` seconds: a Twilio too slow to answer."""
+        self.connection.settimeout(limit)
+        with contextlib.suppress(OSError):  # reset, or still open at the limit
+            while self.connection.recv(1024):
+                continue
+        self.connection.settimeout(None)
 
     def _list(self, query):
         since = query.get("DateSent>")
