@@ -12,8 +12,10 @@ class PhoneBlacklist(models.Model):
     """A number blacklisted anywhere in Odoo opts its customers out of SMS.
 
     Unblacklisting does not opt anyone in: their consent becomes unknown.
-    Partners are updated as superuser, since the blacklist may be edited by
-    someone who cannot write partners (an unsubscribe page, say).
+    These changes come from the blacklist: the partners' consent methods do
+    not write it back. Partners are updated as superuser, since the
+    blacklist may be edited by someone who cannot write partners (an
+    unsubscribe page, say).
     """
 
     _inherit = "phone.blacklist"
@@ -55,9 +57,20 @@ class PhoneBlacklist(models.Model):
                 [("number", "in", numbers)]
             )
 
+    def _sms_retention_block(self, numbers, message=None):
+        """Blacklist the ``numbers`` that are not blacklisted yet."""
+        blocked = set(self.search([("number", "in", numbers)]).mapped("number"))
+        todo = [number for number in dict.fromkeys(numbers) if number not in blocked]
+        if todo:
+            self._sms_retention_add(todo, message=message)
+
+    def _sms_retention_unblock(self, numbers, message=None):
+        """Take the blacklisted ``numbers`` out of the blacklist."""
+        blocked = self.search([("number", "in", numbers)]).mapped("number")
+        if blocked:
+            self._remove(blocked, message=message)
+
     def _sms_retention_sync_partners(self, blacklisted):
-        # Customers already in the right state are left alone, so a change that
-        # started on a partner does not come back to it.
         if not self:
             return
         partners_sudo = (
@@ -67,7 +80,7 @@ class PhoneBlacklist(models.Model):
             .search([("phone_sanitized", "in", self.mapped("number"))])
         )
         if blacklisted:
-            partners_sudo._sms_retention_set_consent("opted_out", "blacklist")
+            partners_sudo._sms_retention_opt_out("blacklist")
         else:
             partners_sudo.filtered(
                 lambda p: p.sms_consent == "opted_out"

@@ -23,20 +23,28 @@ SEGMENTS = [
     ("dormant", "Dormant"),
     ("lost", "Lost"),
 ]
+# The origin of a consent change, ``(source, note)``, in the context of the
+# write that makes it (as ``import_file`` marks an import's): given by
+# ``_sms_retention_set_consent`` to its own write. Without it, the change is
+# a user's, on the form or by an import.
+CONSENT_ORIGIN = "sms_retention_consent_origin"
 
 
 class ResPartner(models.Model):
     """Customer data the retention campaigns rely on, and their SMS thread.
 
     Birthday, SMS consent (with its log, kept in step with Odoo's phone
-    blacklist, and a note on the chatter), the time zone used for quiet
+    blacklist, and a note on the chatter: every change goes through
+    ``write``, by a user or by ``_sms_retention_opt_out`` and
+    ``_sms_retention_opt_in``), the time zone used for quiet
     hours, and the lifecycle segment with the order statistics it is
     computed from. Order statistics and segments are maintained with
     set-based SQL (no sudo needed: the SQL runs in the caller's
-    transaction); consent logs are written as superuser. SMS sent to the
-    customer are posted on their chatter as superuser (``partner_sudo``):
-    posting on a contact otherwise needs the right to edit contacts, which
-    salespeople often lack; callers check that the user may read them.
+    transaction); consent logs and the blacklist are written as superuser.
+    SMS sent to the customer are posted on their chatter as superuser
+    (``partner_sudo``): posting on a contact otherwise needs the right to
+    edit contacts, which salespeople often lack; callers check that the user
+    may read them.
     """
 
     _inherit = "res.partner"
@@ -72,6 +80,13 @@ class ResPartner(models.Model):
         compute="_compute_sms_retention_first_name",
         help="How SMS greet the customer: the first word of the name, or the "
         "whole name when it has no spaces (Chinese and Japanese names).",
+    )
+    sms_retention_company_id = fields.Many2one(
+        "res.company",
+        string="Company (SMS)",
+        compute="_compute_sms_retention_company_id",
+        help="The company SMS to the customer speak for: the customer's "
+        "company, or the current one for a customer shared by all companies.",
     )
     sms_consent = fields.Selection(
         CONSENT_STATES,
@@ -156,6 +171,14 @@ class ResPartner(models.Model):
     def _compute_sms_retention_first_name(self):
         for partner in self:
             partner.sms_retention_first_name = first_name(partner.name)
+
+    @api.depends("company_id")
+    @api.depends_context("company")
+    def _compute_sms_retention_company_id(self):
+        # One assignment per company: a sending batch computes it for
+        # hundreds of customers of a few companies.
+        for company, partners in self.grouped("company_id").items():
+            partners.sms_retention_company_id = company or self.env.company
 
     @api.depends("birthday")
     def _compute_birthday_parts(self):
@@ -436,36 +459,42 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        partners = super().create(vals_list)
-        source = "import" if self.env.context.get("import_file") else "form"
-        with_consent = partners.filtered(lambda p: p.sms_consent != "unknown")
-        with_consent._sms_retention_log_consent(
-            {p.id: "unknown" for p in with_consent}, source
+        # Customers are created with an unknown consent; the consent asked
+        # for is then set like any change, once their number is known: a
+        # blacklisted number makes it an opt-out (by the blacklist).
+        default = self.default_get(["sms_consent"]).get("sms_consent") or "unknown"
+        wanted = [vals.get("sms_consent") or default for vals in vals_list]
+        partners = super().create(
+            [dict(vals, sms_consent="unknown") for vals in vals_list]
         )
-        blacklisted = partners.filtered(
-            lambda p: p.phone_sanitized_blacklisted and p.sms_consent != "opted_out"
-        )
-        blacklisted._sms_retention_set_consent("opted_out", "blacklist")
-        (partners - blacklisted).filtered(
-            lambda p: p.sms_consent == "opted_out"
-        )._sms_retention_sync_blacklist()
+        user_source = self._sms_retention_user_source()
+        changes = {}
+        for partner, state in zip(partners, wanted, strict=True):
+            source = user_source
+            if state != "opted_out" and partner.phone_sanitized_blacklisted:
+                state, source = "opted_out", "blacklist"
+            if state != "unknown":
+                changes.setdefault((state, source), []).append(partner.id)
+        for (state, source), ids in changes.items():
+            partners.browse(ids)._sms_retention_set_consent(state, source)
         return partners
 
     def write(self, vals):
         if "active" in vals and not vals["active"]:
             vals.setdefault("sms_retention_lost_date", fields.Datetime.now())
             vals.setdefault("sms_retention_lost_reason", _("Archived"))
-        previous = {}
-        if "sms_consent" in vals and not self.env.context.get(
-            "sms_retention_consent_sync"
-        ):
-            previous = {p.id: p.sms_consent for p in self}
+        previous = {p.id: p.sms_consent for p in self} if "sms_consent" in vals else {}
         res = super().write(vals)
         if previous:
-            changed = self.filtered(lambda p: previous[p.id] != p.sms_consent)
-            source = "import" if self.env.context.get("import_file") else "form"
-            changed._sms_retention_log_consent(previous, source)
-            changed._sms_retention_sync_blacklist()
+            # Every consent change goes through here: by a user (the form, an
+            # import), or by ``_sms_retention_set_consent`` with its origin.
+            source, note = self.env.context.get(CONSENT_ORIGIN) or (
+                self._sms_retention_user_source(),
+                None,
+            )
+            self.filtered(lambda p: p.sms_consent != previous[p.id]).with_context(
+                **{CONSENT_ORIGIN: None}
+            )._sms_retention_consent_changed(previous, source, note)
         if "sms_retention_lost_date" in vals:
             self._sms_retention_update_segments()
         return res
@@ -478,24 +507,177 @@ class ResPartner(models.Model):
         )
         return super().unlink()
 
-    def _sms_retention_set_consent(self, state, source, note=None, record=None):
-        """Set the consent of these customers, log it, sync the blacklist.
+    def _sms_retention_opt_out(self, source, note=None, record=None):
+        """Opt these customers out of SMS: the one way to do it.
 
-        :param record: a record the change is about (the order whose SMS the
-          customer answered STOP), noted on its chatter too
+        Their numbers go into Odoo's phone blacklist (unless the change comes
+        from it), and each customer whose consent changes gets one consent-log
+        row and a note on their chatter. Customers already opted out are left
+        alone: calling it twice changes nothing.
+
+        :param str source: see ``CONSENT_SOURCES``
+        :param note: why, kept on the log (the customer's reply, an error)
+        :param record: the record the change is about (the order whose SMS
+          the customer answered STOP), noted on its chatter too
+        :return: the customers whose consent changed
+        """
+        return self._sms_retention_set_consent("opted_out", source, note, record)
+
+    def _sms_retention_opt_in(self, source, note=None, record=None):
+        """Opt these customers in to SMS: the one way to do it.
+
+        Their numbers leave Odoo's phone blacklist (unless the change comes
+        from it); one consent-log row per changed customer, as
+        ``_sms_retention_opt_out``, of which it takes the parameters.
+        """
+        return self._sms_retention_set_consent("opted_in", source, note, record)
+
+    @api.model
+    def _sms_retention_opt_out_number(self, number, source, note=None, record=None):
+        """Opt a number out: every customer with it (``_sms_retention_opt_out``),
+        and Odoo's phone blacklist even when no customer has it.
+
+        :param str number: E.164 number
+        """
+        return self._sms_retention_set_number_consent(
+            number, "opted_out", source, note, record
+        )
+
+    @api.model
+    def _sms_retention_opt_in_number(self, number, source, note=None, record=None):
+        """Opt a number in again: every customer with it, and out of Odoo's
+        phone blacklist (see ``_sms_retention_opt_out_number``)."""
+        return self._sms_retention_set_number_consent(
+            number, "opted_in", source, note, record
+        )
+
+    @api.model
+    def _sms_retention_set_number_consent(
+        self, number, state, source, note=None, record=None
+    ):
+        # Every customer of the number (in any company, archived too), then
+        # the number itself: blacklisted even when no customer has it.
+        partners_sudo = (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("phone_sanitized", "=", number)])
+        )
+        changed = partners_sudo._sms_retention_set_consent(state, source, note, record)
+        self._sms_retention_sync_blacklist([number], state, source, note)
+        return changed
+
+    def _sms_retention_set_consent(self, state, source, note=None, record=None):
+        """Set the consent of these customers (see ``_sms_retention_opt_out``).
+
+        Opting in and out go through ``_sms_retention_opt_in`` and
+        ``_sms_retention_opt_out``; this also sets the unknown consent (a
+        number leaving the blacklist).
         """
         todo = self.filtered(lambda p: p.sms_consent != state)
         if not todo:
-            return
+            return todo
         previous = {p.id: p.sms_consent for p in todo}
-        todo.with_context(sms_retention_consent_sync=True).write({"sms_consent": state})
-        todo._sms_retention_log_consent(previous, source, note, record=record)
-        if source != "blacklist":
-            todo._sms_retention_sync_blacklist()
+        todo.with_context(**{CONSENT_ORIGIN: (source, note)}).write(
+            {"sms_consent": state}
+        )
+        if record and hasattr(record, "_message_log_batch") and record.exists():
+            notes = todo._sms_retention_consent_notes(previous, source, note)
+            record.sudo()._message_log_batch(
+                bodies={
+                    record.id: Markup("").join(
+                        Markup("<p>%s: %s</p>") % (partner.display_name, notes[partner])
+                        for partner in todo
+                    )
+                },
+                author_id=self._sms_retention_consent_author(source).id,
+            )
+        return todo
 
-    def _sms_retention_log_consent(self, previous, source, note=None, record=None):
-        """Log consent changes: the consent log, and a note on each
-        customer's chatter (and on ``record``'s), in one batch."""
+    @api.model
+    def _sms_retention_user_source(self):
+        """The source of a change a user makes: the form, or an import."""
+        return "import" if self.env.context.get("import_file") else "form"
+
+    def _sms_retention_consent_changed(self, previous, source, note=None):
+        """After the consent of these customers changed (see ``write``): log it,
+        and bring Odoo's phone blacklist in step, unless the change comes from
+        the blacklist itself (it is not written back)."""
+        self._sms_retention_log_consent(previous, source, note)
+        if source == "blacklist":
+            return
+        for state, partners in (
+            self.filtered("phone_sanitized").grouped("sms_consent").items()
+        ):
+            self._sms_retention_sync_blacklist(
+                list(set(partners.mapped("phone_sanitized"))), state, source, note
+            )
+
+    @api.model
+    def _sms_retention_sync_blacklist(self, numbers, state, source, note=None):
+        """Put ``numbers`` in Odoo's phone blacklist for an opt-out, take them
+        out for an opt-in; an unknown consent leaves the blacklist alone."""
+        if state == "unknown" or not numbers:
+            return
+        blacklist_sudo = self.env["phone.blacklist"].sudo()
+        message = self._sms_retention_consent_summary(state, source, note)
+        if state == "opted_out":
+            blacklist_sudo._sms_retention_block(numbers, message)
+        else:
+            blacklist_sudo._sms_retention_unblock(numbers, message)
+
+    @api.model
+    def _sms_retention_consent_summary(self, state, source, note=None):
+        """A consent change in words, without the state before it."""
+        states, sources = self._sms_retention_consent_labels()
+        text = _(
+            "SMS consent: %(after)s (%(how)s)",
+            after=states[state],
+            how=sources[source],
+        )
+        if note:
+            text = _("%(change)s: “%(note)s”", change=text, note=note)
+        return text
+
+    @api.model
+    def _sms_retention_consent_labels(self):
+        """The labels of consent states and of their sources, translated."""
+        states = dict(self._fields["sms_consent"]._description_selection(self.env))
+        sources = dict(
+            self.env["sms.retention.consent.log"]
+            ._fields["source"]
+            ._description_selection(self.env)
+        )
+        return states, sources
+
+    @api.model
+    def _sms_retention_consent_author(self, source):
+        """The system's changes are OdooBot's; a user's are theirs."""
+        if source in ("form", "import", "web"):
+            return self.env.user.partner_id
+        return self.env.ref("base.partner_root")
+
+    def _sms_retention_consent_notes(self, previous, source, note=None):
+        """``{partner: text}``: each customer's consent change in words."""
+        states, sources = self._sms_retention_consent_labels()
+        notes = {}
+        for partner in self:
+            text = _(
+                "SMS consent: %(before)s → %(after)s (%(how)s)",
+                before=states.get(previous.get(partner.id), "-"),
+                after=states[partner.sms_consent],
+                how=sources[source],
+            )
+            if note:
+                text = _("%(change)s: “%(note)s”", change=text, note=note)
+            notes[partner] = text
+        return notes
+
+    def _sms_retention_log_consent(self, previous, source, note=None):
+        """Log consent changes: one consent-log row per customer, and a note
+        on each customer's chatter, in one batch."""
+        if not self:
+            return
         self.env["sms.retention.consent.log"].sudo().create(
             [
                 {
@@ -509,63 +691,14 @@ class ResPartner(models.Model):
                 for partner in self
             ]
         )
-        if not self:
-            return
-        states = dict(self._fields["sms_consent"]._description_selection(self.env))
-        sources = dict(
-            self.env["sms.retention.consent.log"]
-            ._fields["source"]
-            ._description_selection(self.env)
+        notes = self._sms_retention_consent_notes(previous, source, note)
+        self.sudo()._message_log_batch(
+            bodies={
+                partner.id: Markup("<p>%s</p>") % text
+                for partner, text in notes.items()
+            },
+            author_id=self._sms_retention_consent_author(source).id,
         )
-        bodies = {}
-        for partner in self:
-            text = _(
-                "SMS consent: %(before)s → %(after)s (%(how)s)",
-                before=states.get(previous.get(partner.id), "-"),
-                after=states[partner.sms_consent],
-                how=sources[source],
-            )
-            if note:
-                text = _("%(change)s: “%(note)s”", change=text, note=note)
-            bodies[partner.id] = Markup("<p>%s</p>") % text
-        # The system's changes are OdooBot's; a user's are theirs.
-        author = (
-            self.env.user.partner_id
-            if source in ("form", "import", "web")
-            else self.env.ref("base.partner_root")
-        )
-        self.sudo()._message_log_batch(bodies=bodies, author_id=author.id)
-        if record and hasattr(record, "_message_log_batch") and record.exists():
-            record.sudo()._message_log_batch(
-                bodies={
-                    record.id: Markup("").join(
-                        Markup("<p>%s: %s</p>")
-                        % (partner.display_name, bodies[partner.id].striptags())
-                        for partner in self
-                    )
-                },
-                author_id=author.id,
-            )
-
-    def _sms_retention_sync_blacklist(self):
-        """Opt-outs go into Odoo's phone blacklist; opt-ins come out of it."""
-        blacklist_sudo = self.env["phone.blacklist"].sudo()
-        opted_out = self.filtered(
-            lambda p: p.sms_consent == "opted_out" and p.phone_sanitized
-        )
-        if opted_out:
-            blacklist_sudo._sms_retention_add(
-                list(set(opted_out.mapped("phone_sanitized"))),
-                message=_("Opted out of SMS (SMS Retention)."),
-            )
-        opted_in = self.filtered(
-            lambda p: p.sms_consent == "opted_in" and p.phone_sanitized_blacklisted
-        )
-        if opted_in:
-            blacklist_sudo._remove(
-                list(set(opted_in.mapped("phone_sanitized"))),
-                message=_("Opted in to SMS again (SMS Retention)."),
-            )
 
     # ------------------------------------------------------------
     # LIFECYCLE

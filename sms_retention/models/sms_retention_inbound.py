@@ -20,6 +20,8 @@ _logger = logging.getLogger(__name__)
 BODY_MAX_CHARS = 1600
 # Replies the system answers by itself: handled when received.
 AUTO_HANDLED = ("stop", "start", "help")
+# Replies that are no keyword: answers to whatever the customer was asked.
+ANSWERS = ("answer", "text")
 # Bus notification of a customer's SMS thread (see ``ir.websocket``).
 THREAD_CHANNEL = "sms_retention_thread"
 THREAD_UPDATE = "sms_retention/thread_update"
@@ -204,6 +206,10 @@ class SmsRetentionInbound(models.Model):
             )
         vals.update(inbound_sudo._match(e164, company))
         vals["from_number"] = e164
+        partner_sudo = inbound_sudo.env["res.partner"].browse(vals.get("partner_id"))
+        vals["classification"] = inbound_sudo._classify(
+            text, partner_sudo.lang, company
+        )
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 inbound = inbound_sudo.create(vals)
@@ -244,7 +250,9 @@ class SmsRetentionInbound(models.Model):
         """Hand a new, classified reply to the conversations awaiting it.
 
         Called once per stored reply, after the keyword actions (never for
-        a re-delivery). Addons (SMS surveys) extend it.
+        a re-delivery). Addons (SMS surveys) extend it; they follow the
+        reply's classification (a STOP was acted on already) and never
+        classify it again.
         """
         return True
 
@@ -413,25 +421,28 @@ class SmsRetentionInbound(models.Model):
     # KEYWORDS
     # ------------------------------------------------------------
 
-    def _classify(self):
-        self.ensure_one()
-        custom = self.env["sms.retention.keyword"]._match(
-            self.body, self.partner_id.lang, self.company_id
-        )
+    @api.model
+    def _classify(self, body, lang=None, company=None):
+        """What a reply is, decided once, when it is received, and stored on
+        it (``classification``): the admin's keywords first (in the
+        customer's language), then the built-in parser. The keyword actions
+        and the conversations (SMS surveys) all follow it.
+        """
+        custom = self.env["sms.retention.keyword"]._match(body, lang, company)
         if custom:
             return custom
-        result = parse_reply(self.body, question="free")
-        return {"unparseable": "text", "answer": "text"}.get(result.kind, result.kind)
+        kind = parse_reply(body, question="free").kind
+        return {"unparseable": "text", "answer": "text"}.get(kind, kind)
 
     def _process_keywords(self):
-        """Classify each reply and act on STOP, START, HELP and complaints.
+        """Act on the classification of each reply: STOP, START, HELP and
+        complaints.
 
         Replies from one number are processed one at a time (a transaction
         lock on the number), so repeated or simultaneous STOPs give one
         blacklist entry and one confirmation.
         """
         for inbound in self:
-            inbound.classification = inbound._classify()
             if inbound.from_number and inbound.classification in ("stop", "start"):
                 # What a concurrent STOP/START on this number changed must be
                 # visible here: if not, retry the request with a fresh snapshot.
@@ -450,17 +461,6 @@ class SmsRetentionInbound(models.Model):
             if inbound.classification in AUTO_HANDLED:
                 inbound._mark_handled_by_system()
 
-    def _same_number_partners(self):
-        self.ensure_one()
-        if not self.from_number:
-            return self.env["res.partner"]
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("phone_sanitized", "=", self.from_number)])
-        )
-
     def _last_confirmation(self):
         """The latest STOP or START confirmation sent to this number."""
         self.ensure_one()
@@ -478,18 +478,12 @@ class SmsRetentionInbound(models.Model):
     def _on_stop(self):
         if not self.from_number:
             return
-        partners = self._same_number_partners()
-        partners._sms_retention_set_consent(
-            "opted_out",
+        self.env["res.partner"]._sms_retention_opt_out_number(
+            self.from_number,
             "keyword",
             note=(self.body or "")[:200],
             record=self.outbound_message_id._get_source_record(),
         )
-        blacklist_sudo = self.env["phone.blacklist"].sudo()
-        if not blacklist_sudo.search([("number", "=", self.from_number)]):
-            blacklist_sudo._sms_retention_add(
-                [self.from_number], message=_("Opted out by SMS reply (STOP).")
-            )
         # One confirmation per opt-out, however often STOP is sent.
         if self._last_confirmation().auto_reply != "stop":
             self._send_auto_reply("stop", bypass_policy=True)
@@ -497,12 +491,8 @@ class SmsRetentionInbound(models.Model):
     def _on_start(self):
         if not self.from_number:
             return
-        partners = self._same_number_partners()
-        self.env["phone.blacklist"].sudo()._remove(
-            [self.from_number], message=_("Opted in again by SMS reply (START).")
-        )
-        partners._sms_retention_set_consent(
-            "opted_in",
+        self.env["res.partner"]._sms_retention_opt_in_number(
+            self.from_number,
             "keyword",
             note=(self.body or "")[:200],
             record=self.outbound_message_id._get_source_record(),

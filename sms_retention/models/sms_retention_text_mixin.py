@@ -204,8 +204,8 @@ class SmsRetentionTextMixin(models.AbstractModel):
             partner = None
         if model != "res.partner" and "company_id" in fields_:
             company = "object.company_id"
-        elif "company_id" in fields_:
-            company = "(object.company_id or object.env.company)"
+        elif model == "res.partner":  # the customer's company, or the current one
+            company = "object.sms_retention_company_id"
         else:
             company = "object.env.company"
         expressions = {

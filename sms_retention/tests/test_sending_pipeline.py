@@ -6,11 +6,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import MissingError, UserError
 from odoo.tests import tagged
 
 from ..models.sms_retention_message import QUEUED_SMS_STATE
-from ..tools.inline_template import compile_inline_template, names_used
 from ..tools.sms_api_sandbox import SmsApiSandbox
 from .common import SmsRetentionCommon
 
@@ -140,18 +139,16 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_provider_failure_marks_messages_failed(self):
         messages = self._plan(self._customers(2))
-        with self.mock_sms_providers():
-            sandbox = type(self.env["sms.retention.sandbox.message"])
-            original = sandbox._record_batch
-
-            def broken(model, messages_payload, company):
-                raise ConnectionError("provider down")
-
-            sandbox._record_batch = broken
-            try:
-                self._run_sending_job()
-            finally:
-                sandbox._record_batch = original
+        sandbox = type(self.env["sms.retention.sandbox.message"])
+        down = ConnectionError("provider down")
+        sending_log = "odoo.addons.sms_retention.models.sms_sms"
+        with (
+            self.mock_sms_providers(),
+            patch.object(sandbox, "_record_batch", side_effect=down),
+            self.assertLogs(sending_log, "WARNING") as logs,
+        ):
+            self._run_sending_job()
+        self.assertIn("through sandbox failed: ConnectionError", logs.output[0])
         self.assertEqual(set(messages.mapped("state")), {"failed"})
         self.assertEqual(set(messages.mapped("failure_type")), {"sms_server"})
 
@@ -587,9 +584,32 @@ class TestSendingPipeline(SmsRetentionCommon):
 
 @tagged("post_install", "-at_install")
 class TestBatchRendering(SmsRetentionCommon):
-    """The batch renderer gives Odoo's result, and Odoo's errors."""
+    """The batch renderer gives Odoo's result, and Odoo's errors: texts of
+    plain ``object.a.b`` placeholders without evaluating anything, the
+    others through Odoo's renderer."""
+
+    def _spy_odoo_renderer(self):
+        """Patch Odoo's ``_render_template`` of the SMS templates: the texts
+        it renders are appended to the list returned."""
+        rendered = []
+        template_class = type(self.env["sms.template"])
+        original = template_class._render_template
+
+        def spied(records, template_src, *args, **kwargs):
+            rendered.append(template_src)
+            return original(records, template_src, *args, **kwargs)
+
+        return rendered, patch.object(template_class, "_render_template", spied)
 
     def test_same_as_odoo_for_every_shipped_template_and_language(self):
+        """Every shipped template, in English, Chinese and Thai (and in a
+        language without translation), renders as Odoo's renderer renders it,
+        and needs nothing but plain placeholders: no evaluation."""
+        for lang in ("zh_CN", "zh_TW", "th_TH"):
+            self.env["ir.module.module"]._load_module_terms(
+                ["sms_retention"], [self._lang(lang)]
+            )
+        branch = self.env["res.company"].create({"name": "Branch Co"})
         partners = self.env["res.partner"]
         for lang in ("en_US", "zh_CN", "zh_TW", "th_TH", "fr_FR"):
             partners |= self._create_customer(
@@ -599,8 +619,15 @@ class TestBatchRendering(SmsRetentionCommon):
         orders = self.env["sale.order"].browse(
             [self._create_order(partner, confirm=False).id for partner in partners]
         )
+        partners[1].company_id = branch
+        partners[2].company_id = False
+        shipped = self.env["ir.model.data"].search(
+            [("module", "=", "sms_retention"), ("model", "=", "sms.template")]
+        )
         templates = self.env["sms.template"].search(
             [
+                "|",
+                ("id", "in", shipped.mapped("res_id")),
                 (
                     "id",
                     "in",
@@ -608,17 +635,49 @@ class TestBatchRendering(SmsRetentionCommon):
                     .with_context(active_test=False)
                     .search([])
                     .sms_template_id.ids,
-                )
+                ),
             ]
         )
         self.assertGreaterEqual(len(templates), 6)
+        onboarding = self.env.ref("sms_retention.sms_template_onboarding")
+        self.assertIn("欢迎", onboarding.with_context(lang="zh_CN").body)
+        self.assertIn("ยินดี", onboarding.with_context(lang="th_TH").body)
         for template in templates:
             records = orders if template.model == "sale.order" else partners
             with self.subTest(template=template.name):
-                self.assertEqual(
-                    template._sms_retention_render_body(records.ids),
-                    template._render_field("body", records.ids, compute_lang=True),
+                expected = template._render_field(
+                    "body", records.ids, compute_lang=True
                 )
+                self.env.invalidate_all()
+                odoo_rendered, spy = self._spy_odoo_renderer()
+                with spy:
+                    bodies = template._sms_retention_render_body(records.ids)
+                self.assertEqual(bodies, expected)
+                self.assertEqual(odoo_rendered, [], "no text needs Odoo's renderer")
+        bodies = onboarding._sms_retention_render_body(partners.ids)
+        self.assertIn("Branch Co", bodies[partners[1].id])
+        self.assertIn(self.env.company.name, bodies[partners[2].id])
+        self.assertIn("欢迎", bodies[partners[1].id])
+
+    def test_company_placeholder_means_what_the_expression_meant(self):
+        """``object.sms_retention_company_id`` is what the shipped texts
+        wrote before: the customer's company, or the current one."""
+        branch = self.env["res.company"].create({"name": "Branch Co"})
+        partners = self._create_us_customers("Company Customer", range(3))
+        partners[1].company_id = branch
+        partners[2].company_id = False
+        template = self.env["sms.template"].create(
+            {
+                "name": "Companies",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "{{ (object.company_id or object.env.company).name }}",
+            }
+        )
+        expected = template._render_field("body", partners.ids)
+        template.body = "{{ object.sms_retention_company_id.name }}"
+        self.assertEqual(template._sms_retention_render_body(partners.ids), expected)
+        self.assertEqual(expected[partners[1].id], "Branch Co")
+        self.assertEqual(expected[partners[2].id], self.env.company.name)
 
     def test_plain_placeholders_per_language_as_odoo(self):
         """A template of plain ``object.x`` placeholders, translated with other
@@ -644,7 +703,10 @@ class TestBatchRendering(SmsRetentionCommon):
             "UPDATE res_partner SET lang = 'xx_XX' WHERE id = %s", [partners[2].id]
         )
         self.env.invalidate_all()
-        bodies = template._sms_retention_render_body(partners.ids)
+        odoo_rendered, spy = self._spy_odoo_renderer()
+        with spy:
+            bodies = template._sms_retention_render_body(partners.ids)
+        self.assertEqual(odoo_rendered, [])
         self.assertEqual(
             bodies, template._render_field("body", partners.ids, compute_lang=True)
         )
@@ -652,18 +714,18 @@ class TestBatchRendering(SmsRetentionCommon):
         self.assertEqual(bodies[partners[2].id], "Hi Somchai of ")
 
     def test_only_the_fields_the_placeholders_use_are_read(self):
-        """A batch reads the placeholders' fields, not every partner column,
-        and renders what Odoo's renderer renders."""
+        """A batch reads the placeholders' fields, one query per model, not
+        every partner column, and renders what Odoo's renderer renders."""
         template = self.env.ref("sms_retention.sms_template_onboarding")
-        instructions = compile_inline_template(template.body)
-        self.assertTrue(
-            {"company_id", "name", "sms_retention_first_name"}
-            <= names_used(instructions)
-        )
         partners = self._create_customer("Ada Lovelace", "+1 212 555 0197", "us")
         partners |= self._create_customer("Grace Hopper", "+1 212 555 0196", "us")
+        run_cache = {}
+        template._sms_retention_render_prepared(run_cache)
         self.env.invalidate_all()
-        bodies = template._sms_retention_render_body(partners.ids)
+        # The partners' fields (and the company of one placeholder), the
+        # companies' names.
+        with self.assertQueryCount(2):
+            bodies = template._sms_retention_render_body(partners.ids, run_cache)
         self.assertNotIn(
             partners[0].id,
             self.env.cache._data.get(partners._fields["email"], {}),
@@ -673,14 +735,14 @@ class TestBatchRendering(SmsRetentionCommon):
             bodies, template._render_field("body", partners.ids, compute_lang=True)
         )
 
-    def test_expressions_read_per_batch_as_odoo(self):
-        """Placeholders read through values fetched for the whole batch, and
-        evaluated once per value of what they read on ``object`` (the
-        company), render what Odoo's renderer renders, with customers of two
+    def test_expressions_go_through_odoos_renderer(self):
+        """Placeholders other than plain chains of fields (an expression, a
+        chain through a many2many, an attribute that is not a field) are
+        rendered by Odoo's renderer, per language, with customers of two
         companies and none."""
         template = self.env["sms.template"].create(
             {
-                "name": "Per batch",
+                "name": "Expressions",
                 "model_id": self.env.ref("base.model_res_partner").id,
                 "lang": "{{ object.lang }}",
                 "body": "{{ (object.company_id or object.env.company).name }}|"
@@ -709,7 +771,10 @@ class TestBatchRendering(SmsRetentionCommon):
             partners |= partner
         partners[1].parent_id = partners[0]
         self.env.invalidate_all()
-        bodies = template._sms_retention_render_body(partners.ids)
+        odoo_rendered, spy = self._spy_odoo_renderer()
+        with spy:
+            bodies = template._sms_retention_render_body(partners.ids)
+        self.assertEqual(odoo_rendered, [template.body])
         self.assertEqual(
             bodies, template._render_field("body", partners.ids, compute_lang=True)
         )
@@ -720,6 +785,20 @@ class TestBatchRendering(SmsRetentionCommon):
         self.assertTrue(
             bodies[partners[2].id].startswith(f"{self.env.company.name}|Li|")
         )
+        category = self.env["res.partner.category"].create({"name": "VIP"})
+        partners[0].category_id = category
+        for body in ("{{ object.category_id.name }}", "{{ object.env.lang }}"):
+            template.body = body
+            odoo_rendered, spy = self._spy_odoo_renderer()
+            with spy:
+                bodies = template._sms_retention_render_body(partners.ids)
+            with self.subTest(body=body):
+                self.assertEqual(odoo_rendered, [body])
+                self.assertEqual(
+                    bodies,
+                    template._render_field("body", partners.ids, compute_lang=True),
+                )
+        self.assertEqual(bodies[partners[0].id], "zh_CN")
 
     def test_forbidden_expression_raises_odoo_error(self):
         template = self.env["sms.template"].create(
@@ -732,11 +811,22 @@ class TestBatchRendering(SmsRetentionCommon):
         with self.assertRaises(UserError):
             template._sms_retention_render_body(self.customer_us.ids)
 
+    def test_deleted_record_raises_missing_error(self):
+        """A record deleted since planning raises, as Odoo's renderer does:
+        the sending job then fails its message alone."""
+        template = self.env.ref("sms_retention.sms_template_winback")
+        partners = self._create_us_customers("Deleted Customer", range(2))
+        self.env.flush_all()
+        self.env.cr.execute("DELETE FROM res_partner WHERE id = %s", [partners[1].id])
+        self.env.invalidate_all()
+        with self.assertRaises(MissingError):
+            template._sms_retention_render_body(partners.ids)
+
     def test_template_is_prepared_once_per_run(self):
-        """Within one run (one ``run_cache``), a template's texts and shared
-        placeholders are prepared once: one tracked link lookup for two
-        batches, and an edit made meanwhile applies from the next run, as
-        the job's settings do."""
+        """Within one run (one ``run_cache``), a template's texts and tracked
+        links are prepared once: one tracked link lookup for two batches,
+        and an edit made meanwhile applies from the next run, as the job's
+        settings do."""
         template = self.env["sms.template"].create(
             {
                 "name": "Once per run",

@@ -5,8 +5,14 @@
 A text such as ``Hi {{ object.partner_id.name }}, order {{ object.name }}``
 holds placeholders between double braces (Odoo's ``inline_template``
 syntax). :func:`placeholders` lists them; :func:`object_chain` tells whether
-one is a plain chain of field names on the record (``object.a.b``), which
-the campaign form checks field by field before anything is sent.
+one is a plain chain of attribute names on the record (``object.a.b``),
+which the campaign form checks field by field before anything is sent.
+
+:func:`chain_plan` splits a text whose placeholders are all such chains, so
+that it can be rendered on many records without evaluating anything: the
+caller reads each chain's values, and :func:`render_rows` writes the texts
+as Odoo's ``inline_template`` renders them (:func:`text_of`). A text with
+any other placeholder has no chain plan: Odoo's renderer renders it.
 
 >>> placeholders("Hi {{ object.name }}!")
 ['object.name']
@@ -14,21 +20,30 @@ the campaign form checks field by field before anything is sent.
 ('partner_id', 'name')
 >>> object_chain("short_url('https://x.org')") is None
 True
+>>> chain_plan("Hi {{ object.name }}!")
+(('Hi ', ('name',)), ('!', None))
 """
 
+import functools
+import keyword
 import re
 
 from odoo.tools.rendering_tools import parse_inline_template
 
 __all__ = [
     "asks_question",
+    "chain_plan",
     "first_name",
     "object_chain",
     "placeholders",
+    "plan_chains",
+    "render_rows",
     "syntax_error",
+    "text_of",
 ]
 
-_CHAIN_RE = re.compile(r"^object((?:\.[A-Za-z_][A-Za-z0-9_]*)+)$")
+# ``object`` then attribute names, with the spaces Python allows around dots.
+_CHAIN_RE = re.compile(r"^object((?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)+)$")
 # A question or an invitation to reply, in the product's first languages.
 _ASKS_RE = re.compile(
     r"[?？]|\breply\b|\brespond|回复|回覆|回復|ตอบ|répon|antwort",
@@ -52,11 +67,80 @@ def placeholders(text):
 
 
 def object_chain(expression):
-    """``("a", "b")`` for ``object.a.b``, else None."""
-    match = _CHAIN_RE.match(expression.replace(" ", ""))
+    """``("a", "b")`` for ``object.a.b``, else None.
+
+    Only what Python reads as that chain of attributes: not a keyword
+    (``object.class`` does not compile), nor a name with a double underscore
+    (Odoo's ``safe_eval`` refuses ``object.__class__``).
+    """
+    match = _CHAIN_RE.match(expression.strip())
     if not match:
         return None
-    return tuple(match.group(1).split(".")[1:])
+    names = tuple(name.strip() for name in match.group(1).split(".")[1:])
+    if any(keyword.iskeyword(name) or "__" in name for name in names):
+        return None
+    return names
+
+
+@functools.lru_cache(maxsize=256)
+def chain_plan(text):
+    """``text`` as ``((literal, chain), ...)`` if each of its placeholders is
+    a plain chain on ``object`` (:func:`object_chain`), else None.
+
+    ``chain`` is None after the last placeholder. The parts are Odoo's
+    (``parse_inline_template``): an unclosed ``{{`` stays literal text, as
+    Odoo renders it; a text without placeholder is one literal.
+
+    >>> chain_plan("{{ object.partner_id.lang }}")
+    (('', ('partner_id', 'lang')),)
+    >>> chain_plan("{{ (object.company_id or object.env.company).name }}") is None
+    True
+    >>> chain_plan("")
+    ()
+    """
+    plan = []
+    for literal, expression in parse_inline_template(str(text or "")):
+        if not expression:
+            plan.append((literal, None))
+            continue
+        chain = object_chain(expression)
+        if chain is None:
+            return None
+        plan.append((literal, chain))
+    return tuple(plan)
+
+
+def plan_chains(plan):
+    """The distinct chains of a :func:`chain_plan`, in order."""
+    return list(dict.fromkeys(chain for _literal, chain in plan if chain))
+
+
+def text_of(value):
+    """A placeholder's text as Odoo's ``inline_template`` writes it:
+    nothing for a falsy value (False, None, 0, an empty recordset),
+    ``str(value)`` otherwise.
+
+    >>> [text_of(value) for value in (False, None, 0, 0.0, "", 3, 2.5, "Ada")]
+    ['', '', '', '', '', '3', '2.5', 'Ada']
+    """
+    return str(value) if value else ""
+
+
+def render_rows(plan, columns, count):
+    """The texts of ``count`` records: ``plan``'s literals and, for each
+    chain, ``text_of(columns[chain][row])``.
+
+    >>> render_rows(chain_plan("Hi {{ object.name }}!"), {("name",): ["Ada", False]}, 2)
+    ['Hi Ada!', 'Hi !']
+    """
+    if not plan:
+        return [""] * count
+    parts = []
+    for literal, chain in plan:
+        parts.append([literal] * count)
+        if chain is not None:
+            parts.append([text_of(value) for value in columns[chain]])
+    return ["".join(row) for row in zip(*parts, strict=True)]
 
 
 def syntax_error(expression):

@@ -320,13 +320,18 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
                     attempt,
                     delay,
                 )
-                time.sleep(delay)
+                self._sleep(delay)
         _logger.warning(
             "SMS %s not sent: Twilio busy or unreachable after %s attempts",
             uuid,
             config["max_attempts"],
         )
         return "failed", last
+
+    @staticmethod
+    def _sleep(seconds):
+        """Wait between retries (the tests' virtual clock replaces it)."""
+        time.sleep(seconds)
 
     @staticmethod
     def _never_sent(exc):
@@ -406,12 +411,10 @@ class SmsApiTwilio(SmsRetentionApiMixin, _SmsApiBase):
         )
 
     def _opt_out(self, to):
-        env = self.env(su=True)
-        note = _("Twilio error 21610: the recipient replied STOP to our sender.")
-        partners_sudo = (
-            env["res.partner"]
-            .with_context(active_test=False)
-            .search([("phone_sanitized", "=", to)])
+        """Twilio refused ``to`` with 21610: opt the number out (its
+        customers, and Odoo's phone blacklist)."""
+        self.env(su=True)["res.partner"]._sms_retention_opt_out_number(
+            to,
+            "api",
+            note=_("Twilio error 21610: the recipient replied STOP to our sender."),
         )
-        partners_sudo._sms_retention_set_consent("opted_out", "api", note=note)
-        env["phone.blacklist"]._sms_retention_add([to], message=note)

@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.osv import expression
 
+from odoo.addons.sms_retention.models.sms_retention_inbound import ANSWERS
+
 from .survey_user_input import OPEN_STATES
 
 
@@ -35,8 +37,11 @@ class SmsRetentionInbound(models.Model):
     def _route_reply(self):
         """Feed each reply to the customer's most recent open SMS survey.
 
-        With two open surveys, the one sent last gets the reply. A STOP ends
-        every open SMS survey of the number. A reply is routed once.
+        With two open surveys, the one sent last gets the reply. A reply
+        classified STOP (by a keyword of the admin or by the parser: the
+        keyword actions opted the number out) ends every open SMS survey of
+        the number; the survey never reads a STOP of its own. A reply is
+        routed once.
         """
         res = super()._route_reply()
         for inbound_sudo in self.sudo():
@@ -66,7 +71,7 @@ class SmsRetentionInbound(models.Model):
         self.ensure_one()
         if (
             self.handle_state == "todo"
-            and self.classification in ("answer", "text")
+            and self.classification in ANSWERS
             and user_input.sms_state != "review"
             and not user_input.sms_low_score
             and not user_input.sms_failed_parses

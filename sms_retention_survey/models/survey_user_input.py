@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
+from odoo.addons.sms_retention.models.sms_retention_inbound import ANSWERS
 from odoo.addons.sms_retention.tools.cron import can_commit
 from odoo.addons.sms_retention.tools.reply_parser import parse_reply
 
@@ -256,17 +257,19 @@ class SurveyUserInput(models.Model):
     # ------------------------------------------------------------
 
     def _sms_handle_reply(self, inbound):
-        """Read one reply to the pending question; save, re-prompt or review."""
+        """Read one reply to the pending question; save, re-prompt or review.
+
+        The reply's classification decides what it is (a STOP never comes
+        here: ``_route_reply`` ends the surveys): only a reply classified as
+        an answer is read, as an answer to the question.
+        """
         self.ensure_one()
         now = fields.Datetime.now()
         vals = {"sms_last_reply": inbound.body, "sms_last_activity_at": now}
         if not self.sms_first_reply_at:
             vals["sms_first_reply_at"] = now
         self.write(vals)
-        if inbound.classification == "stop":
-            self._sms_end("stopped")
-            return
-        if inbound.classification in ("help", "complaint", "start"):
+        if inbound.classification not in ANSWERS:
             return  # the keyword actions answered; the question stays open
         question = self._sms_next_question()
         if not question:
@@ -274,9 +277,6 @@ class SurveyUserInput(models.Model):
             return
         question = question.with_context(lang=self._sms_lang())
         result = parse_reply(inbound.body, **question._sms_parse_args())
-        if result.kind == "stop":
-            self._sms_end("stopped")
-            return
         if result.kind != "answer":
             self._sms_failed_parse(question)
             return

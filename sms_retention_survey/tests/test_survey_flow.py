@@ -290,7 +290,7 @@ class TestSurveyFlow(SmsSurveyCommon):
 
     def test_opted_out_customer_gets_no_survey_sms(self):
         user_input = self._send_survey(self.review_survey)
-        self.customer_us._sms_retention_set_consent("opted_out", "form")
+        self.customer_us._sms_retention_opt_out("form")
         count = len(self._outbox(self.number_us))
         with self.mock_sms_providers():
             user_input._sms_continue()
