@@ -1,6 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 
 class SmsRetentionSurveyReport(models.Model):
@@ -59,8 +60,9 @@ class SmsRetentionSurveyReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
             WITH base AS (
                 -- Odoo stores a float 0 as NULL: COALESCE.
                 SELECT ui.*,
@@ -73,7 +75,9 @@ class SmsRetentionSurveyReport(models.Model):
                   FROM survey_user_input ui
                  WHERE ui.channel = 'sms' AND ui.sms_sent_at IS NOT NULL
             )
-            SELECT row_number() OVER () AS id,
+            -- A stable id: the same group gets the same id in every query
+            -- (row_number() over an unordered set did not).
+            SELECT min(id) AS id,
                    date_trunc('month', sms_sent_at)::date AS month,
                    sms_campaign_id AS campaign_id,
                    survey_id,
@@ -103,5 +107,7 @@ class SmsRetentionSurveyReport(models.Model):
                    ) / 60.0 AS median_minutes
               FROM base
              GROUP BY 2, 3, 4, 5
-            )"""
+            )""",
+                SQL.identifier(self._table),
+            )
         )

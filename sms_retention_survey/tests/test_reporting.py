@@ -63,6 +63,25 @@ class TestReporting(SmsSurveyCommon):
         )
         self.assertEqual(groups[0]["sent_count"], 4)
 
+    def test_report_rows_keep_their_id(self):
+        """Regression: a row's id was its position in an unordered result, so
+        one id read another group's figures from one query to the next (the
+        analysis above failed one run in two)."""
+        self.survey_campaign.survey_id = self.csat_survey
+        messages = self.survey_campaign._enqueue(self._customers(2))
+        with self.mock_sms_providers():
+            messages.action_send_now()
+        self.env.flush_all()
+        reports = self.env["sms.retention.survey.report"]
+        report = reports.search([("campaign_id", "=", self.survey_campaign.id)])
+        self.assertEqual(report.id, min(messages.survey_user_input_ids.ids))
+        for order in ("id desc", "month desc, survey_id", "sent_count"):
+            self.env.invalidate_all()
+            rows = reports.search([], order=order)
+            self.assertIn(report, rows)
+            self.assertEqual(report.campaign_id, self.survey_campaign)
+            self.assertEqual(report.sent_count, 2)
+
     def test_csat_share(self):
         customers = self._customers(3)
         self.survey_campaign.survey_id = self.csat_survey
