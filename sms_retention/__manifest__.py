@@ -4,10 +4,10 @@
     "name": "SMS Retention",
     "summary": "Two-way SMS retention campaigns: post-purchase reviews, replies "
     "on the customer record, and a sandbox provider",
-    "version": "17.0.1.8.0",
+    "version": "17.0.1.0.0",
     "category": "Marketing/SMS Marketing",
     "website": "https://github.com/sms-retention/sms-retention",
-    "author": "SMS Retention developers",
+    "author": "SMS Retention for Odoo",
     "maintainers": ["sms-retention"],
     "license": "LGPL-3",
     "development_status": "Alpha",

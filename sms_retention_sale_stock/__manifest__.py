@@ -7,7 +7,7 @@
     "version": "17.0.1.0.0",
     "category": "Marketing/SMS Marketing",
     "website": "https://github.com/sms-retention/sms-retention",
-    "author": "SMS Retention developers",
+    "author": "SMS Retention for Odoo",
     "maintainers": ["sms-retention"],
     "license": "LGPL-3",
     "development_status": "Alpha",
