@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 
 from ..tools import send_window
 from ..tools.sms_api_sandbox import SmsApiSandbox
@@ -192,40 +191,6 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         companies._sms_retention_create_default_blackouts()
         return companies
-
-    def unlink(self):
-        self._sms_retention_check_no_messages()
-        # The sandbox outbox has no foreign key to its company (see its
-        # model): it goes with the company, as a cascade would.
-        self.env["sms.retention.sandbox.message"].flush_model(["company_id"])
-        self.env.cr.execute(
-            "DELETE FROM sms_retention_sandbox_message WHERE company_id = ANY(%s)",
-            [list(self.ids)],
-        )
-        self.env["sms.retention.sandbox.message"].invalidate_model()
-        return super().unlink()
-
-    def _sms_retention_check_no_messages(self):
-        """Retention messages have no foreign key to their company (see their
-        model): a company that sent or planned some is kept, as the key
-        would have."""
-        messages = self.env["sms.retention.message"]
-        messages.flush_model(["company_id"])
-        self.env.cr.execute(
-            """SELECT company.id FROM unnest(%s::int[]) AS company(id)
-                WHERE EXISTS(SELECT 1 FROM sms_retention_message
-                              WHERE company_id = company.id)""",
-            [list(self.ids)],
-        )
-        in_use = self.browse([row[0] for row in self.env.cr.fetchall()])
-        if in_use:
-            raise UserError(
-                _(
-                    "%(companies)s cannot be deleted: it has SMS retention "
-                    "messages. Archive it instead.",
-                    companies=", ".join(in_use.mapped("display_name")),
-                )
-            )
 
     def _sms_retention_create_default_blackouts(self):
         """Meal times: 12:00-13:30 and 18:00-19:30, every day."""

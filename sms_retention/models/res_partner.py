@@ -1,19 +1,20 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import calendar
+import collections
 from datetime import timedelta
 
-import pytz
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import plaintext2html
+from odoo.tools import SQL, plaintext2html
 
+from ..tools import sending_policy
 from ..tools.cron import can_commit
-from ..tools.phone import number_facts, timezone_of
+from ..tools.customer_tz import customer_tz, effective_tz
+from ..tools.phone import number_facts
 from ..tools.placeholders import first_name
-from ..tools.send_window import is_allowed
 from .sms_retention_consent_log import CONSENT_STATES
 
 SEGMENTS = [
@@ -28,6 +29,9 @@ SEGMENTS = [
 # ``_sms_retention_set_consent`` to its own write. Without it, the change is
 # a user's, on the form or by an import.
 CONSENT_ORIGIN = "sms_retention_consent_origin"
+# An SMS sent now (see ``res.partner._sms_retention_send_now``): the sending
+# policy's decision, the SMS and its chatter message (sudo, or empty).
+SentNow = collections.namedtuple("SentNow", "decision sms message")
 
 
 class ResPartner(models.Model):
@@ -225,11 +229,11 @@ class ResPartner(models.Model):
             today.year
         ):
             pairs.add((2, 29))
-        query = " OR ".join(
-            ["(birthday_month = %s AND birthday_day = %s)"] * len(pairs)
+        condition = SQL(" OR ").join(
+            SQL("(birthday_month = %s AND birthday_day = %s)", month, day)
+            for month, day in sorted(pairs)
         )
-        params = [part for pair in sorted(pairs) for part in pair]
-        self.env.cr.execute(f"SELECT id FROM res_partner WHERE {query}", params)  # pylint: disable=sql-injection
+        self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE %s", condition))
         ids = [row[0] for row in self.env.cr.fetchall()]
         positive = (operator == "=") == value
         return [("id", "in" if positive else "not in", ids)]
@@ -243,17 +247,27 @@ class ResPartner(models.Model):
     def _compute_sms_retention_tz(self):
         for partner in self:
             partner.sms_retention_tz = (
-                partner.tz
-                or timezone_of(partner.phone_sanitized)
-                or _country_tz(partner.country_id.code)
+                customer_tz(
+                    partner.tz, partner.phone_sanitized, partner.country_id.code
+                )
                 or False
             )
 
-    def _sms_retention_effective_tz(self, company=None):
-        """The time zone quiet hours are computed in for this customer."""
-        self.ensure_one()
+    def _sms_retention_effective_tz(self, company=None, number=None):
+        """The time zone quiet hours and local dates are computed in for this
+        customer, or, on no customer, for an SMS to ``number``: the rule of
+        ``tools.customer_tz``.
+
+        :param company: the sending company; by default the customer's, else
+            the current one
+        """
+        if self:
+            self.ensure_one()
+            customer = self.sms_retention_tz
+        else:
+            customer = customer_tz(number=number)
         company = company or self.company_id or self.env.company
-        return self.sms_retention_tz or company._sms_retention_tz()
+        return effective_tz(customer, company._sms_retention_tz())
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -286,6 +300,46 @@ class ResPartner(models.Model):
         return Markup('<p><a href="%s">%s</a></p>') % (
             f"/web#action=sms_retention.thread&active_id={self.id}",
             _("Open the SMS conversation with %(customer)s", customer=self.name),
+        )
+
+    def _sms_retention_salesperson(self, record=None):
+        """The salesperson of an SMS to this customer about ``record``: the
+        record's (an order's), else the customer's."""
+        field = record._fields.get("user_id") if record else None
+        salesperson = (
+            record.user_id
+            if field and field.type == "many2one" and field.comodel_name == "res.users"
+            else None
+        )
+        return salesperson or self.user_id
+
+    def _sms_retention_follow_up(self, activity_type, note, company, record=None):
+        """Schedule the activity following up an SMS from this customer
+        (empty: from an unknown number) about ``record``, and return it.
+
+        The activity goes on ``record`` when it takes activities, else on
+        the customer (none without either), to the salesperson
+        (:meth:`_sms_retention_salesperson`), else ``company``'s complaint
+        user, else the administrator. The note links to the SMS thread.
+
+        :param str activity_type: XML id of the activity type
+        :param note: the note, HTML
+        """
+        if self:
+            self.ensure_one()
+        target = record if record and hasattr(record, "activity_schedule") else self
+        if not target:
+            return self.env["mail.activity"]
+        user = (
+            self._sms_retention_salesperson(record)
+            or company.sms_retention_complaint_user_id
+            or self.env.ref("base.user_admin", raise_if_not_found=False)
+            or self.env["res.users"]
+        )
+        if self:
+            note += self._sms_retention_thread_link()
+        return target.sudo().activity_schedule(
+            activity_type, user_id=user.id, note=note
         )
 
     def action_sms_retention_reply(self):
@@ -322,34 +376,49 @@ class ResPartner(models.Model):
     # SMS SENT IN A CONVERSATION
     # ------------------------------------------------------------
 
-    def _sms_retention_no_answer_reason(self):
-        """Why this customer cannot be texted now, or False."""
+    def _sms_retention_no_answer_reason(self, company=None):
+        """Why this customer cannot be answered now, or False (the sending
+        policy on consent only, as for the answer itself)."""
         self.ensure_one()
-        if not self.phone_sanitized:
-            return _(
-                "%(customer)s has no valid mobile number.", customer=self.display_name
-            )
-        if self.sms_consent == "opted_out" or self.phone_sanitized_blacklisted:
-            return _(
-                "%(customer)s opted out of SMS: no message can be sent.",
-                customer=self.display_name,
-            )
-        return False
+        return self._sms_retention_refusal(
+            self._sms_retention_ask_policy(sending_policy.CONSENT_ONLY, company)[1]
+        )
 
     def _sms_retention_hours_warning(self, company=None):
-        """A warning when it is outside this customer's sending hours, or
-        False. Answers are not held: the customer is in a conversation."""
+        """A warning when the full sending policy would hold an SMS to this
+        customer now, or False. Answers are not held: the customer is in a
+        conversation."""
         self.ensure_one()
-        company = company or self.env.company
-        tz = self._sms_retention_effective_tz(company)
-        policy = company._sms_retention_policy(self.country_id)
-        if is_allowed(policy, fields.Datetime.now(), tz):
+        facts, decision = self._sms_retention_ask_policy(
+            sending_policy.FULL_POLICY, company
+        )
+        if decision.action not in (sending_policy.DEFER, sending_policy.EXPIRE):
             return False
         return _(
             "It is outside sending hours for this customer (%(tz)s). "
             "The SMS goes now if you send it.",
-            tz=tz,
+            tz=facts.tz,
         )
+
+    def _sms_retention_ask_policy(self, mode, company=None):
+        """``(Facts, Decision)`` of the sending policy for an SMS to this
+        customer's number now, in ``mode``."""
+        return self.env["sms.sms"]._sms_retention_decide_now(
+            [(0, self.phone_sanitized, self, company or self.env.company, mode)],
+            fields.Datetime.now(),
+        )[0]
+
+    def _sms_retention_refusal(self, decision):
+        """Why the sending policy refused an SMS to this customer, in words,
+        or False when it lets it go."""
+        if decision.action in (sending_policy.SEND, sending_policy.DEFER):
+            return False
+        if decision.reason == "consent":
+            return _(
+                "%(customer)s opted out of SMS: no message can be sent.",
+                customer=self.display_name,
+            )
+        return _("%(customer)s has no valid mobile number.", customer=self.display_name)
 
     def _sms_retention_answer(self, body, company=None):
         """A user's direct SMS answer to this customer, sent now.
@@ -364,94 +433,116 @@ class ResPartner(models.Model):
         body = (body or "").strip()
         if not body:
             raise UserError(_("Write the answer first."))
-        reason = self._sms_retention_no_answer_reason()
-        if reason:
-            raise UserError(reason)
         self.check_access_rights("read")
         self.check_access_rule("read")
-        message = self._sms_retention_send_logged(
+        sent = self._sms_retention_send_now(
             body,
-            "direct",
+            sending_policy.CONSENT_ONLY,
             company or self.env.company,
+            "direct",
             author=self.env.user.partner_id,
             subscribe=True,
         )
+        reason = self._sms_retention_refusal(sent.decision)
+        if reason:
+            raise UserError(reason)
         self.env["sms.retention.inbound"].search(
             [("partner_id", "=", self.id), ("handle_state", "=", "todo")]
         ).action_mark_handled()
-        return message
+        return sent.message
 
-    def _sms_retention_send_logged(
-        self, body, kind, company, number=None, source=None, author=None, **options
+    def _sms_retention_send_now(
+        self,
+        body,
+        mode,
+        company,
+        kind=None,
+        number=None,
+        source=None,
+        author=None,
+        subscribe=False,
     ):
-        """Text this customer now, through ``company``'s provider, and log
-        the SMS on their chatter as Odoo logs its own (``_message_sms``: a
-        message of type SMS, its notification and tracker), and on
-        ``source`` (the order it is about) when that is another record.
+        """Text this customer now (on no customer: ``number``) through
+        ``company``'s provider: every SMS the product sends outside the
+        sending job goes this way.
 
-        The SMS carries ``body`` exactly: ``_message_sms`` would send the
-        text of the logged HTML, with footnotes for links. The caller
-        applied consent: the company's policy is not applied again (an
-        opt-out confirmation goes to an opted-out number).
+        The sending policy decides by ``mode`` (see
+        ``tools.sending_policy.decide_now``): first here, so that a refused
+        SMS leaves no trace, then in ``sms.sms.send`` whenever the SMS goes
+        (now, after a hold, or resent), by the mode it carries.
 
+        To a customer, the SMS is logged on their chatter as Odoo logs its
+        own (``_message_sms``: a message of type SMS, its notification and
+        tracker), and on ``source`` (the order it is about) when that is
+        another record. The SMS carries ``body`` exactly: ``_message_sms``
+        would send the text of the logged HTML, with footnotes for links.
+
+        :param str mode: ``sms.sms`` ``sms_retention_gate``
         :param str kind: see ``mail.message`` ``sms_retention_kind``
         :param number: E.164 number (default: the customer's)
         :param author: ``res.partner`` (default: OdooBot)
-        :param options: ``subscribe=True``: the author follows the customer
-        :return: the chatter message (sudo)
+        :param subscribe: the author follows the customer
+        :return: :class:`SentNow`; no SMS when the policy refused it
         """
-        self.ensure_one()
-        author = author or self.env.ref("base.partner_root")
+        if self:
+            self.ensure_one()
         number = number or self.phone_sanitized
-        partner_sudo = self.sudo().with_context(
-            mail_create_nosubscribe=not options.get("subscribe")
-        )
-        message_sudo = partner_sudo.message_post(
-            body=plaintext2html(body),
-            message_type="sms",
-            subtype_xmlid="mail.mt_note",
-            author_id=author.id,
-            record_company_id=company.id,
-        )
-        message_sudo.sms_retention_kind = kind
-        sms_sudo = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                {
-                    "number": number,
-                    "body": body,
-                    "partner_id": self.id,
-                    "mail_message_id": message_sudo.id,
-                    "sms_retention_company_id": company.id,
-                    "state": "outgoing",
-                }
+        decision = self.env["sms.sms"]._sms_retention_decide_now(
+            [(0, number, self, company, mode)], fields.Datetime.now()
+        )[0][1]
+        sms_sudo = self.env["sms.sms"].sudo()
+        message_sudo = self.env["mail.message"].sudo()
+        if decision.action not in (sending_policy.SEND, sending_policy.DEFER):
+            return SentNow(decision, sms_sudo, message_sudo)
+        if self:
+            author = author or self.env.ref("base.partner_root")
+            message_sudo = (
+                self.sudo()
+                .with_context(mail_create_nosubscribe=not subscribe)
+                .message_post(
+                    body=plaintext2html(body),
+                    message_type="sms",
+                    subtype_xmlid="mail.mt_note",
+                    author_id=author.id,
+                    record_company_id=company.id,
+                )
             )
-        )
-        self.env["mail.notification"].sudo().create(
+            message_sudo.sms_retention_kind = kind
+        sms_sudo = sms_sudo.create(
             {
-                "author_id": author.id,
+                "number": number,
+                "body": body,
+                "partner_id": self.id,
                 "mail_message_id": message_sudo.id,
-                "res_partner_id": self.id,
-                "sms_number": number,
-                "notification_type": "sms",
-                "notification_status": "ready",
-                "sms_id_int": sms_sudo.id,
-                "sms_tracker_ids": [Command.create({"sms_uuid": sms_sudo.uuid})],
-                "is_read": True,
+                "sms_retention_company_id": company.id,
+                "sms_retention_gate": mode,
+                "state": "outgoing",
             }
         )
-        sms_sudo.with_context(sms_retention_policy_checked=True).send(
-            auto_commit=False, raise_exception=False
-        )
+        if message_sudo:
+            self.env["mail.notification"].sudo().create(
+                {
+                    "author_id": author.id,
+                    "mail_message_id": message_sudo.id,
+                    "res_partner_id": self.id,
+                    "sms_number": number,
+                    "notification_type": "sms",
+                    "notification_status": "ready",
+                    "sms_id_int": sms_sudo.id,
+                    "sms_tracker_ids": [Command.create({"sms_uuid": sms_sudo.uuid})],
+                    "is_read": True,
+                }
+            )
+        sms_sudo.send(auto_commit=False, raise_exception=False)
         if (
-            source
+            message_sudo
+            and source
             and source != self
             and hasattr(source, "_message_log_batch")
             and source.exists()
         ):
             message_sudo._sms_retention_log_on(source)
-        return message_sudo
+        return SentNow(decision, sms_sudo, message_sudo)
 
     # ------------------------------------------------------------
     # CONSENT
@@ -498,14 +589,6 @@ class ResPartner(models.Model):
         if "sms_retention_lost_date" in vals:
             self._sms_retention_update_segments()
         return res
-
-    def unlink(self):
-        # Retention messages have no foreign key to their customer (see
-        # their model): they go with it, as the key's cascade did.
-        self.env["sms.retention.message"]._sms_retention_delete_for(
-            "partner_id", self.ids
-        )
-        return super().unlink()
 
     def _sms_retention_opt_out(self, source, note=None, record=None):
         """Opt these customers out of SMS: the one way to do it.
@@ -777,22 +860,14 @@ class ResPartner(models.Model):
             ["sms_retention_new_days", "sms_retention_active_days"]
         )
         default = self.env.company
-        where, params = (
-            ["TRUE"],
-            {
-                "now": fields.Datetime.now(),
-                "new_days": default.sms_retention_new_days,
-                "active_days": default.sms_retention_active_days,
-            },
-        )
+        where = [SQL("TRUE")]
         if partner_ids is not None:
-            where.append("p.id = ANY(%(ids)s)")
-            params["ids"] = list(partner_ids) or [0]
+            where.append(SQL("p.id = ANY(%s)", list(partner_ids) or [0]))
         if id_range:
-            where.append("p.id BETWEEN %(first)s AND %(last)s")
-            params.update(first=id_range[0], last=id_range[1])
+            where.append(SQL("p.id BETWEEN %s AND %s", *id_range))
         self.env.cr.execute(
-            f"""
+            SQL(
+                """
             WITH target AS (
                 SELECT p.id, CASE
                     WHEN p.sms_retention_lost_date IS NOT NULL THEN 'lost'
@@ -806,15 +881,19 @@ class ResPartner(models.Model):
                     ELSE 'dormant' END AS segment
                   FROM res_partner p
                   LEFT JOIN res_company c ON c.id = p.company_id
-                 WHERE {" AND ".join(where)}
+                 WHERE %(where)s
             )
             UPDATE res_partner p SET sms_retention_segment = target.segment
               FROM target
              WHERE p.id = target.id
                AND p.sms_retention_segment IS DISTINCT FROM target.segment
             RETURNING p.id
-            """,  # pylint: disable=sql-injection
-            params,
+            """,
+                now=fields.Datetime.now(),
+                new_days=default.sms_retention_new_days,
+                active_days=default.sms_retention_active_days,
+                where=SQL(" AND ").join(where),
+            )
         )
         changed = [row[0] for row in self.env.cr.fetchall()]
         if changed:
@@ -839,14 +918,6 @@ class ResPartner(models.Model):
                 # Each batch is final: a crash resumes with the next one.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return changed
-
-
-def _country_tz(country_code):
-    """The country's time zone when it has a single one (pytz data)."""
-    if not country_code:
-        return None
-    zones = pytz.country_timezones.get(country_code.upper()) or []
-    return zones[0] if len(zones) == 1 else None
 
 
 def _number_kind(e164):

@@ -13,6 +13,8 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..campaign_preview import CampaignPreview
 from ..tools.cron import can_commit
+from ..tools.customer_tz import effective_tz_sql
+from ..tools.phone import number_or_skip_sql
 from ..tools.segments import with_opt_out
 from ..tools.variants import variant_bucket
 
@@ -461,17 +463,29 @@ class SmsRetentionCampaign(models.Model):
         return _model_of_kind(vals.get("kind") or self._fields["kind"].default(self))
 
     def _sms_retention_final_sms(self, text, lang, company):
-        """The SMS as the customer gets it: the rendered ``text``, what
-        addons add (a survey question), then the opt-out text, last."""
+        """The SMS as the customer gets it (see :meth:`_sms_retention_compose`)
+        for the preview and the test SMS."""
         self.ensure_one()
         opt_out = ""
         if self.message_class == "marketing":
             opt_out = company._sms_retention_optout_texts([lang])[lang]
-        return with_opt_out(self._sms_retention_add_parts(text, lang, opt_out), opt_out)
+        return self._sms_retention_compose(text, lang, opt_out)
 
-    def _sms_retention_add_parts(self, text, lang, opt_out):
+    def _sms_retention_compose(self, text, lang, opt_out, message=None):
+        """The body's parts, the one rule of the preview, the test SMS and
+        the sending run: the rendered ``text``, what addons add (a survey
+        question), then ``opt_out`` once, last.
+
+        :param message: the ``sms.retention.message`` being sent, if any
+        """
+        return with_opt_out(
+            self._sms_retention_add_parts(text, lang, opt_out, message), opt_out
+        )
+
+    def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends
-        the SMS (counted, not added). Nothing here."""
+        the SMS (counted, not added), for ``message`` when one is being sent
+        (else for a sample customer). Nothing here."""
         return text
 
     def _sms_retention_preview_warnings(self):
@@ -756,11 +770,6 @@ class SmsRetentionCampaign(models.Model):
 
     def unlink(self):
         self.env.registry.clear_cache()  # _enqueue_config
-        # Messages have no foreign key to their campaign (see their model):
-        # they go with it, as a cascade would.
-        self.env["sms.retention.message"]._sms_retention_delete_for(
-            "campaign_id", self.ids
-        )
         self.automation_id.sudo().unlink()
         return super().unlink()
 
@@ -855,12 +864,7 @@ class SmsRetentionCampaign(models.Model):
                         "dedupe_key": campaign._dedupe_key(record, partner, now),
                         "planned_at": planned_at,
                         "variant_id": campaign._variant_for(partner).id,
-                        "user_id": (
-                            record.user_id.id
-                            if "user_id" in record._fields
-                            and record._name != "res.partner"
-                            else partner.user_id.id
-                        ),
+                        "user_id": partner._sms_retention_salesperson(record).id,
                     }
                 )
             if vals_list:
@@ -1011,16 +1015,9 @@ class SmsRetentionCampaign(models.Model):
         Shared by the daily insert and the cost estimate of the next run.
         """
         self.ensure_one()
-        company = self.company_id or self.env.company
+        tz = self._daily_tz_sql()
         local_today = SQL(
-            "(timezone(COALESCE(NULLIF(p.sms_retention_tz, ''), %s), "
-            "%s::timestamp AT TIME ZONE 'UTC'))::date",
-            company._sms_retention_tz(),
-            now,
-        )
-        tz = SQL(
-            "COALESCE(NULLIF(p.sms_retention_tz, ''), %s)",
-            company._sms_retention_tz(),
+            "(timezone(%s, %s::timestamp AT TIME ZONE 'UTC'))::date", tz, now
         )
         builder = getattr(self, f"_daily_{self.kind}_sql", None)
         selection = builder(now, local_today, tz) if builder else None
@@ -1039,6 +1036,38 @@ class SmsRetentionCampaign(models.Model):
             partner_query.subselect(),
         )
 
+    def _daily_company_sql(self):
+        """The company of a daily message to customer ``p``, in SQL: the
+        campaign's, else the customer's, else the current one."""
+        self.ensure_one()
+        return SQL(
+            "COALESCE(%s, p.company_id, %s)",
+            self.company_id.id or None,
+            self.env.company.id,
+        )
+
+    def _daily_tz_sql(self):
+        """The time zone of a daily message to customer ``p``, in SQL: the
+        rule of ``res.partner._sms_retention_effective_tz`` with the
+        message's company (:meth:`_daily_company_sql`)."""
+        self.ensure_one()
+        companies = self.company_id or self.env["res.company"].sudo().with_context(
+            active_test=False
+        ).search([])
+        company_tzs = {company.id: company._sms_retention_tz() for company in companies}
+        if len(set(company_tzs.values())) == 1:
+            company_tz = SQL("%s", next(iter(company_tzs.values())))
+        else:
+            company_tz = SQL(
+                "CASE %s %s END",
+                self._daily_company_sql(),
+                SQL(" ").join(
+                    SQL("WHEN %s THEN %s", company_id, tz)
+                    for company_id, tz in company_tzs.items()
+                ),
+            )
+        return effective_tz_sql(SQL("p.sms_retention_tz"), company_tz)
+
     def _enqueue_daily(self, now):
         """Insert this campaign's messages for today; return how many.
 
@@ -1049,6 +1078,9 @@ class SmsRetentionCampaign(models.Model):
         from_sql = self._daily_from_sql(now)
         if from_sql is None:
             return 0
+        number, skip_reason = number_or_skip_sql(
+            SQL("p.mobile"), SQL("p.phone"), SQL("p.phone_sanitized")
+        )
         query = SQL(
             """
             INSERT INTO sms_retention_message (
@@ -1056,21 +1088,21 @@ class SmsRetentionCampaign(models.Model):
                 number, planned_at, expires_at, variant_id, segment, user_id,
                 state, skip_reason,
                 defer_count, create_uid, write_uid, create_date, write_date)
-            SELECT %(campaign)s, p.id, COALESCE(%(company)s, p.company_id, %(default)s),
+            SELECT %(campaign)s, p.id, %(company)s,
                    'res.partner', p.id, 'res.partner,' || p.id || ':' || sel.dedupe_key,
-                   p.phone_sanitized,
+                   %(number)s,
                    sel.planned_at, sel.expires_at, %(variant)s, p.sms_retention_segment,
                    p.user_id,
-                   CASE WHEN p.phone_sanitized IS NULL THEN 'skipped'
-                        ELSE 'scheduled' END,
-                   CASE WHEN p.phone_sanitized IS NULL THEN 'no_number' END,
+                   CASE WHEN %(number)s IS NULL THEN 'skipped' ELSE 'scheduled' END,
+                   %(skip_reason)s,
                    0, %(author)s, %(author)s, %(now)s, %(now)s
               FROM %(from_sql)s
             ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
             """,
             campaign=self.id,
-            company=self.company_id.id or None,
-            default=self.env.company.id,
+            company=self._daily_company_sql(),
+            number=number,
+            skip_reason=skip_reason,
             variant=self._variant_sql(SQL("p.id")),
             author=self.env["sms.retention.message"]._job_author(),
             now=now,

@@ -1,7 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import _, _lt, api, fields, models, tools
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
 
 from ..tools import segments
 from .mail_message import SMS_KINDS
@@ -75,8 +75,9 @@ class SmsRetentionConversation(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE VIEW %(table)s AS (
                 SELECT m.id * 3 AS id, 'out' AS direction, 'campaign' AS source,
                        COALESCE(m.sent_at, m.planned_at) AS date, m.partner_id,
                        m.body,
@@ -134,7 +135,9 @@ class SmsRetentionConversation(models.Model):
                  WHERE mm.model = 'res.partner' AND mm.message_type = 'sms'
                    AND mm.sms_retention_kind IS DISTINCT FROM 'campaign'
             )
-            """  # pylint: disable=sql-injection
+            """,
+                table=SQL.identifier(self._table),
+            )
         )
 
     def action_open_thread(self):
@@ -169,7 +172,7 @@ class SmsRetentionConversation(models.Model):
         rows = rows[:THREAD_LIMIT].sorted(
             lambda r: (r.date, r.direction == "out", r.id)
         )
-        reason = partner._sms_retention_no_answer_reason()
+        reason = partner._sms_retention_no_answer_reason(company)
         consent = dict(partner._fields["sms_consent"]._description_selection(self.env))
         return {
             "partner": {

@@ -10,6 +10,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger, plaintext2html
 
+from ..tools import sending_policy
 from ..tools.db import lock_or_retry, raise_if_invisible_conflict
 from ..tools.phone import PhoneNumberError, region_of, to_e164
 from ..tools.reply_parser import parse_reply
@@ -486,7 +487,7 @@ class SmsRetentionInbound(models.Model):
         )
         # One confirmation per opt-out, however often STOP is sent.
         if self._last_confirmation().auto_reply != "stop":
-            self._send_auto_reply("stop", bypass_policy=True)
+            self._send_auto_reply("stop")
 
     def _on_start(self):
         if not self.from_number:
@@ -506,17 +507,6 @@ class SmsRetentionInbound(models.Model):
 
     def _on_complaint(self):
         """An activity for the salesperson, and a flag on the customer."""
-        source = self.outbound_message_id._get_source_record()
-        record = source if source and hasattr(source, "activity_schedule") else None
-        record = record or self.partner_id
-        if not record:
-            return
-        user = (
-            (source.user_id if source and "user_id" in source._fields else None)
-            or self.partner_id.user_id
-            or self.company_id.sms_retention_complaint_user_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
-        )
         note = plaintext2html(
             _(
                 "%(customer)s complained by SMS (%(number)s): %(body)s",
@@ -525,63 +515,47 @@ class SmsRetentionInbound(models.Model):
                 body=self.body or "",
             )
         )
-        if self.partner_id:
-            note += self.partner_id._sms_retention_thread_link()
-        activity = record.sudo().activity_schedule(
+        self.activity_id = self.partner_id._sms_retention_follow_up(
             "sms_retention.mail_activity_type_sms_complaint",
-            user_id=user.id,
-            note=note,
+            note,
+            self.company_id,
+            record=self.outbound_message_id._get_source_record(),
         )
-        self.activity_id = activity
         if self.partner_id:
             self.partner_id.sudo().sms_retention_complaint_date = self.received_at
 
-    def _send_auto_reply(self, kind, bypass_policy=False):
+    def _send_auto_reply(self, kind):
         """Answer the sender in their language, through the company's provider.
 
-        Auto-replies respect consent (an opted-out number gets nothing),
-        except the opt-out confirmation itself.
+        Auto-replies respect consent (an opted-out number gets nothing) but
+        not the sending hours (the customer just wrote); the opt-out
+        confirmation goes to the number that opted out.
         """
         self.ensure_one()
         company = self.company_id
         if not company.sms_retention_auto_reply:
             return
-        blacklisted = (
-            self.env["phone.blacklist"]
-            .sudo()
-            .search_count([("number", "=", self.from_number)])
-        )
-        if blacklisted and not bypass_policy:
-            return
         lang = self.partner_id.lang or company.partner_id.lang or "en_US"
         body = company._sms_retention_auto_reply_text(kind, lang)
         if not body:
             return
-        self.auto_reply = kind
-        if self.partner_id:
-            # Logged on the customer's chatter (and the order's), as Odoo
-            # logs its own SMS.
-            self.partner_id._sms_retention_send_logged(
-                body,
-                "auto_reply",
-                company,
-                number=self.from_number,
-                source=self.outbound_message_id._get_source_record(),
-            )
-            return
-        sms = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                {
-                    "number": self.from_number,
-                    "body": body,
-                    "partner_id": self.partner_id.id,
-                    "sms_retention_company_id": company.id,
-                }
-            )
+        mode = (
+            sending_policy.OPT_OUT_CONFIRMATION
+            if kind == "stop"
+            else sending_policy.CONSENT_ONLY
         )
-        sms.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
+        # Logged on the customer's chatter (and the order's), as Odoo logs
+        # its own SMS.
+        sent = self.partner_id._sms_retention_send_now(
+            body,
+            mode,
+            company,
+            "auto_reply",
+            number=self.from_number,
+            source=self.outbound_message_id._get_source_record(),
+        )
+        if sent.sms:
+            self.auto_reply = kind
 
     # ------------------------------------------------------------
     # ORM

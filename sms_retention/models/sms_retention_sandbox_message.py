@@ -7,8 +7,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..fields import Many2oneWithoutForeignKey
-from ..tools.db import array_literal
 from ..tools.phone import PhoneNumberError, to_e164
 
 SQL_PHONE_SANITIZED = SQL.identifier("res_partner", "phone_sanitized")
@@ -22,9 +20,7 @@ class SmsRetentionSandboxMessage(models.Model):
     Written by the send path as superuser (``*_sudo``); read by managers.
     A log that the send path fills by the thousand: no author columns
     (``sent_at`` says when), and the customer is found by number, as a real
-    provider knows only numbers. Each foreign key would cost a check, and a
-    lock of the referenced row, per SMS: the company column has none (a
-    company's outbox goes with the company, see ``res.company.unlink``), and
+    provider knows only numbers. A company's outbox goes with the company;
     the SMS uuid, shown in debug mode only, has no index.
     """
 
@@ -34,9 +30,7 @@ class SmsRetentionSandboxMessage(models.Model):
     _rec_name = "number"
     _log_access = False
 
-    company_id = Many2oneWithoutForeignKey(
-        "res.company", required=True, ondelete="cascade"
-    )
+    company_id = fields.Many2one("res.company", required=True, ondelete="cascade")
     number = fields.Char(required=True, index=True)
     body = fields.Text()
     sms_uuid = fields.Char("SMS UUID")
@@ -91,9 +85,9 @@ class SmsRetentionSandboxMessage(models.Model):
         """Store an ``SmsApi._send_sms_batch`` payload as delivered SMS.
 
         A number that is not a phone number fails as ``wrong_number_format``,
-        as a real provider would answer. One insert per batch.
+        as a real provider would answer. One ``create`` per batch.
         """
-        results, uuids, numbers, bodies = [], [], [], []
+        results, vals_list = [], []
         for message in messages:
             for number in message["numbers"]:
                 raw = number["number"] or ""
@@ -110,25 +104,15 @@ class SmsRetentionSandboxMessage(models.Model):
                 results.append(
                     {"uuid": number["uuid"], "state": "delivered", "credit": 0}
                 )
-                uuids.append(number["uuid"])
-                numbers.append(e164)
-                bodies.append(message["content"])
-        if uuids:
-            self.env.cr.execute(
-                """INSERT INTO sms_retention_sandbox_message
-                          (company_id, number, body, sms_uuid, sent_at)
-                   SELECT %(company)s, v.number, v.body, v.uuid, %(now)s
-                     FROM unnest(%(uuids)s::varchar[], %(numbers)s::varchar[],
-                                 %(bodies)s::text[]) AS v(uuid, number, body)""",
-                {
-                    "company": company.id,
-                    "uuids": array_literal(uuids),
-                    "numbers": array_literal(numbers),
-                    "bodies": array_literal(bodies),
-                    "now": fields.Datetime.now(),
-                },
-            )
-            self.invalidate_model()
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "number": e164,
+                        "body": message["content"],
+                        "sms_uuid": number["uuid"],
+                    }
+                )
+        self.create(vals_list)
         return results
 
     def action_simulate_reply(self):

@@ -6,11 +6,13 @@ import logging
 from werkzeug.urls import url_join
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 from odoo.addons.sms.models.sms_sms import SmsSms as CoreSmsSms
 
-from ..tools.phone import timezone_of
-from ..tools.send_window import next_allowed
+from ..sending import QUEUED_SMS_STATE
+from ..tools import sending_policy
+from ..tools.phone import number_facts
 
 _logger = logging.getLogger(__name__)
 
@@ -25,11 +27,6 @@ SEND_BATCH_DEFAULT = 2000
 TrackerLink = collections.namedtuple(
     "TrackerLink", "sms_id tracker_id message_id core_linked mail_message_id"
 )
-# A retention SMS locked for sending, with its payload and its message
-# (see ``_sms_retention_lock_queued``).
-QueuedSms = collections.namedtuple(
-    "QueuedSms", "sms_id uuid number body company_id message_id"
-)
 
 
 class SmsSms(models.Model):
@@ -37,6 +34,18 @@ class SmsSms(models.Model):
 
     Sudo policy: provider results are applied with ``sudo()`` on the records
     being sent, as Odoo core does, since the sender may not read trackers.
+
+    Rows written in SQL: the sending run (``sending.SendingRun._queue``)
+    inserts the SMS of retention messages, and their trackers, in one
+    statement per batch, in the state ``sms_retention_queued`` that Odoo's
+    queue ignores. Contract: each row equals what ``create`` would write
+    with the same values (field defaults for every column the statement does
+    not name, whoever added the field), except the author, which the job
+    leaves empty as superuser (``test_queued_rows_equal_orm_rows``). Their
+    results are applied in SQL too (``_sms_retention_mark``,
+    ``_sms_retention_delete``): no other module's override of ``write`` or
+    ``unlink`` runs for them; the trackers and messages are moved through
+    their methods.
     """
 
     _inherit = "sms.sms"
@@ -49,8 +58,8 @@ class SmsSms(models.Model):
     )
 
     state = fields.Selection(
-        selection_add=[("sms_retention_queued", "Queued for SMS Retention")],
-        ondelete={"sms_retention_queued": "set default"},
+        selection_add=[(QUEUED_SMS_STATE, "Queued for SMS Retention")],
+        ondelete={QUEUED_SMS_STATE: "set default"},
     )
     sms_retention_message_id = fields.Many2one(
         "sms.retention.message",
@@ -65,31 +74,30 @@ class SmsSms(models.Model):
         index="btree_not_null",
         help="Held by the company's sending hours until then.",
     )
-
-    # Columns the retention job's set-based insert writes itself.
-    _SMS_RETENTION_INSERT_COLUMNS = frozenset(
-        {
-            "id",
-            "uuid",
-            "number",
-            "body",
-            "partner_id",
-            "sms_retention_company_id",
-            "state",
-            "to_delete",
-            "create_uid",
-            "write_uid",
-            "create_date",
-            "write_date",
-        }
+    sms_retention_gate = fields.Selection(
+        [
+            (sending_policy.FULL_POLICY, "Full Policy"),
+            (sending_policy.CONSENT_ONLY, "Consent Only"),
+            (sending_policy.OPT_OUT_CONFIRMATION, "Opt-Out Confirmation"),
+        ],
+        string="Sending Policy",
+        readonly=True,
+        help="How the sending policy gates this SMS, sent now by SMS "
+        "Retention: fully (held until the sending hours), on consent only "
+        "(an answer in a conversation), or as the confirmation of an "
+        "opt-out (it goes to the number that opted out). Empty: an SMS of "
+        "Odoo, gated fully when its company applies the policy to all SMS.",
     )
 
     def init(self):
         res = super().init()
         # The sending job's lock walks only the SMS it owns, in id order.
         self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sms_sms_sms_retention_queued_index
-                   ON sms_sms (id) WHERE state = 'sms_retention_queued'"""
+            SQL(
+                """CREATE INDEX IF NOT EXISTS sms_sms_sms_retention_queued_index
+                       ON sms_sms (id) WHERE state = %s""",
+                QUEUED_SMS_STATE,
+            )
         )
         return res
 
@@ -101,36 +109,14 @@ class SmsSms(models.Model):
         for sms in self:
             sms.sms_retention_message_id = by_uuid.get(sms.uuid, False)
 
-    def _sms_retention_insert_defaults(self):
-        """Column values, from field defaults, for the columns the set-based
-        insert does not write (fields added by other modules or builds)."""
-        names = [
-            name
-            for name, field in self._fields.items()
-            if field.store
-            and field.column_type
-            and name not in self._SMS_RETENTION_INSERT_COLUMNS
-            and (field.default or field.required)
-        ]
-        defaults = self.default_get(names) if names else {}
-        return {
-            name: self._fields[name].convert_to_column(value, self)
-            for name, value in defaults.items()
-            if value is not None and value is not False
-        }
-
     def unlink(self):
         """A retention message whose queued SMS is deleted fails visibly."""
         queued_uuids = [
-            sms.uuid for sms in self if sms.state == "sms_retention_queued" and sms.uuid
+            sms.uuid for sms in self if sms.state == QUEUED_SMS_STATE and sms.uuid
         ]
-        if queued_uuids:
-            messages_sudo = (
-                self.env["sms.retention.message"]
-                .sudo()
-                .search([("sms_uuid", "in", queued_uuids), ("state", "=", "queued")])
-            )
-            messages_sudo.write({"state": "failed", "failure_type": "sms_deleted"})
+        self.env["sms.retention.message"]._sudo_by_sms_uuid(
+            queued_uuids
+        )._update_from_sms_state("error", "sms_deleted")
         return super().unlink()
 
     # ------------------------------------------------------------
@@ -153,50 +139,6 @@ class SmsSms(models.Model):
         )
         return max(size, 1)
 
-    @api.model
-    def _sms_retention_lock_queued(self, limit=None, uuids=None):
-        """Lock retention SMS waiting for the sending job; return them as
-        :class:`QueuedSms` rows (payload and message), in one query.
-
-        All queued ones in id order (``limit``), or those of ``uuids``.
-        ``FOR UPDATE SKIP LOCKED``: two senders never get the same SMS. The
-        message is found by a probe of its uuid index; None if it is gone.
-        The sending company is the SMS's own if set, else its message's.
-        """
-        self.flush_model(
-            ["state", "uuid", "number", "body", "sms_retention_company_id"]
-        )
-        self.env["sms.retention.message"].flush_model(["sms_uuid", "company_id"])
-        if uuids is not None:
-            condition, params = "s.uuid = ANY(%(uuids)s)", {"uuids": list(uuids)}
-            setting = ""
-        else:
-            condition, params = "TRUE", {}
-            # Walk the queued index in id order. After a large materialise,
-            # the statistics still count few queued SMS, and the plan from
-            # them sorted every queued SMS on each batch (80 ms at 100,000).
-            # In the same round trip as the lock.
-            setting = "SET LOCAL enable_sort = off;"
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""{setting}
-                SELECT s.id, s.uuid, s.number, s.body,
-                       COALESCE(s.sms_retention_company_id, m.company_id), m.id
-                  FROM sms_sms s
-             LEFT JOIN LATERAL (
-                       SELECT id, company_id FROM sms_retention_message
-                        WHERE sms_uuid = s.uuid LIMIT 1
-                   ) m ON TRUE
-                 WHERE s.state = %(state)s AND {condition}
-                 ORDER BY s.id
-                 LIMIT %(limit)s
-                   FOR UPDATE OF s SKIP LOCKED""",
-            dict(params, state="sms_retention_queued", limit=limit),
-        )
-        rows = [QueuedSms(*row) for row in self.env.cr.fetchall()]
-        if uuids is None:
-            self.env.cr.execute("RESET enable_sort")
-        return rows
-
     # ------------------------------------------------------------
     # SENDING POLICY FOR ALL SMS
     # ------------------------------------------------------------
@@ -208,7 +150,7 @@ class SmsSms(models.Model):
         auto_commit=False,
         raise_exception=False,
     ):
-        allowed = self._sms_retention_apply_company_policy()
+        allowed = self._sms_retention_gate()
         return super(SmsSms, allowed).send(
             unlink_failed=unlink_failed,
             unlink_sent=unlink_sent,
@@ -216,65 +158,63 @@ class SmsSms(models.Model):
             raise_exception=raise_exception,
         )
 
-    def _sms_retention_apply_company_policy(self):
-        """Hold or cancel SMS of companies that apply the policy to all SMS.
+    def _sms_retention_gate(self):
+        """The gate of every SMS sent outside the sending job: hold or cancel
+        what the sending policy does not let go now.
 
-        Retention messages passed the full policy already (context key
-        ``sms_retention_policy_checked``). Others: opted-out customers and
-        blacklisted numbers are canceled; outside the customer's sending
-        hours the SMS waits in the queue, and the queue job is woken then.
+        Each outgoing SMS is decided by its ``sms_retention_gate``; an SMS
+        of Odoo without one by the full policy when its company applies the
+        policy to all SMS, else not at all. Refused SMS are canceled, their
+        failure type saying why; outside the customer's sending hours the
+        SMS waits in the queue, and the queue job is woken then. (The
+        sending job decides its own SMS and hands them to the providers.)
+
         :return: the SMS that may be sent now
         """
-        if self.env.context.get("sms_retention_policy_checked"):
-            return self
-        company_ids = self._sms_retention_company_ids()
+        outgoing = self.filtered(lambda sms: sms.state == "outgoing")
+        company_ids = outgoing._sms_retention_company_ids()
         companies = self.env["res.company"].browse(set(company_ids.values()))
         policy_company_ids = set(companies.filtered("sms_retention_policy_all_sms").ids)
-        guarded = self.filtered(
-            lambda sms: sms.state == "outgoing"
-            and company_ids[sms.id] in policy_company_ids
-        )
-        if not guarded:
+        modes = {}
+        for sms in outgoing:
+            if sms.sms_retention_gate:
+                modes[sms.id] = sms.sms_retention_gate
+            elif company_ids[sms.id] in policy_company_ids:
+                modes[sms.id] = sending_policy.FULL_POLICY
+        if not modes:
             return self
         now = fields.Datetime.now()
-        waiting = guarded.filtered(
+        gated = self.browse(list(modes))
+        waiting = gated.filtered(
             lambda sms: sms.sms_retention_not_before
             and sms.sms_retention_not_before > now
         )
-        guarded -= waiting
-        blacklisted = set(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search([("number", "in", list(set(guarded.mapped("number"))))])
-            .mapped("number")
-        )
-        canceled = {"sms_blacklist": self.browse(), "sms_optout": self.browse()}
-        held, policies = {}, {}
-        for sms in guarded:
-            if sms.number in blacklisted:
-                canceled["sms_blacklist"] |= sms
-                continue
-            if sms.partner_id.sms_consent == "opted_out":
-                canceled["sms_optout"] |= sms
-                continue
-            company = self.env["res.company"].browse(company_ids[sms.id])
-            country = sms.partner_id.country_id
-            key = (company.id, country.id)
-            if key not in policies:
-                policies[key] = company._sms_retention_policy(country)
-            tz = (
-                sms.partner_id._sms_retention_effective_tz(company)
-                if sms.partner_id
-                else timezone_of(sms.number) or company._sms_retention_tz()
-            )
-            when = next_allowed(policies[key], now, tz, key=sms.id)
-            if when and when != now:
-                held[sms] = when
-        for failure_type, records in canceled.items():
-            if records:
-                records.sudo()._update_sms_state_and_trackers(
-                    "canceled", failure_type=failure_type
+        gated -= waiting
+        decisions = self._sms_retention_decide_now(
+            [
+                (
+                    sms.id,
+                    sms.number,
+                    sms.partner_id,
+                    companies.browse(company_ids[sms.id]),
+                    modes[sms.id],
                 )
+                for sms in gated
+            ],
+            now,
+        )
+        canceled, held = {}, {}
+        for sms in gated:
+            facts, decision = decisions[sms.id]
+            if decision.action == sending_policy.DEFER:
+                held[sms] = decision.when
+            elif decision.action != sending_policy.SEND:
+                failure_type = sms._sms_retention_refusal_failure(facts, decision)
+                canceled[failure_type] = canceled.get(failure_type, self.browse()) | sms
+        for failure_type, records in canceled.items():
+            records.sudo()._update_sms_state_and_trackers(
+                "canceled", failure_type=failure_type
+            )
         for sms, when in held.items():
             sms.sudo().sms_retention_not_before = when
         if held:
@@ -283,6 +223,61 @@ class SmsSms(models.Model):
                 cron.sudo()._trigger(at=min(held.values()))
         stopped = waiting.union(*held, *canceled.values())
         return self - stopped
+
+    @api.model
+    def _sms_retention_decide_now(self, targets, now):
+        """Ask the sending policy about SMS sent now, outside the sending
+        job (``tools.sending_policy.decide_now``).
+
+        :param list targets: ``(key, number, partner, company, mode)`` of
+          each SMS: ``key`` spreads held SMS over the first minutes of
+          their slot (the SMS's id); ``partner`` the customer, or empty
+        :return: ``{key: (Facts, Decision)}``, the blacklist read in one query
+        """
+        numbers = list({target[1] for target in targets if target[1]})
+        blacklisted = set(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search([("number", "in", numbers)])
+            .mapped("number")
+            if numbers
+            else ()
+        )
+        policies, decisions = {}, {}
+        for key, number, partner, company, mode in targets:
+            valid, landline = number_facts(number)
+            facts = sending_policy.Facts(
+                key=key,
+                consent=partner.sms_consent or "unknown",
+                blacklisted=number in blacklisted,
+                number_ok=valid,
+                landline=landline,
+                marketing=False,
+                allow_unknown_consent=False,
+                tz=partner._sms_retention_effective_tz(company, number=number),
+            )
+            policy = None
+            if mode == sending_policy.FULL_POLICY:
+                policy_key = (company.id, partner.country_id.id)
+                if policy_key not in policies:
+                    policies[policy_key] = company._sms_retention_policy(
+                        partner.country_id
+                    )
+                policy = policies[policy_key]
+            decisions[key] = (
+                facts,
+                sending_policy.decide_now(facts, mode, now, policy),
+            )
+        return decisions
+
+    def _sms_retention_refusal_failure(self, facts, decision):
+        """The failure type of this SMS canceled by the sending policy."""
+        self.ensure_one()
+        if decision.reason == "consent":
+            return "sms_blacklist" if facts.blacklisted else "sms_optout"
+        if decision.reason == "invalid_number":
+            return "sms_number_format" if self.number else "sms_number_missing"
+        return False
 
     # ------------------------------------------------------------
     # PROVIDER ROUTING
@@ -320,22 +315,22 @@ class SmsSms(models.Model):
             }
         return company_ids
 
-    def _sms_retention_split_by_provider(self, company_ids=None, run_cache=None):
+    def _sms_retention_split_by_provider(self, company_ids=None, api_classes=None):
         """Yield ``(api, records)``; ``api`` is None for Odoo's own provider.
 
         :param dict company_ids: ``{sms id: sending company id}`` when known
           (see :meth:`_sms_retention_company_ids`, read here otherwise)
-        :param dict run_cache: the sending job's cache for its run: each
-          company's provider is read once per run
+        :param dict api_classes: ``{company id: provider API class}`` kept
+          by the sending run (``RunSettings.api_classes``): each company's
+          provider is read once per run
         """
         if company_ids is None:
             company_ids = self._sms_retention_company_ids()
         ids_by_company = {}
         for sms_id, company_id in company_ids.items():
             ids_by_company.setdefault(company_id, []).append(sms_id)
-        api_classes = (
-            {} if run_cache is None else run_cache.setdefault("api_classes", {})
-        )
+        if api_classes is None:
+            api_classes = {}
         unknown = self.env["res.company"].browse(
             [
                 company_id
@@ -395,8 +390,8 @@ class SmsSms(models.Model):
     ):
         """Send through ``api`` and apply its results, as core does for IAP.
 
-        :param list queued: the :class:`QueuedSms` rows of these SMS, when the
-          retention job locked them (their payload and messages are known)
+        :param list queued: the ``sending.QueuedSms`` rows of these SMS, when
+          the sending run locked them (their payload and messages are known)
         """
         if queued is None:
             self.flush_recordset(["uuid", "number", "body"])
@@ -463,21 +458,30 @@ class SmsSms(models.Model):
         self.flush_recordset(["uuid", "mail_message_id"])
         tracker_model.flush_model(["sms_uuid", *core_links])
         self.env["sms.retention.message"].flush_model(["sms_uuid"])
-        linked = " OR ".join(f"t.{name} IS NOT NULL" for name in core_links) or "FALSE"
-        self.env.cr.execute(  # pylint: disable=sql-injection
-            f"""SELECT s.uuid, s.id, t.id, m.id,
-                       COALESCE({linked}, FALSE), s.mail_message_id
-                  FROM sms_sms s
-             LEFT JOIN LATERAL (
-                       -- a probe of the unique uuid index per SMS
-                       SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
-                   ) t ON TRUE
-             LEFT JOIN LATERAL (
-                       SELECT id FROM sms_retention_message
-                        WHERE sms_uuid = s.uuid LIMIT 1
-                   ) m ON TRUE
-                 WHERE s.id = ANY(%s)""",
-            [list(self.ids)],
+        linked = (
+            SQL(" OR ").join(
+                SQL("%s IS NOT NULL", SQL.identifier("t", name)) for name in core_links
+            )
+            if core_links
+            else SQL("FALSE")
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT s.uuid, s.id, t.id, m.id,
+                          COALESCE(%s, FALSE), s.mail_message_id
+                     FROM sms_sms s
+                LEFT JOIN LATERAL (
+                          -- a probe of the unique uuid index per SMS
+                          SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
+                      ) t ON TRUE
+                LEFT JOIN LATERAL (
+                          SELECT id FROM sms_retention_message
+                           WHERE sms_uuid = s.uuid LIMIT 1
+                      ) m ON TRUE
+                    WHERE s.id = ANY(%s)""",
+                linked,
+                list(self.ids),
+            )
         )
         return {row[0]: TrackerLink(*row[1:]) for row in self.env.cr.fetchall()}
 

@@ -54,7 +54,7 @@ class SmsTemplate(models.Model):
 
         return short_url
 
-    def _sms_retention_render_body(self, res_ids, run_cache=None):
+    def _sms_retention_render_body(self, res_ids, renderings=None):
         """The body rendered in each record's language, for many records:
         the result of ``_render_field("body", res_ids, compute_lang=True)``.
 
@@ -67,10 +67,11 @@ class SmsTemplate(models.Model):
         its errors; a deleted record raises ``MissingError`` either way.
         Only as superuser (the sending job); other users get Odoo's renderer.
 
-        :param dict run_cache: kept by the sending job across the batches of
-          a run: the template's texts, their plans and tracked links are then
-          prepared once per run, as its settings are; a change made meanwhile
-          applies from the next run
+        :param dict renderings: ``{template id: prepared rendering}``, kept by
+          the sending run across its batches (``RunSettings.renderings``): the
+          template's texts, their plans and tracked links are then prepared
+          once per run, as its settings are; a change made meanwhile applies
+          from the next run
         :return: ``{res_id: body}``
         """
         self.ensure_one()
@@ -80,7 +81,7 @@ class SmsTemplate(models.Model):
             # Odoo's rendering, with its access checks (record rules, field
             # groups) that the batch reads would apply differently.
             return self._render_field("body", res_ids, compute_lang=True)
-        prepared = self._sms_retention_render_prepared(run_cache)
+        prepared = self._sms_retention_render_prepared(renderings)
         # Read just the fields the placeholders use, not every column of each
         # record (the ORM's prefetch), and every language of the translated
         # ones at once: the job commits (and so empties the cache) between
@@ -103,13 +104,12 @@ class SmsTemplate(models.Model):
             bodies.update(zip(lang_res_ids, rendered, strict=True))
         return bodies
 
-    def _sms_retention_render_prepared(self, run_cache=None):
+    def _sms_retention_render_prepared(self, renderings=None):
         """What rendering this template needs whatever the records: its
         language expression and body in each language, and the chains of
-        fields their placeholders read. Kept in ``run_cache`` when given."""
-        key = ("sms_template_render", self.id)
-        if run_cache is not None and key in run_cache:
-            return run_cache[key]
+        fields their placeholders read. Kept in ``renderings`` when given."""
+        if renderings is not None and self.id in renderings:
+            return renderings[self.id]
         self.with_context(prefetch_langs=True).fetch(["body", "lang", "model"])
         installed = [code for code, _name in self.env["res.lang"].get_installed()]
         texts = {
@@ -128,8 +128,8 @@ class SmsTemplate(models.Model):
             plan = self._sms_retention_chain_plan(prepared, text)
             chains.update(dict.fromkeys(plan_chains(plan or ())))
         prepared["chains"] = list(chains)
-        if run_cache is not None:
-            run_cache[key] = prepared
+        if renderings is not None:
+            renderings[self.id] = prepared
         return prepared
 
     def _sms_retention_chain_plan(self, prepared, text):

@@ -9,15 +9,16 @@ from . import test_sending_policy
 from . import test_send_window
 from . import test_sms_uuid
 from . import test_campaign_kinds
+from . import test_foreign_keys
 from . import test_campaign_form
 from . import test_policy_all_sms
+from . import test_send_now
 from . import test_reply_parser
 from . import test_keywords
 from . import test_consent_paths
 from . import test_access
 from . import test_conversation
 from . import test_inline_template
-from . import test_db_tools
 from . import test_multi_company
 from . import test_settings
 from . import test_ui_tour_company
@@ -25,5 +26,6 @@ from . import test_ui_tour_conversation
 from . import test_thread
 from . import test_i18n
 from . import test_sending_pipeline
+from . import test_customer_rules
 from . import test_ui_tours
 from . import test_suite_imports

@@ -16,6 +16,7 @@ from odoo.tests import common
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.sms.tools.sms_api import SmsApi
 
+from ..sending import SendingRun
 from ..tools.sms_api_sandbox import SmsApiSandbox
 
 
@@ -95,6 +96,16 @@ class SmsRetentionCase(MockSmsRetention):
             for number in message["numbers"]
         ]
 
+    def _materialise(self, messages, run=None):
+        """Lock these scheduled messages and materialise them as the sending
+        run does (policy, compose, queue); return the queued messages."""
+        run = run or SendingRun(self.env)
+        return run.materialise(run.lock(ids=messages.ids))
+
+    def _send_queued(self, messages):
+        """Send the queued SMS of these messages, as the sending run does."""
+        SendingRun(self.env).send_messages(messages)
+
     def _send_counting_queries(self, messages):
         """Send these planned messages as the sending job does (lock,
         materialise, send); return how many SQL queries it took."""
@@ -102,8 +113,8 @@ class SmsRetentionCase(MockSmsRetention):
         self.env.invalidate_all()
         with self.mock_sms_providers():
             before = self.env.cr.sql_log_count
-            messages._lock_scheduled(messages.ids)._materialise()
-            messages._send_queued()
+            self._materialise(messages)
+            self._send_queued(messages)
             self.env.flush_all()
             return self.env.cr.sql_log_count - before
 
@@ -308,5 +319,39 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
             [("res_model", "=", records._name), ("res_id", "in", records.ids)]
         )
 
+    @classmethod
+    def _running_birthday_campaign(cls):
+        """The shipped birthday campaign, running for the test company's
+        customers whatever their segment."""
+        birthday = cls.env.ref("sms_retention.sms_retention_campaign_birthday")
+        birthday.write(
+            {
+                "active": True,
+                "state": "running",
+                "segment_ids": [(5, 0, 0)],
+                "company_id": cls.company.id,
+            }
+        )
+        return birthday
+
     def _run_sending_job(self):
         self.env["sms.retention.message"]._cron_send_due()
+
+
+class PolicyForAllSmsCommon(SmsRetentionCommon):
+    """A company that applies its sending hours (8:00 to 21:00) to every SMS,
+    and a customer in New York: ``NIGHT_IN_NEW_YORK`` is outside them."""
+
+    NIGHT_IN_NEW_YORK = "2026-03-02 03:00:00"  # 22:00 on Mar 1 (EST)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.write(
+            {
+                "sms_retention_quiet_start": 8.0,
+                "sms_retention_quiet_end": 21.0,
+                "sms_retention_policy_all_sms": True,
+            }
+        )
+        cls.partner = cls.customer_us.with_company(cls.company)

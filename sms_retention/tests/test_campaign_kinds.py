@@ -6,7 +6,6 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -208,100 +207,13 @@ class TestCampaignKinds(SmsRetentionCommon):
         self.assertEqual(message.state, "scheduled")
         self.assertFalse(message.create_uid | message.write_uid)
         with freeze_time("2026-03-09 15:00:00"):
-            message._lock_scheduled(message.ids)._materialise()
+            self._materialise(message)
         self.assertEqual(message.state, "queued")
         self.assertFalse(message.write_uid | message.sms_id.create_uid)
         admin = self.env.ref("base.user_admin")
         message.with_user(admin).sudo()._update_from_sms_state("canceled")
         self.assertEqual(message.state, "canceled")
         self.assertEqual(message.write_uid, admin)
-
-    def test_campaign_and_company_deletion_without_foreign_keys(self):
-        """Messages have no foreign key to their campaign and company (one
-        check and row lock fewer per planned message): deleting the campaign
-        deletes its messages, deleting a company with messages is refused."""
-        self.env.cr.execute(
-            """SELECT array_agg(conname::text ORDER BY conname) FROM pg_constraint
-                WHERE conrelid = 'sms_retention_message'::regclass AND contype = 'f'
-                  AND confrelid IN ('sms_retention_campaign'::regclass,
-                                    'res_company'::regclass)"""
-        )
-        self.assertIsNone(self.env.cr.fetchone()[0])
-        self.onboarding.write({"delay": 7, "delay_unit": "days"})
-        self._order_at(self.customer_us, "2026-03-02 10:00:00")
-        self._daily("2026-03-09 15:00:00")
-        message = self._messages(self.onboarding, self.customer_us)
-        self.assertEqual(len(message), 1)
-        company = self.env["res.company"].create({"name": "Retention Branch"})
-        message.sudo().company_id = company
-        with self.assertRaisesRegex(UserError, "Retention Branch cannot be deleted"):
-            company.unlink()
-        self.assertTrue(company.exists())
-        self.customer_us.action_mark_lost("Moved away")
-        others = self.env["sms.retention.message"].search(
-            [("campaign_id", "!=", self.onboarding.id)]
-        )
-        self.assertTrue(others)
-        self.onboarding.unlink()
-        self.assertFalse(message.exists())
-        self.env.cr.execute(
-            "SELECT count(*) FROM sms_retention_message WHERE id = %s", [message.id]
-        )
-        self.assertEqual(self.env.cr.fetchone()[0], 0)
-        self.assertEqual(others.exists(), others)
-        company._sms_retention_check_no_messages()  # no message any more
-
-    def test_customer_deletion_and_merge_without_foreign_key(self):
-        """Messages have no foreign key to their customer: deleting the
-        customer deletes its messages, merging customers moves them (and
-        their source) to the customer they merge into, and a customer
-        deleted behind the ORM's back fails its message alone (it was the
-        message's source: there is nothing to render)."""
-        self.env.cr.execute(
-            """SELECT count(*) FROM pg_constraint
-                WHERE conrelid = 'sms_retention_message'::regclass AND contype = 'f'
-                  AND confrelid = 'res_partner'::regclass"""
-        )
-        self.assertEqual(self.env.cr.fetchone()[0], 0)
-        ada, bo, cy, di = (
-            self._create_customer(name, f"+1 212 555 01{index:02d}", "us")
-            for index, name in enumerate(("Ada", "Bo", "Cy", "Di"), start=50)
-        )
-        with freeze_time("2026-03-09 15:00:00"):
-            (ada | bo | cy | di).action_mark_lost("Moved away")
-        by_customer = {
-            partner: self._messages(self.exit, partner) for partner in (ada, bo, cy, di)
-        }
-        self.assertTrue(all(len(m) == 1 for m in by_customer.values()))
-
-        cy.unlink()
-        self.assertFalse(by_customer[cy].exists())
-        self.assertTrue(by_customer[di].exists())
-
-        self.env["base.partner.merge.automatic.wizard"]._merge(
-            (ada | bo).ids, dst_partner=bo
-        )
-        self.assertFalse(ada.exists())
-        moved = by_customer[ada]
-        self.assertTrue(moved.exists())
-        self.assertEqual(moved.partner_id, bo)
-        self.assertEqual((moved.res_model, moved.res_id), ("res.partner", bo.id))
-        self.assertEqual(self._messages(self.exit, bo), moved | by_customer[bo])
-
-        message = by_customer[di]
-        self.exit.message_class = "transactional"
-        self.env.flush_all()
-        self.env.cr.execute("DELETE FROM res_partner WHERE id = %s", [di.id])
-        self.env.invalidate_all()
-        batch = message | moved | by_customer[bo]
-        with freeze_time("2026-03-09 15:00:00"):
-            queued = batch._lock_scheduled(batch.ids)._materialise()
-        self.assertEqual(queued, moved | by_customer[bo])
-        self.assertEqual(set(queued.mapped("state")), {"queued"})
-        self.assertEqual(queued.sms_id.partner_id, bo)
-        self.assertEqual(
-            (message.state, message.failure_type), ("failed", "source_deleted")
-        )
 
     # EXIT ----------------------------------------------------------
 
@@ -408,15 +320,7 @@ class TestOptOutAndCost(SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.birthday = cls.env.ref("sms_retention.sms_retention_campaign_birthday")
-        cls.birthday.write(
-            {
-                "active": True,
-                "state": "running",
-                "segment_ids": [(5, 0, 0)],
-                "company_id": cls.company.id,
-            }
-        )
+        cls.birthday = cls._running_birthday_campaign()
         cls.env["ir.module.module"]._load_module_terms(["sms_retention"], ["zh_CN"])
 
     def test_marketing_sms_end_with_the_local_opt_out_text(self):

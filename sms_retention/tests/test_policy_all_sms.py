@@ -5,26 +5,13 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import SmsRetentionCommon
+from .common import PolicyForAllSmsCommon
 
 UTC = fields.Datetime.to_datetime
-NIGHT_IN_NEW_YORK = "2026-03-02 03:00:00"  # 22:00 on Mar 1 (EST)
 
 
 @tagged("post_install", "-at_install")
-class TestPolicyForAllSms(SmsRetentionCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.write(
-            {
-                "sms_retention_quiet_start": 8.0,
-                "sms_retention_quiet_end": 21.0,
-                "sms_retention_policy_all_sms": True,
-            }
-        )
-        cls.partner = cls.customer_us.with_company(cls.company)
-
+class TestPolicyForAllSms(PolicyForAllSmsCommon):
     def _chatter_sms(self, body="Your table is ready"):
         self.partner._message_sms(body, partner_ids=self.partner.ids)
         return self.env["sms.sms"].search(
@@ -33,12 +20,12 @@ class TestPolicyForAllSms(SmsRetentionCommon):
 
     def test_off_by_default_for_other_sms(self):
         self.company.sms_retention_policy_all_sms = False
-        with freeze_time(NIGHT_IN_NEW_YORK), self.mock_sms_providers():
+        with freeze_time(self.NIGHT_IN_NEW_YORK), self.mock_sms_providers():
             self._chatter_sms()
         self.assertSandboxOutbox("+12125550101", "Your table is ready")
 
     def test_chatter_sms_waits_for_sending_hours(self):
-        with freeze_time(NIGHT_IN_NEW_YORK), self.mock_sms_providers():
+        with freeze_time(self.NIGHT_IN_NEW_YORK), self.mock_sms_providers():
             sms = self._chatter_sms()
         self.assertEqual(sms.state, "outgoing")
         self.assertGreaterEqual(
@@ -92,7 +79,7 @@ class TestPolicyForAllSms(SmsRetentionCommon):
         self.company.write(
             {"sms_retention_quiet_start": 0.0, "sms_retention_quiet_end": 24.0}
         )
-        with freeze_time(NIGHT_IN_NEW_YORK), self.mock_sms_providers():
+        with freeze_time(self.NIGHT_IN_NEW_YORK), self.mock_sms_providers():
             order = self._create_order(self.customer_us)
             self._run_sending_job()
         self.assertEqual(self._messages_of(order).state, "sent")

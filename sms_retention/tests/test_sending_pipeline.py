@@ -8,8 +8,9 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.exceptions import MissingError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from ..models.sms_retention_message import QUEUED_SMS_STATE
+from ..sending import QUEUED_SMS_STATE, SendingRun
 from ..tools.sms_api_sandbox import SmsApiSandbox
 from .common import SmsRetentionCommon
 
@@ -32,7 +33,7 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_materialise_queues_sms_that_odoo_queue_leaves_alone(self):
         messages = self._plan(self._customers(3))
-        materialised = messages._materialise()
+        materialised = self._materialise(messages)
         self.assertEqual(materialised, messages)
         self.assertEqual(set(messages.mapped("state")), {"queued"})
         sms = messages.sms_id
@@ -52,7 +53,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertEqual(set(sms.mapped("state")), {QUEUED_SMS_STATE})
 
         with self.mock_sms_providers():
-            messages._send_queued()
+            self._send_queued(messages)
         self.assertEqual(len(self.sandbox_batches), 1)
         self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertTrue(all(messages.mapped("sent_at")))
@@ -64,11 +65,53 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertFalse(sms.exists())
         self.assertEqual(len(set(messages.mapped("sms_uuid"))), 3)
 
+    def test_queued_rows_equal_orm_rows(self):
+        """The SMS and tracker rows the sending run writes in SQL hold what
+        the ORM writes with the same values, in every column whoever added
+        it (the contract in ``sms.sms``'s docstring), but their author."""
+        message = self._plan(self._customers(1))
+        self._materialise(message)
+        sms = message.sms_id
+        orm_sms = self.env["sms.sms"].create(
+            {
+                "number": sms.number,
+                "body": sms.body,
+                "partner_id": sms.partner_id.id,
+                "state": QUEUED_SMS_STATE,
+            }
+        )
+        orm_tracker = self.env["sms.tracker"].create({"sms_uuid": orm_sms.uuid})
+        self.env.flush_all()
+        own = {"id", "uuid", "sms_uuid", "create_uid", "write_uid"}
+        own |= {"create_date", "write_date"}
+        for table, ids in (
+            ("sms_sms", [sms.id, orm_sms.id]),
+            (
+                "sms_tracker",
+                [
+                    self.env["sms.tracker"].search([("sms_uuid", "=", sms.uuid)]).id,
+                    orm_tracker.id,
+                ],
+            ),
+        ):
+            self.env.cr.execute(
+                SQL(
+                    "SELECT * FROM %s WHERE id = ANY(%s) ORDER BY id",
+                    SQL.identifier(table),
+                    ids,
+                )
+            )
+            sql_row, orm_row = (
+                {key: value for key, value in row.items() if key not in own}
+                for row in self.env.cr.dictfetchall()
+            )
+            self.assertEqual(sql_row, orm_row, table)
+
     def test_rendered_body_is_the_template_in_the_customer_language(self):
         partner = self._customers(1)
         partner.lang = self._lang("zh_CN")
         message = self._plan(partner)
-        message._materialise()
+        self._materialise(message)
         expected = self.template._render_field("body", partner.ids, compute_lang=True)[
             partner.id
         ]
@@ -77,7 +120,7 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_delivery_reports_move_messages_forward_only(self):
         messages = self._plan(self._customers(2))
-        messages._materialise()
+        self._materialise(messages)
         first, second = messages
         trackers = self.env["sms.tracker"].search(
             [("sms_uuid", "in", messages.mapped("sms_uuid"))]
@@ -101,7 +144,7 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_cancel_a_queued_message_cancels_its_sms(self):
         message = self._plan(self._customers(1))
-        message._materialise()
+        self._materialise(message)
         message.action_cancel()
         self.assertEqual(message.state, "canceled")
         self.assertEqual(message.sms_id.state, "canceled")
@@ -111,7 +154,7 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_queued_message_whose_sms_was_deleted_fails_visibly(self):
         message = self._plan(self._customers(1))
-        message._materialise()
+        self._materialise(message)
         message.sms_id.unlink()
         self.assertEqual(
             (message.state, message.failure_type), ("failed", "sms_deleted")
@@ -127,11 +170,11 @@ class TestSendingPipeline(SmsRetentionCommon):
         "outgoing" was locked again by every batch, so the job's loop never
         ended; Odoo's queue sends that SMS and its tracker moves the message."""
         message = self._plan(self._customers(1))
-        message._materialise()
+        self._materialise(message)
         message.sms_id.action_set_outgoing()
-        sms_model = self.env["sms.sms"].sudo()
-        self.assertFalse(sms_model._sms_retention_lock_queued())
-        self.assertFalse(sms_model._sms_retention_lock_queued(uuids=[message.sms_uuid]))
+        run = SendingRun(self.env)
+        self.assertFalse(run.lock_queued())
+        self.assertFalse(run.lock_queued(uuids=[message.sms_uuid]))
         with self.mock_sms_providers():
             self.env["sms.sms"]._process_queue()
         self.assertEqual(message.state, "sent")
@@ -156,7 +199,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         """Provider results apply set-wise to retention messages and through
         Odoo's tracker methods to a chatter SMS of the same batch."""
         messages = self._plan(self._customers(2))
-        messages._materialise()
+        self._materialise(messages)
         partner = messages[0].partner_id
         mail_message = partner._message_sms(
             "Chatter hello", partner_ids=partner.ids, put_in_queue=True
@@ -221,7 +264,7 @@ class TestSendingPipeline(SmsRetentionCommon):
 
     def test_sms_whose_message_is_gone_is_canceled_not_sent(self):
         messages = self._plan(self._customers(2))
-        messages._materialise()
+        self._materialise(messages)
         kept, gone = messages
         orphan_sms, gone_number = gone.sms_id, gone.number
         gone.unlink()
@@ -240,16 +283,16 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.custom_campaign.message_class = "marketing"
         self.company.sms_retention_allow_unknown_consent = True
         first, second, third = self._plan(self._customers(3))
-        run_cache = {}
-        first._materialise(run_cache)
+        run = SendingRun(self.env)
+        self._materialise(first, run)
         self.company.write(
             {
                 "sms_retention_allow_unknown_consent": False,
                 "sms_retention_optout_text": "Text NOMORE to stop",
             }
         )
-        second._materialise(run_cache)
-        third._materialise({})
+        self._materialise(second, run)
+        self._materialise(third)
         self.assertEqual(
             (first | second | third).mapped("state"), ["queued", "queued", "skipped"]
         )
@@ -273,7 +316,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         other.sms_retention_blackout_ids.unlink()
         mine, theirs = self._plan(self._customers(2))
         theirs.company_id = other
-        (mine | theirs)._materialise()
+        self._materialise(mine | theirs)
         self.assertEqual((mine | theirs).mapped("state"), ["queued", "queued"])
         sms = mine.sms_id | theirs.sms_id
         self.assertFalse(sms.sms_retention_company_id)
@@ -318,10 +361,11 @@ class TestSendingPipeline(SmsRetentionCommon):
         )
         due = dict(self.env.cr.fetchall())
         self.assertEqual(due[late.id], late.planned_at)
-        locked = early._lock_scheduled(limit=10000)
-        self.assertIn(early, locked)
-        self.assertNotIn(late, locked)
-        early._materialise()
+        run = SendingRun(self.env)
+        locked = [row.id for row in run.lock(limit=10000)]
+        self.assertIn(early.id, locked)
+        self.assertNotIn(late.id, locked)
+        self._materialise(early, run)
         self.env.cr.execute(
             "SELECT scheduled_due_at FROM sms_retention_message WHERE id = %s",
             [early.id],
@@ -365,7 +409,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         """Retention SMS uuids start with the time (version 7): a batch's
         keys land on the last pages of the four uuid indexes."""
         messages = self._plan(self._customers(3))
-        messages._materialise()
+        self._materialise(messages)
         uuids = messages.sms_id.sorted("id").mapped("uuid")
         self.assertEqual(len(set(uuids)), 3)
         for sms_uuid in uuids:
@@ -440,29 +484,29 @@ class TestSendingPipeline(SmsRetentionCommon):
         self.assertEqual(audience, partners[0] | partners[2])
         self.assertEqual(set(audience.ids), set(searched.ids))
 
-    def test_lock_reads_the_policy_facts_of_its_batch(self):
-        """With the run's cache, the lock of due messages reads what the
-        policy needs of them in the same query: the same facts as the
-        facts query, which is then not run; a batch the lock did not read
-        is queried."""
+    def test_lock_reads_the_facts_of_its_batch(self):
+        """The lock of due messages reads what the policy needs of them in
+        the same query, as typed rows."""
         messages = self._plan(self._customers(3))
         self.env["phone.blacklist"].sudo()._add([messages[1].number])
         messages[2].partner_id.sms_consent = "opted_out"
-        warm = {}
-        expected = messages._policy_facts(warm)
-        self.assertTrue(expected[messages[1].id]["blacklisted"])
-        self.assertEqual(expected[messages[2].id]["consent"], "opted_out")
-        cache = dict(warm)
-        locked = messages._lock_scheduled(messages.ids, run_cache=cache)
-        self.assertEqual(sorted(cache["locked_facts"]), sorted(messages.ids))
-        before = self.env.cr.sql_log_count
-        self.assertEqual(locked._policy_facts(cache), expected)
-        self.assertEqual(self.env.cr.sql_log_count, before, "read by the lock")
-        self.assertNotIn("locked_facts", cache)
-        cache["locked_facts"] = {messages[0].id: ("stale",)}
-        self.assertEqual(locked._policy_facts(cache), expected, "not all read")
-        locked = messages._lock_scheduled(messages.ids, run_cache=cache)
-        self.assertEqual(locked._materialise(cache), messages[0])
+        run = SendingRun(self.env)
+        facts = {row.id: row for row in run.lock(ids=messages.ids)}
+        self.assertEqual(sorted(facts), sorted(messages.ids))
+        first = facts[messages[0].id]
+        self.assertEqual(
+            (first.number, first.partner_id, first.campaign_id, first.company_id),
+            (
+                messages[0].number,
+                messages[0].partner_id.id,
+                self.custom_campaign.id,
+                self.company.id,
+            ),
+        )
+        self.assertEqual(first.number_facts(), (True, False))
+        self.assertTrue(facts[messages[1].id].blacklisted)
+        self.assertEqual(facts[messages[2].id].consent, "opted_out")
+        self.assertEqual(run.materialise(list(facts.values())), messages[0])
         self.assertEqual(messages.mapped("state"), ["queued", "skipped", "skipped"])
 
     def test_query_count_does_not_grow_with_the_batch(self):
@@ -482,25 +526,18 @@ class TestSendingPipeline(SmsRetentionCommon):
         first, second, third = (
             self._plan(self._customers(2, start=start)) for start in (300, 310, 320)
         )
-        (first | second | third)._materialise()
-        sms_model = self.env["sms.sms"].sudo()
-        run_cache = {}
+        self._materialise(first | second | third)
+        run = SendingRun(self.env)
         with self.mock_sms_providers():
             for messages in (first, second):
-                locked = sms_model._sms_retention_lock_queued(
-                    uuids=messages.mapped("sms_uuid")
-                )
-                messages._send_locked(locked, run_cache)
+                run.send_messages(messages)
                 if messages == first:
                     self.env.invalidate_all()
                     self.company.sms_retention_provider = "iap"
             self.assertEqual(set((first | second).mapped("state")), {"sent"})
             self.assertEqual(len(self._sandbox_numbers()), 4)
             self.assertFalse(self.iap_calls)
-            locked = sms_model._sms_retention_lock_queued(
-                uuids=third.mapped("sms_uuid")
-            )
-            third._send_locked(locked, {})
+            SendingRun(self.env).send_messages(third)
             self.assertEqual(len(self._iap_numbers()), 2, "a new run")
         self.assertEqual(len(self._sandbox_numbers()), 4)
 
@@ -518,19 +555,18 @@ class TestSendingPipeline(SmsRetentionCommon):
         hands the provider at most ``send_batch_size`` SMS per transaction,
         and the loop runs until both steps are done."""
         messages = self._plan_with_batch_sizes("5", "2", self._customers(11, 400))
-        message_model = type(self.env["sms.retention.message"])
-        materialise = message_model._materialise
+        materialise = SendingRun.materialise
         materialised = []
 
-        def recording_materialise(records, run_cache=None):
-            materialised.append(len(records))
-            return materialise(records, run_cache)
+        def recording_materialise(run, facts):
+            materialised.append(len(facts))
+            return materialise(run, facts)
 
         with (
             self.mock_sms_providers(),
             patch.object(
-                message_model,
-                "_materialise",
+                SendingRun,
+                "materialise",
                 autospec=True,
                 side_effect=recording_materialise,
             ),
@@ -719,13 +755,13 @@ class TestBatchRendering(SmsRetentionCommon):
         template = self.env.ref("sms_retention.sms_template_onboarding")
         partners = self._create_customer("Ada Lovelace", "+1 212 555 0197", "us")
         partners |= self._create_customer("Grace Hopper", "+1 212 555 0196", "us")
-        run_cache = {}
-        template._sms_retention_render_prepared(run_cache)
+        renderings = {}
+        template._sms_retention_render_prepared(renderings)
         self.env.invalidate_all()
         # The partners' fields (and the company of one placeholder), the
         # companies' names.
         with self.assertQueryCount(2):
-            bodies = template._sms_retention_render_body(partners.ids, run_cache)
+            bodies = template._sms_retention_render_body(partners.ids, renderings)
         self.assertNotIn(
             partners[0].id,
             self.env.cache._data.get(partners._fields["email"], {}),
@@ -823,7 +859,7 @@ class TestBatchRendering(SmsRetentionCommon):
             template._sms_retention_render_body(partners.ids)
 
     def test_template_is_prepared_once_per_run(self):
-        """Within one run (one ``run_cache``), a template's texts and tracked
+        """Within one run (one ``renderings``), a template's texts and tracked
         links are prepared once: one tracked link lookup for two batches,
         and an edit made meanwhile applies from the next run, as the job's
         settings do."""
@@ -845,11 +881,11 @@ class TestBatchRendering(SmsRetentionCommon):
             lookups.append(vals_list)
             return original(records, vals_list)
 
-        run_cache = {}
+        renderings = {}
         with patch.object(link_tracker, "search_or_create", counted):
-            before = template._sms_retention_render_body(first.ids, run_cache)
+            before = template._sms_retention_render_body(first.ids, renderings)
             template.body = "Bye {{ object.name }}"
-            during = template._sms_retention_render_body(second.ids, run_cache)
+            during = template._sms_retention_render_body(second.ids, renderings)
             after = template._sms_retention_render_body(second.ids, {})
         self.assertEqual(len(lookups), 1)
         link = self.env["link.tracker"].search(

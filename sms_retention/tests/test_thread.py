@@ -66,7 +66,7 @@ class TestThread(SmsRetentionCommon):
             [self._create_order(customer).id for customer in customers]
         )
         messages = self._messages_of(orders)
-        messages._materialise()
+        self._materialise(messages)
         reference = self.customer_cn.sudo()._message_log_batch(
             bodies={self.customer_cn.id: "x"}, message_type="sms"
         )
@@ -103,7 +103,7 @@ class TestThread(SmsRetentionCommon):
     def test_a_failed_campaign_sms_says_why_in_the_thread(self):
         order = self._create_order(self.customer_us)
         message = self._messages_of(order)
-        message._materialise()
+        self._materialise(message)
         self.assertEqual(len(self._sms_logs(order)), 1)
         tracker = self.env["sms.tracker"].search([("sms_uuid", "=", message.sms_uuid)])
         tracker._action_update_from_provider_error("not_delivered")
@@ -240,7 +240,7 @@ class TestThread(SmsRetentionCommon):
     def test_failures_and_skips_say_why(self):
         order = self._create_order(self.customer_us)
         message = self._messages_of(order)
-        message._materialise()
+        self._materialise(message)
         tracker = self.env["sms.tracker"].search([("sms_uuid", "=", message.sms_uuid)])
         self.assertEqual(self._thread()["items"][0]["state_label"], "Sending")
         tracker._action_update_from_provider_error("not_delivered")
@@ -252,7 +252,7 @@ class TestThread(SmsRetentionCommon):
         skipped = self.campaign._enqueue(
             self._create_order(self.customer_us, confirm=False)
         )
-        skipped._materialise()
+        self._materialise(skipped)
         self.assertEqual(skipped.state, "skipped")
         item = self._thread()["items"][-1]
         self.assertEqual(

@@ -1,6 +1,7 @@
 from . import db
 from . import cron
 from . import phone
+from . import customer_tz
 from . import sms_api_sandbox
 from . import segments
 from . import send_window

@@ -9,6 +9,12 @@ formats are read with a region: the receiving number's, else the company's.
 import phonenumbers
 from phonenumbers import timezone as phonenumbers_timezone
 
+from odoo.tools import SQL
+
+# Why an SMS planned to a customer has no number (a message's skip reason).
+NO_NUMBER = "no_number"
+INVALID_NUMBER = "invalid_number"
+
 
 class PhoneNumberError(ValueError):
     """A number that cannot be read as a phone number; ``str()`` says why."""
@@ -88,3 +94,39 @@ def number_facts(e164):
         phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.FIXED_LINE
     )
     return phonenumbers.is_valid_number(parsed), landline
+
+
+def number_or_skip(mobile, phone, sanitized):
+    """``(number, skip reason)`` of an SMS planned to a customer, one of them None.
+
+    The number is the customer's sanitized one (Odoo's ``phone_sanitized``:
+    their mobile, else phone, in E.164, read with their country, else the
+    company's), the number the blacklist, opt-outs and replies are matched
+    on. A customer whose mobile or phone cannot be read so is skipped as
+    ``invalid_number``; one with neither, as ``no_number``.
+    :func:`number_or_skip_sql` is the same rule for set-based selections.
+    """
+    if sanitized:
+        return sanitized, None
+    if mobile or phone:
+        return None, INVALID_NUMBER
+    return None, NO_NUMBER
+
+
+def number_or_skip_sql(mobile, phone, sanitized):
+    """:func:`number_or_skip` as two SQL expressions of the customer's
+    ``mobile``, ``phone`` and ``sanitized`` columns (:class:`odoo.tools.SQL`):
+    ``(number, skip reason)``, one of them NULL."""
+    number = SQL("NULLIF(%s, '')", sanitized)
+    skip_reason = SQL(
+        """CASE WHEN %(number)s IS NOT NULL THEN NULL
+                WHEN COALESCE(%(mobile)s, '') <> '' OR COALESCE(%(phone)s, '') <> ''
+                THEN %(invalid)s
+                ELSE %(none)s END""",
+        number=number,
+        mobile=mobile,
+        phone=phone,
+        invalid=INVALID_NUMBER,
+        none=NO_NUMBER,
+    )
+    return number, skip_reason

@@ -22,9 +22,13 @@ Rules, in order:
    slot's first minutes (``defer: quiet_hours``), or expires if that is too
    late. Transactional messages may ignore quiet hours when the company says
    so; opt-out confirmations always do (they are not retention messages).
+
+SMS sent now, outside the job (auto-replies, confirmations, survey
+questions, answers, tests, and Odoo's own SMS of companies that apply the
+policy to all SMS), are asked of :func:`decide_now` with their mode.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from .send_window import SendingPolicy, next_allowed
@@ -33,6 +37,11 @@ SEND = "send"
 DEFER = "defer"
 SKIP = "skip"
 EXPIRE = "expire"
+
+# How an SMS sent now is gated (see :func:`decide_now`).
+FULL_POLICY = "full"
+CONSENT_ONLY = "consent"
+OPT_OUT_CONFIRMATION = "opt_out_confirmation"
 
 
 @dataclass(frozen=True)
@@ -108,3 +117,39 @@ def decide(
     if reason:
         return Decision(DEFER, reason, when)
     return Decision(SEND)
+
+
+def decide_now(facts, mode, now, policy=None, allowed_at=None):
+    """Decide an SMS sent now, outside the job, by its ``mode`` (naive UTC).
+
+    Such an SMS is no retention message: no frequency cap, no expiry, and
+    a landline is not refused (the customer wrote from it, or a user chose
+    it). Consent is that of a transactional SMS.
+
+    - ``full``: consent and number as :func:`decide`, then the sending
+      hours: outside them it waits for the next allowed instant
+      (``defer: quiet_hours``), or never goes if none comes
+      (``expire: expired``);
+    - ``consent``: consent and number only; the hour only warns (the
+      customer is in a conversation);
+    - ``opt_out_confirmation``: the number only: it goes to an opted-out,
+      blacklisted number.
+
+    ``policy`` and ``allowed_at`` as for :func:`decide`; only ``full``
+    needs them.
+    """
+    if mode == OPT_OUT_CONFIRMATION:
+        facts = replace(facts, consent="unknown", blacklisted=False)
+    elif mode not in (FULL_POLICY, CONSENT_ONLY):
+        raise ValueError(f"unknown sending mode: {mode}")
+    facts = replace(
+        facts, marketing=False, landline=False, expires_at=None, sent_in_window=()
+    )
+    return decide(
+        facts,
+        now,
+        policy,
+        cap_count=0,
+        quiet=mode == FULL_POLICY,
+        allowed_at=allowed_at,
+    )

@@ -4,19 +4,24 @@ from odoo import api, models
 
 
 class MergePartnerAutomatic(models.TransientModel):
-    """Partner merge: retention messages follow the merged customers.
+    """Partner merge: a message about a merged customer follows it.
 
-    Odoo's merge re-points the columns that have a foreign key to
-    ``res_partner``; a message's customer has none (see its model). Sudo
-    policy: none added; the merge runs with its user's rights, and the
-    messages are moved in SQL like the other re-pointed columns.
+    Odoo's merge moves the message's customer itself (a foreign key), but
+    re-points sources (``res_model``/``res_id``) only of the models it
+    knows. Sudo policy: as Odoo's merge does for those models
+    (``update_records``), the messages are moved as superuser.
     """
 
     _inherit = "base.partner.merge.automatic.wizard"
 
     @api.model
-    def _update_foreign_keys(self, src_partners, dst_partner):
-        self.env["sms.retention.message"]._sms_retention_repoint_partners(
-            src_partners.ids, dst_partner.id
+    def _update_reference_fields(self, src_partners, dst_partner):
+        messages_sudo = (
+            self.env["sms.retention.message"]
+            .sudo()
+            .search(
+                [("res_model", "=", "res.partner"), ("res_id", "in", src_partners.ids)]
+            )
         )
-        return super()._update_foreign_keys(src_partners, dst_partner)
+        messages_sudo.write({"res_id": dst_partner.id})
+        return super()._update_reference_fields(src_partners, dst_partner)

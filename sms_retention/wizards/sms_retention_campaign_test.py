@@ -6,6 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..campaign_preview import CampaignPreview
+from ..tools import sending_policy
 from ..tools.phone import PhoneNumberError, to_e164
 
 
@@ -82,25 +83,24 @@ class SmsRetentionCampaignTest(models.TransientModel):
         return preview.final_sms(self.variant_id or campaign, self.lang, record)
 
     def action_send(self):
+        """Send the test now, whatever the hour; the sending policy refuses
+        an invalid or blacklisted number."""
         self.ensure_one()
         campaign = self.campaign_id
         company = campaign.company_id or self.env.company
-        try:
-            number = to_e164(self.number, company.country_id.code)
-        except PhoneNumberError:
-            raise UserError(
-                _(
-                    "%(number)s is not a valid phone number. Write it with its "
-                    "country code, e.g. +86 138 0013 8000.",
-                    number=self.number,
-                )
-            ) from None
         body, error = self._final_sms()
         if error or not body:
             raise UserError(
                 _("The SMS cannot be sent: %(error)s", error=error or _("no text."))
             )
-        if self.env["phone.blacklist"].sudo().search_count([("number", "=", number)]):
+        try:
+            number = to_e164(self.number, company.country_id.code)
+        except PhoneNumberError:
+            number = False
+        sent = self.env["res.partner"]._sms_retention_send_now(
+            body, sending_policy.CONSENT_ONLY, company, number=number
+        )
+        if sent.decision.reason == "consent":
             raise UserError(
                 _(
                     "%(number)s opted out of SMS (it is in the blacklist): no "
@@ -108,16 +108,15 @@ class SmsRetentionCampaignTest(models.TransientModel):
                     number=number,
                 )
             )
-        sms_sudo = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                {"number": number, "body": body, "sms_retention_company_id": company.id}
+        if not sent.sms:
+            raise UserError(
+                _(
+                    "%(number)s is not a valid phone number. Write it with its "
+                    "country code, e.g. +86 138 0013 8000.",
+                    number=self.number,
+                )
             )
-        )
-        sms_sudo.with_context(sms_retention_policy_checked=True).send(
-            unlink_failed=False, unlink_sent=False, auto_commit=False
-        )
+        sms_sudo = sent.sms.exists()
         failed = sms_sudo.state == "error"
         failure = sms_sudo.failure_type and dict(
             sms_sudo._fields["failure_type"]._description_selection(self.env)

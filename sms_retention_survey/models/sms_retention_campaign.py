@@ -46,20 +46,23 @@ class SmsRetentionCampaign(models.Model):
         # The survey's question and link are part of the SMS.
         return super()._compute_preview_html()
 
-    def _sms_retention_add_parts(self, text, lang, opt_out):
-        """The survey's first question, and its web link when it fits."""
-        text = super()._sms_retention_add_parts(text, lang, opt_out)
+    def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
+        """The survey's question (the first one, or the response's current
+        one for a message being sent), and its web link when it fits."""
+        text = super()._sms_retention_add_parts(text, lang, opt_out, message)
         survey = self.survey_id
-        question = first_question(survey.question_ids) if survey.sms_ready else None
+        if not survey:
+            return text
+        if message is None:
+            question = first_question(survey.question_ids) if survey.sms_ready else None
+            user_input = self.env["survey.user_input"].new({"survey_id": survey.id})
+        else:
+            user_input = message.survey_user_input_ids[:1]
+            question = user_input.sms_question_id
+            lang = user_input._sms_lang() if user_input else lang
         if not question:
             return text
-        link = ""
-        if self.survey_include_link:
-            link = (
-                self.env["survey.user_input"]
-                .new({"survey_id": survey.id})
-                ._sms_start_link()
-            )
+        link = user_input._sms_start_link() if self.survey_include_link else ""
         return fit_body(
             text,
             question.with_context(lang=lang)._sms_render(),

@@ -12,6 +12,7 @@ from odoo.tools import plaintext2html
 from odoo.addons.sms_retention.models.sms_retention_inbound import ANSWERS
 from odoo.addons.sms_retention.tools.cron import can_commit
 from odoo.addons.sms_retention.tools.reply_parser import parse_reply
+from odoo.addons.sms_retention.tools.sending_policy import CONSENT_ONLY
 
 _logger = logging.getLogger(__name__)
 
@@ -210,47 +211,22 @@ class SurveyUserInput(models.Model):
     def _sms_send(self, body):
         """Text the customer now, unless they opted out or are blacklisted.
 
-        A conversational SMS: the customer just wrote, so quiet hours do not
-        hold it. The survey exempts no one from an opt-out. The SMS is logged
-        on the customer's chatter, and on the order the survey is about.
-
-        :return: whether the SMS was sent
+        A conversational SMS: the customer just wrote, so sending hours do
+        not hold it (the sending policy on consent only). The survey exempts
+        no one from an opt-out. The SMS is logged on the customer's chatter,
+        and on the order the survey is about.
         """
         self.ensure_one()
         if not body or not self.sms_number:
-            return False
-        if self.partner_id.sms_consent == "opted_out":
-            return False
-        blacklisted = (
-            self.env["phone.blacklist"]
-            .sudo()
-            .search_count([("number", "=", self.sms_number), ("active", "=", True)])
+            return
+        self.partner_id._sms_retention_send_now(
+            body,
+            CONSENT_ONLY,
+            self.sms_company_id,
+            "survey",
+            number=self.sms_number,
+            source=self.sms_message_id._get_source_record(),
         )
-        if blacklisted:
-            return False
-        if self.partner_id:
-            self.partner_id._sms_retention_send_logged(
-                body,
-                "survey",
-                self.sms_company_id,
-                number=self.sms_number,
-                source=self.sms_message_id._get_source_record(),
-            )
-            return True
-        sms_sudo = (
-            self.env["sms.sms"]
-            .sudo()
-            .create(
-                {
-                    "number": self.sms_number,
-                    "body": body,
-                    "partner_id": self.partner_id.id,
-                    "sms_retention_company_id": self.sms_company_id.id,
-                }
-            )
-        )
-        sms_sudo.with_context(sms_retention_policy_checked=True).send(auto_commit=False)
-        return True
 
     # ------------------------------------------------------------
     # REPLIES
@@ -430,18 +406,6 @@ class SurveyUserInput(models.Model):
 
     def _sms_low_score_follow_up(self):
         self.ensure_one()
-        message = self.sms_message_id
-        source = message._get_source_record()
-        record = source if source and hasattr(source, "activity_schedule") else None
-        record = record or self.partner_id
-        if not record:
-            return
-        user = (
-            message.user_id
-            or self.partner_id.user_id
-            or self.sms_company_id.sms_retention_complaint_user_id
-            or self.env.ref("base.user_admin", raise_if_not_found=False)
-        )
         note = _(
             "%(customer)s gave %(score)s (scale %(low)s-%(high)s) in the SMS "
             "survey %(survey)s.",
@@ -453,15 +417,12 @@ class SurveyUserInput(models.Model):
         )
         if self.sms_comment:
             note += "\n" + _("Comment: %(comment)s", comment=self.sms_comment)
-        note = plaintext2html(note)
-        if self.partner_id:
-            note += self.partner_id._sms_retention_thread_link()
-        activity = record.sudo().activity_schedule(
+        self.sms_activity_id = self.partner_id._sms_retention_follow_up(
             "sms_retention_survey.mail_activity_type_low_score",
-            user_id=user.id,
-            note=note,
+            plaintext2html(note),
+            self.sms_company_id,
+            record=self.sms_message_id._get_source_record(),
         )
-        self.sms_activity_id = activity
         tag = self.env.ref(
             "sms_retention_survey.res_partner_category_at_risk",
             raise_if_not_found=False,

@@ -55,6 +55,30 @@ class TestScoreRouting(SmsSurveyCommon):
         self.assertIn(self.at_risk, self.customer_us.category_id)
         self.assertEqual(self.customer_us.sms_survey_last_score, "2 / 5")
 
+    def test_low_score_and_complaint_go_to_the_same_salesperson(self):
+        """A low score and a complaint about one order are followed up by
+        one rule (``res.partner._sms_retention_follow_up``): the order's
+        salesperson now. Regression: the low score went to the order's
+        salesperson when the SMS was planned."""
+        seller_2 = self.salesperson.copy({"login": "seller.two", "name": "Other"})
+        self.campaign.write({"delay": 0, "survey_id": self.review_survey.id})
+        order = self._create_order(self.customer_us)
+        message = self._messages_of(order)
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        order.user_id = seller_2
+        self._reply("1")
+        low_score = self._low_score_activities(order)
+        message.survey_user_input_ids._sms_end("expired")
+        inbound = self._reply("I want to complain, the box was broken")
+        self.assertEqual(inbound.classification, "complaint")
+        complaint = inbound.activity_id
+        self.assertEqual(
+            (low_score.res_model, low_score.res_id, low_score.user_id),
+            (complaint.res_model, complaint.res_id, complaint.user_id),
+        )
+        self.assertEqual((complaint.res_id, complaint.user_id), (order.id, seller_2))
+
     def test_low_score_without_comment_is_followed_up_at_once(self):
         """Regression: routing waited for the optional comment, so a customer
         who gave 1 star and nothing more reached the salesperson only when

@@ -1,11 +1,14 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.tests import tagged
+
+from odoo.addons.sms_retention.tools.sending_policy import CONSENT_ONLY
 
 from .common import SmsSurveyCommon
 
@@ -295,6 +298,40 @@ class TestSurveyFlow(SmsSurveyCommon):
         with self.mock_sms_providers():
             user_input._sms_continue()
         self.assertEqual(len(self._outbox(self.number_us)), count)
+
+    def test_survey_sms_goes_now_on_consent_only(self):
+        """A question in a live conversation goes through the one send-now,
+        consent only: at night on a company that applies the policy to all
+        SMS it goes at once; to an opted-out customer, not at all."""
+        user_input = self._send_survey(self.review_survey)
+        self.company.write(
+            {
+                "sms_retention_quiet_start": 8.0,
+                "sms_retention_quiet_end": 21.0,
+                "sms_retention_policy_all_sms": True,
+            }
+        )
+        partner_class = type(self.env["res.partner"])
+        with (
+            patch.object(
+                partner_class,
+                "_sms_retention_send_now",
+                autospec=True,
+                side_effect=partner_class._sms_retention_send_now,
+            ) as send_now,
+            freeze_time("2026-03-02 03:00:00"),  # 22:00 in New York
+            self.mock_sms_providers(),
+        ):
+            count = len(self._outbox(self.number_us))
+            user_input._sms_continue()
+            self.assertEqual(len(self._outbox(self.number_us)), count + 1)
+            self.customer_us._sms_retention_opt_out("form")
+            user_input._sms_continue()
+        self.assertEqual(len(self._outbox(self.number_us)), count + 1)
+        self.assertEqual(
+            [call.args[2] for call in send_now.call_args_list],
+            [CONSENT_ONLY, CONSENT_ONLY],
+        )
 
     def test_finished_on_the_web_with_its_link(self):
         self.review_survey.sms_reward_text = "Reward {code}"

@@ -944,35 +944,29 @@ def _count_by_state(cr, campaign_id):
     return dict(cr.fetchall())
 
 
-def _lock_and_run(env, step, size, run_cache=None):
+def _lock_and_run(run, step, size):
     """One batch of a step of the sending job, as its cron loop runs it:
-    "materialise" (lock due messages, ``_materialise`` with the run's cache
-    of settings) or "send" (lock queued SMS, ``_send_locked``); return the
-    batch."""
-    messages = env["sms.retention.message"]
+    "materialise" (lock due messages and materialise them) or "send" (lock
+    queued SMS and send them), with the run's settings; return the batch."""
     if step == "materialise":
-        cache = {} if run_cache is None else run_cache
-        batch = messages._retry_lock(
-            True, lambda: messages._lock_scheduled(limit=size, run_cache=cache)
-        )
-        batch._materialise(cache)
+        batch = run.retry_lock(True, lambda: run.lock(limit=size))
+        run.materialise(batch)
     else:
-        sms_model = env["sms.sms"].sudo()
-        batch = messages._retry_lock(
-            True, lambda: sms_model._sms_retention_lock_queued(limit=size)
-        )
-        messages._send_locked(batch, run_cache)
+        batch = run.retry_lock(True, lambda: run.lock_queued(limit=size))
+        run.send(batch)
     return batch
 
 
 def _run_step(env, step, batch_size):
     """Run one step of the sending job until nothing is left, as its cron
     loop does (lock a batch, process it, commit); return per-batch queries."""
+    from odoo.addons.sms_retention.sending import SendingRun
+
     per_batch = []
-    run_cache = {}
+    run = SendingRun(env)
     while True:
         with Stopwatch() as sw:
-            batch = _lock_and_run(env, step, batch_size, run_cache)
+            batch = _lock_and_run(run, step, batch_size)
             env.cr.commit()
         if not batch:
             break
@@ -1121,6 +1115,8 @@ def worker_ours_enqueue(env, params):
 
 def worker_ours_probe(env, params):
     """SQL queries of each step of the sending job, per batch size."""
+    from odoo.addons.sms_retention.sending import SendingRun
+
     cr = env.cr
     campaigns = env["sms.retention.campaign"]
     needed = PROBE_REPEATS * sum(PROBE_SIZES)
@@ -1148,7 +1144,7 @@ def worker_ours_probe(env, params):
             step_counts = []
             for step in ("materialise", "send"):
                 with Stopwatch() as sw:
-                    batch = _lock_and_run(env, step, size)
+                    batch = _lock_and_run(SendingRun(env), step, size)
                     cr.commit()
                 step_counts.append(sw.queries)
             counts.append(step_counts)

@@ -192,29 +192,30 @@ def setup_scenarios(env, scenarios, batch_size):
 
 
 def count_send_batch(env, crash_after=None, on_crash=None):
-    """Wrap ``_send_locked`` (the provider step) to count what this process
-    sends.
+    """Wrap ``SendingRun.send`` (the provider step) to count what this
+    process sends.
 
     Returns a dict updated as batches go: ``batches``, ``messages`` (messages
-    of the locked SMS handed to ``_send_locked``) and ``uuids`` (SMS UUIDs of
-    the messages it marked sent). With ``crash_after``, the process dies with
-    ``os._exit(1)`` right after that batch's ``_send_locked`` returns, before
-    the job commits it; ``on_crash(info)`` is called first.
+    of the locked SMS handed to ``send``) and ``uuids`` (SMS UUIDs of the
+    messages it marked sent). With ``crash_after``, the process dies with
+    ``os._exit(1)`` right after that batch's ``send`` returns, before the job
+    commits it; ``on_crash(info)`` is called first.
     """
-    Message = type(env["sms.retention.message"])
-    original = Message._send_locked
+    from odoo.addons.sms_retention.sending import SendingRun
+
+    original = SendingRun.send
     counter = {"batches": 0, "messages": 0, "uuids": []}
 
-    def _send_locked(self, queued, *args, **kwargs):
-        res = original(self, queued, *args, **kwargs)
+    def send(run, queued):
+        res = original(run, queued)
         message_ids = [row.message_id for row in queued if row.message_id]
         counter["batches"] += 1
         counter["messages"] += len(message_ids)
-        sent = self.browse(message_ids).filtered(lambda m: m.state == "sent")
+        sent = run.messages.browse(message_ids).filtered(lambda m: m.state == "sent")
         if crash_after and counter["batches"] == crash_after:
             # Everything the batch did reaches the database, uncommitted.
-            self.env.flush_all()
-            self.env.cr.execute(
+            run.env.flush_all()
+            run.env.cr.execute(
                 "SELECT count(*) FROM sms_retention_sandbox_message "
                 "WHERE sms_uuid = ANY(%s)",
                 [sent.mapped("sms_uuid")],
@@ -222,7 +223,7 @@ def count_send_batch(env, crash_after=None, on_crash=None):
             info = {
                 "crashed_ids": message_ids,
                 "crashed_uuids": sent.mapped("sms_uuid"),
-                "crashed_sandbox_rows_seen": self.env.cr.fetchone()[0],
+                "crashed_sandbox_rows_seen": run.env.cr.fetchone()[0],
             }
             if on_crash:
                 on_crash(info)
@@ -230,23 +231,25 @@ def count_send_batch(env, crash_after=None, on_crash=None):
         counter["uuids"].extend(sent.mapped("sms_uuid"))
         return res
 
-    Message._send_locked = _send_locked
+    SendingRun.send = send
     return counter
 
 
 def pause_before_first_lock(env, paused, go, timeout=60):
-    """Hold the sender just before its first ``_lock_scheduled`` query.
+    """Hold the sender just before its first lock of due messages
+    (``SendingRun.lock``).
 
     Touches the file ``paused``, then waits for the file ``go``: whatever
     another process commits meanwhile happens after this transaction took
     its snapshot (as an Odoo cron job's does when it reads its server
     action), and before it locks the due messages.
     """
-    Message = type(env["sms.retention.message"])
-    original = Message._lock_scheduled
+    from odoo.addons.sms_retention.sending import SendingRun
+
+    original = SendingRun.lock
     flags = {"paused": False}
 
-    def _lock_scheduled(self, ids=None, limit=None, **kwargs):
+    def lock(run, ids=None, limit=None):
         if not flags["paused"]:
             flags["paused"] = True
             Path(paused).touch()
@@ -255,9 +258,9 @@ def pause_before_first_lock(env, paused, go, timeout=60):
                 if time.time() > deadline:
                     raise TimeoutError(f"{go} never appeared")
                 time.sleep(0.01)
-        return original(self, ids=ids, limit=limit, **kwargs)
+        return original(run, ids=ids, limit=limit)
 
-    Message._lock_scheduled = _lock_scheduled
+    SendingRun.lock = lock
 
 
 def rendezvous(directory, step, name, peers, timeout=60):

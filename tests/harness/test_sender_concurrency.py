@@ -8,7 +8,7 @@ was sent exactly once: all 'sent', one sandbox SMS per message, no SMS UUID
 (nor number) twice, each message's UUID matching exactly one sandbox row.
 
 Known bug (see :func:`test_cron_survives_a_send_now_committed_before_its_lock`):
-under Odoo's REPEATABLE READ isolation, ``_lock_scheduled``'s ``FOR UPDATE
+under Odoo's REPEATABLE READ isolation, ``SendingRun.lock``'s ``FOR UPDATE
 SKIP LOCKED`` raises ``SerializationFailure`` when another sender commits
 messages that the locking transaction's snapshot still sees as scheduled.
 The racing scenarios below hit it at random (5 runs of the two-senders
@@ -137,15 +137,15 @@ def _assert_clean_exit(*outcomes):
 
 
 def _is_lock_serialization_failure(outcome):
-    """The known bug: the sender died on its ``_lock_scheduled`` query."""
+    """The known bug: the sender died on its lock of due messages."""
     error = outcome.result.get("error", "")
-    last_frames = error.split("_lock_scheduled")[-1]
+    last_frames = error.split(", in lock\n")[-1]
     return (
         outcome.returncode == 1
-        and "_lock_scheduled" in error
+        and ", in lock\n" in error
         and SERIALIZATION_FAILURE in last_frames
-        and "_materialise" not in last_frames
-        and "_send_queued" not in last_frames
+        and "in materialise" not in last_frames
+        and "in send_messages" not in last_frames
     )
 
 
