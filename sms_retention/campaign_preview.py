@@ -157,7 +157,8 @@ class CampaignPreview:
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT p.country_id, COALESCE(p.lang, %(lang)s), p.sms_consent,
+                """SELECT p.country_id, COALESCE(p.lang, %(lang)s),
+                          p.sms_retention_consent,
                           b.blacklisted IS NOT NULL,
                           p.phone_sanitized IS NOT NULL,
                           p.sms_retention_number_kind,

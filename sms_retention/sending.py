@@ -16,8 +16,10 @@ set-based steps of a constant number of queries per batch:
 4. **materialise**: the ``sms.sms`` rows, their trackers and the messages'
    link in one statement, and a log on the chatters;
 5. **send** the queued SMS through each company's provider (the provider
-   switch of ``sms.sms``), whose results move the messages through their one
-   door, ``sms.retention.message._update_from_sms_state``.
+   switch of ``sms.sms``);
+6. **apply the results** (:func:`apply_results`) to the SMS, their trackers
+   and the messages, which move through their one door,
+   ``sms.retention.message._update_from_sms_state``.
 
 The models keep their fields, actions and state machine; this module keeps
 the process. It runs as superuser. What a run reads once (settings,
@@ -35,10 +37,11 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 from psycopg2 import errors as pg_errors
+from werkzeug.urls import url_join
 
 from odoo import fields
 from odoo.exceptions import MissingError, UserError
-from odoo.tools import SQL, mute_logger, plaintext2html
+from odoo.tools import SQL, groupby, mute_logger, plaintext2html
 
 from .tools import sending_policy
 from .tools.cron import can_commit
@@ -80,13 +83,13 @@ SMS_INSERT_COLUMNS = frozenset(
 # message and hashed the whole blacklist for each batch).
 FACTS_COLUMNS = SQL(
     """m.id, m.number, p.id, m.company_id, m.campaign_id, m.expires_at,
-       p.sms_consent, p.sms_retention_tz, p.country_id, p.phone_sanitized,
+       p.sms_retention_consent, p.sms_retention_tz, p.country_id, p.phone_sanitized,
        p.sms_retention_number_kind, b.blacklisted IS NOT NULL, p.lang,
        m.res_model, m.res_id, m.variant_id"""
 )
 FACTS_JOINS = SQL(
     """LEFT JOIN LATERAL (
-           SELECT id, sms_consent, sms_retention_tz, country_id,
+           SELECT id, sms_retention_consent, sms_retention_tz, country_id,
                   phone_sanitized, sms_retention_number_kind, lang
              FROM res_partner WHERE id = m.partner_id LIMIT 1
        ) p ON TRUE
@@ -292,7 +295,7 @@ class SendingRun:
         """
         self.env["res.partner"].flush_model(
             [
-                "sms_consent",
+                "sms_retention_consent",
                 "sms_retention_tz",
                 "country_id",
                 "phone_sanitized",
@@ -726,9 +729,12 @@ class SendingRun:
 
         :param list queued: :class:`QueuedSms` rows, see :meth:`lock_queued`
         """
-        self.sms.browse(
-            [row.sms_id for row in queued if not row.message_id]
-        )._sms_retention_mark("canceled", False, True)
+        mark(
+            self.sms.browse([row.sms_id for row in queued if not row.message_id]),
+            "canceled",
+            False,
+            True,
+        )
         rows_by_sms = {row.sms_id: row for row in queued if row.message_id}
         if not rows_by_sms:
             return
@@ -747,7 +753,8 @@ class SendingRun:
                         unlink_failed=False, unlink_sent=True, raise_exception=False
                     )
                 continue
-            records._sms_retention_send_with_api(
+            send_with_api(
+                records,
                 sms_api,
                 unlink_failed=False,
                 unlink_sent=True,
@@ -856,3 +863,214 @@ class SendingRun:
             )
         )
         return {partner_id: list(dates) for partner_id, dates in self.env.cr.fetchall()}
+
+
+# ------------------------------------------------------------
+# 6. PROVIDER CALL AND RESULTS (also for Odoo's SMS sent through
+#    our providers: see ``sms.sms._send``)
+# ------------------------------------------------------------
+
+
+class TrackerLink(NamedTuple):
+    """An SMS, its tracker and what they lead to (see :func:`_tracker_links`)."""
+
+    sms_id: int
+    tracker_id: int | None
+    message_id: int | None
+    core_linked: bool
+    mail_message_id: int | None
+
+
+def send_with_api(sms, api, unlink_failed, unlink_sent, raise_exception, queued=None):
+    """Send the SMS ``sms`` through the provider ``api`` and apply its
+    results (``sms.sms._sms_retention_apply_results``), as Odoo does for IAP.
+
+    :param list queued: the :class:`QueuedSms` rows of these SMS, when the
+      sending run locked them (their payload and messages are known)
+    """
+    if queued is None:
+        sms.flush_recordset(["uuid", "number", "body"])
+        sms.env.cr.execute(
+            "SELECT uuid, number, body FROM sms_sms WHERE id = ANY(%s) ORDER BY id",
+            [list(sms.ids)],
+        )
+        payload = sms.env.cr.fetchall()
+    else:
+        payload = [(row.uuid, row.number, row.body) for row in queued]
+    numbers_by_body = {}
+    for sms_uuid, number, body in payload:
+        numbers_by_body.setdefault(body, []).append(
+            {"number": number, "uuid": sms_uuid}
+        )
+    messages = [
+        {"content": body, "numbers": numbers}
+        for body, numbers in numbers_by_body.items()
+    ]
+    reports_url = url_join(sms[0].get_base_url(), "/sms/status")
+    try:
+        results = api._send_sms_batch(messages, delivery_reports_url=reports_url)
+    except Exception as exc:
+        _logger.warning(
+            "SMS batch of %s through %s failed: %s",
+            len(sms),
+            api.PROVIDER,
+            exc.__class__.__name__,
+        )
+        if raise_exception:
+            raise
+        results = [
+            {"uuid": number["uuid"], "state": "server_error"}
+            for message in messages
+            for number in message["numbers"]
+        ]
+    else:
+        _logger.info("SMS batch of %s sent through %s", len(sms), api.PROVIDER)
+    links = None
+    if queued is not None:
+        # Retention SMS: their trackers follow nothing else.
+        links = {
+            row.uuid: TrackerLink(row.sms_id, None, row.message_id, False, None)
+            for row in queued
+        }
+    sms._sms_retention_apply_results(results, unlink_failed, unlink_sent, links=links)
+
+
+def _tracker_links(sms):
+    """``{uuid: TrackerLink}`` of these SMS, in one query.
+
+    ``core_linked``: the tracker follows something else too (a chatter
+    notification, a mailing trace), which Odoo's tracker methods update.
+    """
+    tracker_model = sms.env["sms.tracker"]
+    core_links = [
+        name
+        for name, field in tracker_model._fields.items()
+        if field.type == "many2one"
+        and field.store
+        and name not in ("create_uid", "write_uid")
+    ]
+    sms.flush_recordset(["uuid", "mail_message_id"])
+    tracker_model.flush_model(["sms_uuid", *core_links])
+    sms.env["sms.retention.message"].flush_model(["sms_uuid"])
+    linked = (
+        SQL(" OR ").join(
+            SQL("%s IS NOT NULL", SQL.identifier("t", name)) for name in core_links
+        )
+        if core_links
+        else SQL("FALSE")
+    )
+    sms.env.cr.execute(
+        SQL(
+            """SELECT s.uuid, s.id, t.id, m.id,
+                      COALESCE(%s, FALSE), s.mail_message_id
+                 FROM sms_sms s
+            LEFT JOIN LATERAL (
+                      -- a probe of the unique uuid index per SMS
+                      SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
+                  ) t ON TRUE
+            LEFT JOIN LATERAL (
+                      SELECT id FROM sms_retention_message
+                       WHERE sms_uuid = s.uuid LIMIT 1
+                  ) m ON TRUE
+                WHERE s.id = ANY(%s)""",
+            linked,
+            list(sms.ids),
+        )
+    )
+    return {row[0]: TrackerLink(*row[1:]) for row in sms.env.cr.fetchall()}
+
+
+def apply_results(sms, results, unlink_failed, unlink_sent, links=None):
+    """Apply a provider's answers to the SMS, their trackers and messages.
+
+    Accepted SMS of retention messages (the bulk of a sending batch) are
+    updated with one statement per table, and deleted at once when the
+    provider reports them delivered (nothing can follow: Odoo would only
+    delete them later). SMS whose trackers also follow a chatter
+    notification or a mailing trace go through Odoo's tracker methods,
+    and so do failures.
+
+    :param dict links: ``{uuid: TrackerLink}``, read here if not given
+    """
+    all_sms_sudo = sms.sudo().with_context(sms_skip_msg_notification=True)
+    if links is None:
+        links = _tracker_links(all_sms_sudo)
+    trackers_sudo = all_sms_sudo.env["sms.tracker"]
+    messages_sudo = all_sms_sudo.env["sms.retention.message"]
+    for state, group in groupby(results, key=lambda r: r["state"]):
+        group_links = [links[r["uuid"]] for r in group if r["uuid"] in links]
+        if not group_links:
+            continue
+        sms_sudo = all_sms_sudo.browse([link.sms_id for link in group_links])
+        success_state = sms.IAP_TO_SMS_STATE_SUCCESS.get(state)
+        if success_state:
+            via_core = [link for link in group_links if link.core_linked]
+            retention_only = [
+                link for link in group_links if link.message_id and not link.core_linked
+            ]
+            if via_core:
+                trackers_sudo.browse(
+                    [link.tracker_id for link in via_core if link.tracker_id]
+                )._action_update_from_sms_state(success_state)
+            messages_sudo.browse(
+                [link.message_id for link in retention_only]
+            )._update_from_sms_state(success_state)
+            if unlink_sent and success_state == "sent":
+                done_sudo = sms_sudo.browse([link.sms_id for link in retention_only])
+                _delete(done_sudo)
+                sms_sudo -= done_sudo
+            mark(sms_sudo, success_state, False, unlink_sent)
+            continue
+        group_trackers_sudo = trackers_sudo.search(
+            [("sms_uuid", "in", [r["uuid"] for r in group if r["uuid"] in links])]
+        )
+        failure_type = sms.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
+        if failure_type == "unknown":
+            group_trackers_sudo._action_update_from_provider_error(state)
+        else:
+            group_trackers_sudo._action_update_from_sms_state(
+                "error", failure_type=failure_type
+            )
+        mark(sms_sudo, "error", failure_type, unlink_failed)
+    mail_message_ids = {
+        link.mail_message_id for link in links.values() if link.mail_message_id
+    }
+    if mail_message_ids:
+        sms.env["mail.message"].sudo().browse(
+            mail_message_ids
+        )._notify_message_notification_update()
+
+
+def _delete(sms):
+    """Delete these SMS in one statement (their uuid lives on in the
+    trackers, messages and outbox)."""
+    if not sms:
+        return
+    sms.env.cr.execute("DELETE FROM sms_sms WHERE id = ANY(%s)", [list(sms.ids)])
+    sms.invalidate_recordset()
+
+
+def mark(sms, state, failure_type, to_delete):
+    """Set the state of these SMS in one statement (no ORM side effects
+    apply to these fields) and mark them for deletion if asked."""
+    if not sms:
+        return
+    sms.flush_recordset(["state", "failure_type", "to_delete"])
+    sms.env.cr.execute(
+        """UPDATE sms_sms
+              SET state = %(state)s, failure_type = %(failure_type)s,
+                  to_delete = to_delete OR %(to_delete)s,
+                  write_uid = %(uid)s, write_date = %(now)s
+            WHERE id = ANY(%(ids)s)""",
+        {
+            "state": state,
+            "failure_type": failure_type or None,
+            "to_delete": bool(to_delete),
+            "uid": sms.env.uid,
+            "now": fields.Datetime.now(),
+            "ids": list(sms.ids),
+        },
+    )
+    sms.invalidate_recordset(
+        ["state", "failure_type", "to_delete", "write_uid", "write_date"]
+    )

@@ -83,5 +83,5 @@ class PhoneBlacklist(models.Model):
             partners_sudo._sms_retention_opt_out("blacklist")
         else:
             partners_sudo.filtered(
-                lambda p: p.sms_consent == "opted_out"
+                lambda p: p.sms_retention_consent == "opted_out"
             )._sms_retention_set_consent("unknown", "blacklist")

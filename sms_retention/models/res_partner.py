@@ -65,14 +65,20 @@ class ResPartner(models.Model):
         groups="sms_retention.group_sms_retention_user",
     )
     # Birthday: a full date, or only month and day when the year is unknown.
-    birthday = fields.Date(
-        help="Leave empty and set month and day if the year is unknown."
+    sms_retention_birthday = fields.Date(
+        "Birthday", help="Leave empty and set month and day if the year is unknown."
     )
-    birthday_month = fields.Integer(
-        compute="_compute_birthday_parts", store=True, readonly=False
+    sms_retention_birthday_month = fields.Integer(
+        "Birthday Month",
+        compute="_compute_sms_retention_birthday_parts",
+        store=True,
+        readonly=False,
     )
-    birthday_day = fields.Integer(
-        compute="_compute_birthday_parts", store=True, readonly=False
+    sms_retention_birthday_day = fields.Integer(
+        "Birthday Day",
+        compute="_compute_sms_retention_birthday_parts",
+        store=True,
+        readonly=False,
     )
     sms_retention_birthday_this_week = fields.Boolean(
         "Birthday This Week",
@@ -92,7 +98,7 @@ class ResPartner(models.Model):
         help="The company SMS to the customer speak for: the customer's "
         "company, or the current one for a customer shared by all companies.",
     )
-    sms_consent = fields.Selection(
+    sms_retention_consent = fields.Selection(
         CONSENT_STATES,
         string="SMS Consent",
         default="unknown",
@@ -102,7 +108,7 @@ class ResPartner(models.Model):
         "opt-in (or unknown consent, if the company allows it). A number in "
         "Odoo's phone blacklist is opted out.",
     )
-    sms_consent_log_ids = fields.One2many(
+    sms_retention_consent_log_ids = fields.One2many(
         "sms.retention.consent.log", "partner_id", string="Consent History"
     )
     sms_retention_tz = fields.Char(
@@ -141,10 +147,13 @@ class ResPartner(models.Model):
 
     _sql_constraints = [
         (
-            "birthday_parts_valid",
-            "CHECK((birthday_month IS NULL OR birthday_month = 0 "
-            "OR (birthday_month BETWEEN 1 AND 12)) AND (birthday_day IS NULL "
-            "OR birthday_day = 0 OR (birthday_day BETWEEN 1 AND 31)))",
+            "sms_retention_birthday_parts_valid",
+            "CHECK((sms_retention_birthday_month IS NULL "
+            "OR sms_retention_birthday_month = 0 "
+            "OR (sms_retention_birthday_month BETWEEN 1 AND 12)) "
+            "AND (sms_retention_birthday_day IS NULL "
+            "OR sms_retention_birthday_day = 0 "
+            "OR (sms_retention_birthday_day BETWEEN 1 AND 31)))",
             "The birthday month must be 1 to 12 and the day 1 to 31.",
         ),
     ]
@@ -152,9 +161,11 @@ class ResPartner(models.Model):
     def init(self):
         res = super().init()
         self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS res_partner_birthday_month_day_index
-                   ON res_partner (birthday_month, birthday_day)
-                WHERE birthday_month IS NOT NULL AND birthday_month > 0"""
+            """CREATE INDEX IF NOT EXISTS res_partner_sms_retention_birthday_index
+                   ON res_partner (sms_retention_birthday_month,
+                                   sms_retention_birthday_day)
+                WHERE sms_retention_birthday_month IS NOT NULL
+                  AND sms_retention_birthday_month > 0"""
         )
         return res
 
@@ -184,17 +195,21 @@ class ResPartner(models.Model):
         for company, partners in self.grouped("company_id").items():
             partners.sms_retention_company_id = company or self.env.company
 
-    @api.depends("birthday")
-    def _compute_birthday_parts(self):
+    @api.depends("sms_retention_birthday")
+    def _compute_sms_retention_birthday_parts(self):
         for partner in self:
-            if partner.birthday:
-                partner.birthday_month = partner.birthday.month
-                partner.birthday_day = partner.birthday.day
+            if partner.sms_retention_birthday:
+                birthday = partner.sms_retention_birthday
+                partner.sms_retention_birthday_month = birthday.month
+                partner.sms_retention_birthday_day = birthday.day
 
-    @api.constrains("birthday_month", "birthday_day")
-    def _check_birthday_parts(self):
+    @api.constrains("sms_retention_birthday_month", "sms_retention_birthday_day")
+    def _check_sms_retention_birthday_parts(self):
         for partner in self:
-            month, day = partner.birthday_month, partner.birthday_day
+            month, day = (
+                partner.sms_retention_birthday_month,
+                partner.sms_retention_birthday_day,
+            )
             if not month and not day:
                 continue
             # Feb 29 is valid: it is greeted on Feb 28 in other years.
@@ -230,7 +245,12 @@ class ResPartner(models.Model):
         ):
             pairs.add((2, 29))
         condition = SQL(" OR ").join(
-            SQL("(birthday_month = %s AND birthday_day = %s)", month, day)
+            SQL(
+                "(sms_retention_birthday_month = %s"
+                " AND sms_retention_birthday_day = %s)",
+                month,
+                day,
+            )
             for month, day in sorted(pairs)
         )
         self.env.cr.execute(SQL("SELECT id FROM res_partner WHERE %s", condition))
@@ -553,10 +573,13 @@ class ResPartner(models.Model):
         # Customers are created with an unknown consent; the consent asked
         # for is then set like any change, once their number is known: a
         # blacklisted number makes it an opt-out (by the blacklist).
-        default = self.default_get(["sms_consent"]).get("sms_consent") or "unknown"
-        wanted = [vals.get("sms_consent") or default for vals in vals_list]
+        default = (
+            self.default_get(["sms_retention_consent"]).get("sms_retention_consent")
+            or "unknown"
+        )
+        wanted = [vals.get("sms_retention_consent") or default for vals in vals_list]
         partners = super().create(
-            [dict(vals, sms_consent="unknown") for vals in vals_list]
+            [dict(vals, sms_retention_consent="unknown") for vals in vals_list]
         )
         user_source = self._sms_retention_user_source()
         changes = {}
@@ -574,7 +597,11 @@ class ResPartner(models.Model):
         if "active" in vals and not vals["active"]:
             vals.setdefault("sms_retention_lost_date", fields.Datetime.now())
             vals.setdefault("sms_retention_lost_reason", _("Archived"))
-        previous = {p.id: p.sms_consent for p in self} if "sms_consent" in vals else {}
+        previous = (
+            {p.id: p.sms_retention_consent for p in self}
+            if "sms_retention_consent" in vals
+            else {}
+        )
         res = super().write(vals)
         if previous:
             # Every consent change goes through here: by a user (the form, an
@@ -583,7 +610,8 @@ class ResPartner(models.Model):
                 self._sms_retention_user_source(),
                 None,
             )
-            self.filtered(lambda p: p.sms_consent != previous[p.id]).with_context(
+            changed = self.filtered(lambda p: p.sms_retention_consent != previous[p.id])
+            changed.with_context(
                 **{CONSENT_ORIGIN: None}
             )._sms_retention_consent_changed(previous, source, note)
         if "sms_retention_lost_date" in vals:
@@ -657,12 +685,12 @@ class ResPartner(models.Model):
         ``_sms_retention_opt_out``; this also sets the unknown consent (a
         number leaving the blacklist).
         """
-        todo = self.filtered(lambda p: p.sms_consent != state)
+        todo = self.filtered(lambda p: p.sms_retention_consent != state)
         if not todo:
             return todo
-        previous = {p.id: p.sms_consent for p in todo}
+        previous = {p.id: p.sms_retention_consent for p in todo}
         todo.with_context(**{CONSENT_ORIGIN: (source, note)}).write(
-            {"sms_consent": state}
+            {"sms_retention_consent": state}
         )
         if record and hasattr(record, "_message_log_batch") and record.exists():
             notes = todo._sms_retention_consent_notes(previous, source, note)
@@ -690,7 +718,7 @@ class ResPartner(models.Model):
         if source == "blacklist":
             return
         for state, partners in (
-            self.filtered("phone_sanitized").grouped("sms_consent").items()
+            self.filtered("phone_sanitized").grouped("sms_retention_consent").items()
         ):
             self._sms_retention_sync_blacklist(
                 list(set(partners.mapped("phone_sanitized"))), state, source, note
@@ -725,7 +753,9 @@ class ResPartner(models.Model):
     @api.model
     def _sms_retention_consent_labels(self):
         """The labels of consent states and of their sources, translated."""
-        states = dict(self._fields["sms_consent"]._description_selection(self.env))
+        states = dict(
+            self._fields["sms_retention_consent"]._description_selection(self.env)
+        )
         sources = dict(
             self.env["sms.retention.consent.log"]
             ._fields["source"]
@@ -748,7 +778,7 @@ class ResPartner(models.Model):
             text = _(
                 "SMS consent: %(before)s → %(after)s (%(how)s)",
                 before=states.get(previous.get(partner.id), "-"),
-                after=states[partner.sms_consent],
+                after=states[partner.sms_retention_consent],
                 how=sources[source],
             )
             if note:
@@ -766,7 +796,7 @@ class ResPartner(models.Model):
                 {
                     "partner_id": partner.id,
                     "number": partner.phone_sanitized,
-                    "state": partner.sms_consent,
+                    "state": partner.sms_retention_consent,
                     "previous_state": previous.get(partner.id),
                     "source": source,
                     "note": note,

@@ -1131,11 +1131,13 @@ class SmsRetentionCampaign(models.Model):
                    %(now)s::timestamp AS planned_at,
                    ((%(target)s + 1)::timestamp AT TIME ZONE %(tz)s)
                         AT TIME ZONE 'UTC' AS expires_at
-             WHERE (p.birthday_month, p.birthday_day) IN %(pairs)s
+             WHERE (p.sms_retention_birthday_month, p.sms_retention_birthday_day)
+                   IN %(pairs)s
                AND (
-                    (p.birthday_month = extract(month FROM %(target)s)
-                     AND p.birthday_day = extract(day FROM %(target)s))
-                 OR (p.birthday_month = 2 AND p.birthday_day = 29
+                    (p.sms_retention_birthday_month = extract(month FROM %(target)s)
+                     AND p.sms_retention_birthday_day = extract(day FROM %(target)s))
+                 OR (p.sms_retention_birthday_month = 2
+                     AND p.sms_retention_birthday_day = 29
                      AND extract(month FROM %(target)s) = 2
                      AND extract(day FROM %(target)s) = 28
                      AND extract(day FROM (date_trunc('year', %(target)s)

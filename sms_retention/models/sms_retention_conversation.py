@@ -173,14 +173,16 @@ class SmsRetentionConversation(models.Model):
             lambda r: (r.date, r.direction == "out", r.id)
         )
         reason = partner._sms_retention_no_answer_reason(company)
-        consent = dict(partner._fields["sms_consent"]._description_selection(self.env))
+        consent = dict(
+            partner._fields["sms_retention_consent"]._description_selection(self.env)
+        )
         return {
             "partner": {
                 "id": partner.id,
                 "name": partner.display_name,
                 "number": partner.phone_sanitized or partner.mobile or partner.phone,
-                "consent": partner.sms_consent,
-                "consent_label": consent.get(partner.sms_consent),
+                "consent": partner.sms_retention_consent,
+                "consent_label": consent.get(partner.sms_retention_consent),
                 "salesperson": partner.user_id.name or False,
                 "tz": partner._sms_retention_effective_tz(company),
             },

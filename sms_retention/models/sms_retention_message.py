@@ -374,7 +374,7 @@ class SmsRetentionMessage(models.Model):
             return "warning", _("The sending job is sending it already.")
         if self.state == "skipped" and self.skip_reason == "consent":
             opted_out = (
-                self.partner_id.sms_consent == "opted_out"
+                self.partner_id.sms_retention_consent == "opted_out"
                 or self.partner_id.phone_sanitized_blacklisted
             )
             return "danger", _(

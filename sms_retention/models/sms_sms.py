@@ -1,20 +1,13 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import collections
-import logging
-
-from werkzeug.urls import url_join
-
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.sms.models.sms_sms import SmsSms as CoreSmsSms
 
-from ..sending import QUEUED_SMS_STATE
+from ..sending import QUEUED_SMS_STATE, apply_results, send_with_api
 from ..tools import sending_policy
 from ..tools.phone import number_facts
-
-_logger = logging.getLogger(__name__)
 
 # 17.0 builds since Aug 2025 route each SMS to an API object in ``send()``.
 CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
@@ -22,11 +15,6 @@ CORE_ROUTES_BY_API = hasattr(CoreSmsSms, "_split_by_api")
 # Retention SMS handed to providers per transaction of the sending job.
 SEND_BATCH_PARAM = "sms_retention.send_batch_size"
 SEND_BATCH_DEFAULT = 2000
-
-# An SMS, its tracker and what they lead to (see ``_sms_retention_tracker_links``).
-TrackerLink = collections.namedtuple(
-    "TrackerLink", "sms_id tracker_id message_id core_linked mail_message_id"
-)
 
 
 class SmsSms(models.Model):
@@ -42,10 +30,9 @@ class SmsSms(models.Model):
     with the same values (field defaults for every column the statement does
     not name, whoever added the field), except the author, which the job
     leaves empty as superuser (``test_queued_rows_equal_orm_rows``). Their
-    results are applied in SQL too (``_sms_retention_mark``,
-    ``_sms_retention_delete``): no other module's override of ``write`` or
-    ``unlink`` runs for them; the trackers and messages are moved through
-    their methods.
+    results are applied in SQL too (``sending.apply_results``): no other
+    module's override of ``write`` or ``unlink`` runs for them; the
+    trackers and messages are moved through their methods.
     """
 
     _inherit = "sms.sms"
@@ -248,7 +235,7 @@ class SmsSms(models.Model):
             valid, landline = number_facts(number)
             facts = sending_policy.Facts(
                 key=key,
-                consent=partner.sms_consent or "unknown",
+                consent=partner.sms_retention_consent or "unknown",
                 blacklisted=number in blacklisted,
                 number_ok=valid,
                 landline=landline,
@@ -381,205 +368,14 @@ class SmsSms(models.Model):
                     raise_exception=raise_exception,
                 )
             else:
-                records._sms_retention_send_with_api(
-                    sms_api, unlink_failed, unlink_sent, raise_exception
+                send_with_api(
+                    records, sms_api, unlink_failed, unlink_sent, raise_exception
                 )
-
-    def _sms_retention_send_with_api(
-        self, api, unlink_failed, unlink_sent, raise_exception, queued=None
-    ):
-        """Send through ``api`` and apply its results, as core does for IAP.
-
-        :param list queued: the ``sending.QueuedSms`` rows of these SMS, when
-          the sending run locked them (their payload and messages are known)
-        """
-        if queued is None:
-            self.flush_recordset(["uuid", "number", "body"])
-            self.env.cr.execute(
-                "SELECT uuid, number, body FROM sms_sms WHERE id = ANY(%s) ORDER BY id",
-                [list(self.ids)],
-            )
-            payload = self.env.cr.fetchall()
-        else:
-            payload = [(row.uuid, row.number, row.body) for row in queued]
-        numbers_by_body = {}
-        for sms_uuid, number, body in payload:
-            numbers_by_body.setdefault(body, []).append(
-                {"number": number, "uuid": sms_uuid}
-            )
-        messages = [
-            {"content": body, "numbers": numbers}
-            for body, numbers in numbers_by_body.items()
-        ]
-        reports_url = url_join(self[0].get_base_url(), "/sms/status")
-        try:
-            results = api._send_sms_batch(messages, delivery_reports_url=reports_url)
-        except Exception as exc:
-            _logger.warning(
-                "SMS batch of %s through %s failed: %s",
-                len(self),
-                api.PROVIDER,
-                exc.__class__.__name__,
-            )
-            if raise_exception:
-                raise
-            results = [
-                {"uuid": number["uuid"], "state": "server_error"}
-                for message in messages
-                for number in message["numbers"]
-            ]
-        else:
-            _logger.info("SMS batch of %s sent through %s", len(self), api.PROVIDER)
-        links = None
-        if queued is not None:
-            # Retention SMS: their trackers follow nothing else.
-            links = {
-                row.uuid: TrackerLink(row.sms_id, None, row.message_id, False, None)
-                for row in queued
-            }
-        self._sms_retention_apply_results(
-            results, unlink_failed, unlink_sent, links=links
-        )
-
-    def _sms_retention_tracker_links(self):
-        """``{uuid: TrackerLink}`` of these SMS, in one query.
-
-        ``core_linked``: the tracker follows something else too (a chatter
-        notification, a mailing trace), which Odoo's tracker methods update.
-        """
-        tracker_model = self.env["sms.tracker"]
-        core_links = [
-            name
-            for name, field in tracker_model._fields.items()
-            if field.type == "many2one"
-            and field.store
-            and name not in ("create_uid", "write_uid")
-        ]
-        self.flush_recordset(["uuid", "mail_message_id"])
-        tracker_model.flush_model(["sms_uuid", *core_links])
-        self.env["sms.retention.message"].flush_model(["sms_uuid"])
-        linked = (
-            SQL(" OR ").join(
-                SQL("%s IS NOT NULL", SQL.identifier("t", name)) for name in core_links
-            )
-            if core_links
-            else SQL("FALSE")
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT s.uuid, s.id, t.id, m.id,
-                          COALESCE(%s, FALSE), s.mail_message_id
-                     FROM sms_sms s
-                LEFT JOIN LATERAL (
-                          -- a probe of the unique uuid index per SMS
-                          SELECT * FROM sms_tracker WHERE sms_uuid = s.uuid LIMIT 1
-                      ) t ON TRUE
-                LEFT JOIN LATERAL (
-                          SELECT id FROM sms_retention_message
-                           WHERE sms_uuid = s.uuid LIMIT 1
-                      ) m ON TRUE
-                    WHERE s.id = ANY(%s)""",
-                linked,
-                list(self.ids),
-            )
-        )
-        return {row[0]: TrackerLink(*row[1:]) for row in self.env.cr.fetchall()}
 
     def _sms_retention_apply_results(
         self, results, unlink_failed, unlink_sent, links=None
     ):
-        """Apply a provider's answers to the SMS, their trackers and messages.
-
-        Accepted SMS of retention messages (the bulk of a sending batch) are
-        updated with one statement per table, and deleted at once when the
-        provider reports them delivered (nothing can follow: Odoo would only
-        delete them later). SMS whose trackers also follow a chatter
-        notification or a mailing trace go through Odoo's tracker methods,
-        and so do failures.
-
-        :param dict links: ``{uuid: TrackerLink}``, read here if not given
-        """
-        all_sms_sudo = self.sudo().with_context(sms_skip_msg_notification=True)
-        if links is None:
-            links = all_sms_sudo._sms_retention_tracker_links()
-        trackers_sudo = all_sms_sudo.env["sms.tracker"]
-        messages_sudo = all_sms_sudo.env["sms.retention.message"]
-        for state, group in tools.groupby(results, key=lambda r: r["state"]):
-            group_links = [links[r["uuid"]] for r in group if r["uuid"] in links]
-            if not group_links:
-                continue
-            sms_sudo = all_sms_sudo.browse([link.sms_id for link in group_links])
-            success_state = self.IAP_TO_SMS_STATE_SUCCESS.get(state)
-            if success_state:
-                via_core = [link for link in group_links if link.core_linked]
-                retention_only = [
-                    link
-                    for link in group_links
-                    if link.message_id and not link.core_linked
-                ]
-                if via_core:
-                    trackers_sudo.browse(
-                        [link.tracker_id for link in via_core if link.tracker_id]
-                    )._action_update_from_sms_state(success_state)
-                messages_sudo.browse(
-                    [link.message_id for link in retention_only]
-                )._update_from_sms_state(success_state)
-                if unlink_sent and success_state == "sent":
-                    done_sudo = sms_sudo.browse(
-                        [link.sms_id for link in retention_only]
-                    )
-                    done_sudo._sms_retention_delete()
-                    sms_sudo -= done_sudo
-                sms_sudo._sms_retention_mark(success_state, False, unlink_sent)
-                continue
-            group_trackers_sudo = trackers_sudo.search(
-                [("sms_uuid", "in", [r["uuid"] for r in group if r["uuid"] in links])]
-            )
-            failure_type = self.IAP_TO_SMS_FAILURE_TYPE.get(state, "unknown")
-            if failure_type == "unknown":
-                group_trackers_sudo._action_update_from_provider_error(state)
-            else:
-                group_trackers_sudo._action_update_from_sms_state(
-                    "error", failure_type=failure_type
-                )
-            sms_sudo._sms_retention_mark("error", failure_type, unlink_failed)
-        mail_message_ids = {
-            link.mail_message_id for link in links.values() if link.mail_message_id
-        }
-        if mail_message_ids:
-            self.env["mail.message"].sudo().browse(
-                mail_message_ids
-            )._notify_message_notification_update()
-
-    def _sms_retention_delete(self):
-        """Delete these SMS in one statement (their uuid lives on in the
-        trackers, messages and outbox)."""
-        if not self:
-            return
-        self.env.cr.execute("DELETE FROM sms_sms WHERE id = ANY(%s)", [list(self.ids)])
-        self.invalidate_recordset()
-
-    def _sms_retention_mark(self, state, failure_type, to_delete):
-        """Set the state of these SMS in one statement (no ORM side effects
-        apply to these fields) and mark them for deletion if asked."""
-        if not self:
-            return
-        self.flush_recordset(["state", "failure_type", "to_delete"])
-        self.env.cr.execute(
-            """UPDATE sms_sms
-                  SET state = %(state)s, failure_type = %(failure_type)s,
-                      to_delete = to_delete OR %(to_delete)s,
-                      write_uid = %(uid)s, write_date = %(now)s
-                WHERE id = ANY(%(ids)s)""",
-            {
-                "state": state,
-                "failure_type": failure_type or None,
-                "to_delete": bool(to_delete),
-                "uid": self.env.uid,
-                "now": fields.Datetime.now(),
-                "ids": list(self.ids),
-            },
-        )
-        self.invalidate_recordset(
-            ["state", "failure_type", "to_delete", "write_uid", "write_date"]
-        )
+        """Hook: apply a provider's answers to these SMS, their trackers and
+        messages (see :func:`~..sending.apply_results`); a provider addon
+        maps its own answers first."""
+        apply_results(self, results, unlink_failed, unlink_sent, links)

@@ -140,8 +140,8 @@ class TestCampaignForm(SmsRetentionCommon):
         campaign.with_context(
             lang="zh_CN"
         ).body = f"{FIRST_NAME}您好，订单 {{{{ object.name }}}}"
-        self.customer_cn.sms_consent = "opted_in"
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_cn.sms_retention_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         us_order = self._create_order(self.customer_us)
         self._create_order(self.customer_cn)
         preview = campaign.preview_html
@@ -157,7 +157,11 @@ class TestCampaignForm(SmsRetentionCommon):
     def test_preview_warns_of_missing_translations_and_long_texts(self):
         self._lang("th_TH")
         thai = self._create_customer(
-            "สมชาย ใจดี", "+66 81 234 5678", "th", lang="th_TH", sms_consent="opted_in"
+            "สมชาย ใจดี",
+            "+66 81 234 5678",
+            "th",
+            lang="th_TH",
+            sms_retention_consent="opted_in",
         )
         campaign = self._new_review(body="x" * 400)
         self._create_order(thai)
@@ -197,7 +201,7 @@ class TestCampaignForm(SmsRetentionCommon):
                 "currency_id": cny.id,
             }
         )
-        self.customer_cn.sms_consent = "opted_in"
+        self.customer_cn.sms_retention_consent = "opted_in"
         campaign = self._new_review(body="Hello {{ object.name }}")
         self._create_order(self.customer_cn)
         preview = campaign.preview_html
@@ -211,10 +215,10 @@ class TestCampaignForm(SmsRetentionCommon):
     def test_audience_of_an_event_campaign_over_30_days(self):
         campaign = self._new_review(message_class="marketing")
         opted_out = self._create_customer("Out", "+1 212 555 0111", "us")
-        opted_out.sms_consent = "opted_out"
+        opted_out.sms_retention_consent = "opted_out"
         no_mobile = self.env["res.partner"].create({"name": "No Phone"})
         unknown = self._create_customer("Unknown", "+1 212 555 0112", "us")
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         for partner in (self.customer_us, opted_out, no_mobile, unknown):
             self._create_order(partner)
         with freeze_time(fields.Datetime.now() - timedelta(days=40)):
@@ -240,9 +244,9 @@ class TestCampaignForm(SmsRetentionCommon):
         day = next_run + timedelta(days=birthday.birthday_days_before)
         customers.write(
             {
-                "birthday_month": day.month,
-                "birthday_day": day.day,
-                "sms_consent": "opted_in",
+                "sms_retention_birthday_month": day.month,
+                "sms_retention_birthday_day": day.day,
+                "sms_retention_consent": "opted_in",
             }
         )
         self.assertEqual(birthday.audience_period, "Next daily run")
@@ -309,7 +313,9 @@ class TestCampaignForm(SmsRetentionCommon):
                 "state": "paused",
             }
         )
-        self.customer_us.write({"birthday_month": 3, "birthday_day": 5})
+        self.customer_us.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 5}
+        )
         planned = [
             ("campaign_id", "=", birthday.id),
             ("partner_id", "=", self.customer_us.id),
@@ -404,7 +410,7 @@ class TestCampaignForm(SmsRetentionCommon):
         self.assertIn("sending hours", action["params"]["message"])
         opted_out = self._create_customer("Nope", "+1 212 555 0177", "us")
         message = self._messages_of(self._create_order(opted_out))
-        opted_out.sms_consent = "opted_out"
+        opted_out.sms_retention_consent = "opted_out"
         with self.mock_sms_providers():
             action = message.action_send_now()
         self.assertEqual(action["params"]["type"], "danger")

@@ -51,8 +51,12 @@ class TestCampaignKinds(SmsRetentionCommon):
     # BIRTHDAY ------------------------------------------------------
 
     def test_birthday_three_days_before_in_local_time(self):
-        self.customer_us.write({"birthday_month": 3, "birthday_day": 5})
-        self.thai.write({"birthday_month": 3, "birthday_day": 6})
+        self.customer_us.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 5}
+        )
+        self.thai.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 6}
+        )
         # 20:00 UTC on Mar 2 is still Mar 2 in New York, already Mar 3 in Bangkok.
         self._daily("2026-03-02 20:00:00")
         us_message = self._messages(self.birthday, self.customer_us)
@@ -67,12 +71,12 @@ class TestCampaignKinds(SmsRetentionCommon):
         self.assertEqual(len(self._messages(self.birthday, self.customer_us)), 1)
 
     def test_birthday_not_yet_due(self):
-        self.customer_us.write({"birthday": date(1990, 3, 6)})
+        self.customer_us.write({"sms_retention_birthday": date(1990, 3, 6)})
         self._daily("2026-03-02 15:00:00")
         self.assertFalse(self._messages(self.birthday, self.customer_us))
 
     def test_feb_29_birthdays(self):
-        self.customer_us.write({"birthday": date(1996, 2, 29)})
+        self.customer_us.write({"sms_retention_birthday": date(1996, 2, 29)})
         self._daily("2027-02-25 15:00:00")  # Feb 28 is three days away in 2027
         self.assertEqual(
             self._messages(self.birthday, self.customer_us).dedupe_key,
@@ -85,7 +89,11 @@ class TestCampaignKinds(SmsRetentionCommon):
 
     def test_birthday_greeting_expires_when_held_too_long(self):
         self.customer_us.write(
-            {"birthday_month": 3, "birthday_day": 5, "sms_consent": "opted_in"}
+            {
+                "sms_retention_birthday_month": 3,
+                "sms_retention_birthday_day": 5,
+                "sms_retention_consent": "opted_in",
+            }
         )
         self.company.write({"sms_retention_cap_count": 1, "sms_retention_cap_days": 30})
         self.env["sms.retention.message"].create(
@@ -111,7 +119,7 @@ class TestCampaignKinds(SmsRetentionCommon):
     # SEASONAL ------------------------------------------------------
 
     def test_seasonal_on_the_local_date_at_its_hour(self):
-        self.customer_cn.write({"sms_consent": "opted_in"})
+        self.customer_cn.write({"sms_retention_consent": "opted_in"})
         # Lunar New Year 2027 is Feb 6; the job runs the evening before (UTC).
         self._daily("2027-02-05 18:00:00")
         message = self._messages(self.seasonal, self.customer_cn)
@@ -132,7 +140,7 @@ class TestCampaignKinds(SmsRetentionCommon):
         )
 
     def test_seasonal_greeting_goes_out_on_a_public_holiday(self):
-        self.customer_cn.write({"sms_consent": "opted_in"})
+        self.customer_cn.write({"sms_retention_consent": "opted_in"})
         # The common fixture archives the shipped holidays: back with China's.
         holidays_cn = (
             self.env["sms.retention.holiday"]
@@ -150,7 +158,9 @@ class TestCampaignKinds(SmsRetentionCommon):
         self.assertEqual(message.state, "sent")
         # Other campaigns wait for the day after the holiday.
         self.birthday.message_class = "transactional"
-        self.customer_cn.write({"birthday_month": 2, "birthday_day": 9})
+        self.customer_cn.write(
+            {"sms_retention_birthday_month": 2, "sms_retention_birthday_day": 9}
+        )
         self._daily("2027-02-06 03:00:00")
         birthday = self._messages(self.birthday, self.customer_cn)
         with freeze_time("2027-02-06 03:00:00"), self.mock_sms_providers():
@@ -200,7 +210,7 @@ class TestCampaignKinds(SmsRetentionCommon):
         """The crons' set-based writes record no author (no foreign-key check
         per message), as on their SMS; a user's change records the user."""
         self.onboarding.write({"delay": 7, "delay_unit": "days"})
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         self._order_at(self.customer_us, "2026-03-02 10:00:00")
         self._daily("2026-03-09 15:00:00")
         message = self._messages(self.onboarding, self.customer_us)
@@ -231,8 +241,12 @@ class TestCampaignKinds(SmsRetentionCommon):
 
     def test_audience_segments_and_filter(self):
         self.birthday.segment_ids = self.env.ref("sms_retention.segment_active")
-        self.customer_us.write({"birthday_month": 3, "birthday_day": 5})
-        self.customer_cn.write({"birthday_month": 3, "birthday_day": 5})
+        self.customer_us.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 5}
+        )
+        self.customer_cn.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 5}
+        )
         self._daily("2026-03-02 15:00:00")
         self.assertFalse(
             self._messages(self.birthday).partner_id
@@ -325,10 +339,18 @@ class TestOptOutAndCost(SmsRetentionCommon):
 
     def test_marketing_sms_end_with_the_local_opt_out_text(self):
         self.customer_cn.write(
-            {"birthday_month": 3, "birthday_day": 5, "sms_consent": "opted_in"}
+            {
+                "sms_retention_birthday_month": 3,
+                "sms_retention_birthday_day": 5,
+                "sms_retention_consent": "opted_in",
+            }
         )
         self.customer_us.write(
-            {"birthday_month": 3, "birthday_day": 5, "sms_consent": "opted_in"}
+            {
+                "sms_retention_birthday_month": 3,
+                "sms_retention_birthday_day": 5,
+                "sms_retention_consent": "opted_in",
+            }
         )
         with freeze_time("2026-03-02 15:00:00"), self.mock_sms_providers():
             self.env["sms.retention.campaign"]._cron_daily_campaigns()

@@ -47,7 +47,7 @@ class TestConsentPaths(SmsRetentionCommon):
         self._receive("STOP")
         self._receive("Stop!!!")
         self.assertEqual(self._rows(partner), [("opted_in", "opted_out", "keyword")])
-        self.assertEqual(partner.sms_consent_log_ids.note, "STOP")
+        self.assertEqual(partner.sms_retention_consent_log_ids.note, "STOP")
         self.assertTrue(self._blacklist().active)
         self.assertEqual(len(self._blacklist()), 1)
 
@@ -71,7 +71,7 @@ class TestConsentPaths(SmsRetentionCommon):
         self._receive("STOP")
         self._receive("START")
         for partner in (self.customer_us, spouse):
-            self.assertEqual(partner.sms_consent, "opted_in")
+            self.assertEqual(partner.sms_retention_consent, "opted_in")
             self.assertEqual(
                 self._rows(partner)[-1], ("opted_out", "opted_in", "keyword")
             )
@@ -88,26 +88,26 @@ class TestConsentPaths(SmsRetentionCommon):
     def test_form_opt_out_then_opt_in_one_row_each(self):
         partner = self.customer_us
         with Form(partner) as form:
-            form.sms_consent = "opted_out"
+            form.sms_retention_consent = "opted_out"
         self.assertTrue(self._blacklist().active)
         with Form(partner) as form:
-            form.sms_consent = "opted_in"
+            form.sms_retention_consent = "opted_in"
         self.assertFalse(self._blacklist().active)
         self.assertEqual(
             self._rows(partner),
             [("unknown", "opted_out", "form"), ("opted_out", "opted_in", "form")],
         )
-        self.assertEqual(partner.sms_consent, "opted_in")
+        self.assertEqual(partner.sms_retention_consent, "opted_in")
         # Saving the form again changes nothing.
         with Form(partner) as form:
             form.name = "Alice W."
-        partner.sms_consent = "opted_in"
+        partner.sms_retention_consent = "opted_in"
         self.assertEqual(len(self._rows(partner)), 2)
 
     def test_form_to_unknown_leaves_the_blacklist_alone(self):
         partner = self.customer_us
-        partner.sms_consent = "opted_out"
-        partner.sms_consent = "unknown"
+        partner.sms_retention_consent = "opted_out"
+        partner.sms_retention_consent = "unknown"
         self.assertEqual(
             self._rows(partner)[-1], ("opted_out", "unknown", "form"), "one row"
         )
@@ -123,12 +123,14 @@ class TestConsentPaths(SmsRetentionCommon):
             self._rows(partner),
             [("unknown", "opted_out", "api"), ("opted_out", "opted_in", "web")],
         )
-        self.assertEqual(partner.sms_consent_log_ids.mapped("note"), [False, "first"])
+        self.assertEqual(
+            partner.sms_retention_consent_log_ids.mapped("note"), [False, "first"]
+        )
         self.assertFalse(self._blacklist().active)
 
     def test_creation_logs_the_initial_consent(self):
         partner = self._create_customer(
-            "Opted Out", "+1 212 555 0133", "us", sms_consent="opted_out"
+            "Opted Out", "+1 212 555 0133", "us", sms_retention_consent="opted_out"
         )
         self.assertEqual(self._rows(partner), [("unknown", "opted_out", "form")])
         self.assertTrue(self._blacklist("+12125550133").active)
@@ -138,9 +140,11 @@ class TestConsentPaths(SmsRetentionCommon):
     def test_created_on_a_blacklisted_number_one_row(self):
         self.env["phone.blacklist"]._add(["+12125550135"])
         partner = self._create_customer(
-            "Late", "+1 212 555 0135", "us", sms_consent="opted_in"
+            "Late", "+1 212 555 0135", "us", sms_retention_consent="opted_in"
         )
-        self.assertEqual(partner.sms_consent, "opted_out", "the blacklist wins")
+        self.assertEqual(
+            partner.sms_retention_consent, "opted_out", "the blacklist wins"
+        )
         self.assertEqual(
             self._rows(partner),
             [("unknown", "opted_out", "blacklist")],
@@ -181,10 +185,12 @@ class TestConsentPaths(SmsRetentionCommon):
 
     def test_form_opt_in_of_one_customer_of_a_shared_number(self):
         spouse = self._create_customer(
-            "Bob Walker", "+1 212 555 0101", "us", sms_consent="opted_out"
+            "Bob Walker", "+1 212 555 0101", "us", sms_retention_consent="opted_out"
         )
-        self.assertEqual(self.customer_us.sms_consent, "opted_out", "same number")
-        self.customer_us.sms_consent = "opted_in"
+        self.assertEqual(
+            self.customer_us.sms_retention_consent, "opted_out", "same number"
+        )
+        self.customer_us.sms_retention_consent = "opted_in"
         self.assertFalse(self._blacklist().active)
         self.assertEqual(
             self._rows(self.customer_us)[-1], ("opted_out", "opted_in", "form")

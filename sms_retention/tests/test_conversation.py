@@ -66,7 +66,7 @@ class TestConversation(SmsRetentionCommon):
             )
             self.assertIn("outside sending hours", wizard.warning)
         self.assertSandboxOutbox("+12125550101", "Late answer")
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         with self.assertRaises(UserError):
             self._answer(self.customer_us, "Are you there?")
         nobody = self.env["res.partner"].create({"name": "No number"})

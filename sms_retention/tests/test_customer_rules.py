@@ -79,7 +79,13 @@ class TestPlannedNumber(SmsRetentionCommon):
                 {"name": "Bad mobile", "mobile": "12", "phone": "+1 212 555 0134"},
             ]
         )
-        customers.write({"birthday_month": 3, "birthday_day": 5, "tz": False})
+        customers.write(
+            {
+                "sms_retention_birthday_month": 3,
+                "sms_retention_birthday_day": 5,
+                "tz": False,
+            }
+        )
         with freeze_time("2026-03-02 15:00:00"):
             self.env["sms.retention.campaign"]._cron_daily_campaigns()
         daily = self.env["sms.retention.message"].search(
@@ -193,7 +199,9 @@ class TestCustomerTimeZone(SmsRetentionCommon):
         customers.filtered(lambda p: p.name != "Own zone").tz = False
         # 20:00 UTC on Mar 2 is Mar 2 in New York, Mar 3 in Bangkok and Tokyo:
         # a birthday on Mar 6 is due three days ahead in Asia only.
-        customers.write({"birthday_month": 3, "birthday_day": 6})
+        customers.write(
+            {"sms_retention_birthday_month": 3, "sms_retention_birthday_day": 6}
+        )
         with freeze_time("2026-03-02 20:00:00"):
             self.env["sms.retention.campaign"]._cron_daily_campaigns()
         messages = self.env["sms.retention.message"].search(

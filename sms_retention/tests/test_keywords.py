@@ -22,11 +22,11 @@ class TestKeywordActions(SmsRetentionCommon):
         )
 
     def test_stop_opts_out_blacklists_and_confirms_once(self):
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         first = self._receive("+12125550101", "STOP")
         self.assertEqual(first.classification, "stop")
         self.assertEqual(first.auto_reply, "stop")
-        self.assertEqual(self.customer_us.sms_consent, "opted_out")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
         log = self.env["sms.retention.consent.log"].search(
             [("partner_id", "=", self.customer_us.id)], limit=1
         )
@@ -64,7 +64,7 @@ class TestKeywordActions(SmsRetentionCommon):
             len(confirmation), 1, "opt-out confirmations ignore quiet hours"
         )
         self.assertIn("您已退订", confirmation.body)
-        self.assertEqual(self.customer_cn.sms_consent, "opted_out")
+        self.assertEqual(self.customer_cn.sms_retention_consent, "opted_out")
 
     def test_stop_from_unknown_sender_still_blacklists(self):
         inbound = self._receive("+12125559876", "UNSUBSCRIBE")
@@ -78,7 +78,7 @@ class TestKeywordActions(SmsRetentionCommon):
         start = self._receive("+12125550101", "START")
         self.assertEqual(start.classification, "start")
         self.assertEqual(start.auto_reply, "start")
-        self.assertEqual(self.customer_us.sms_consent, "opted_in")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_in")
         self.assertFalse(
             self.env["phone.blacklist"].search([("number", "=", "+12125550101")])
         )
@@ -105,7 +105,9 @@ class TestKeywordActions(SmsRetentionCommon):
         inbound = self._receive("+12125550101", "STOP")
         self.assertFalse(inbound.auto_reply)
         self.assertFalse(self._outbox("+12125550101"))
-        self.assertEqual(self.customer_us.sms_consent, "opted_out", "still opted out")
+        self.assertEqual(
+            self.customer_us.sms_retention_consent, "opted_out", "still opted out"
+        )
 
     def test_complaint_creates_an_activity_for_the_salesperson(self):
         self.campaign.delay = 0
@@ -139,7 +141,7 @@ class TestKeywordActions(SmsRetentionCommon):
         )
         inbound = self._receive("+8613800138001", "不要了！")
         self.assertEqual(inbound.classification, "stop")
-        self.assertEqual(self.customer_cn.sms_consent, "opted_out")
+        self.assertEqual(self.customer_cn.sms_retention_consent, "opted_out")
 
     def test_plain_answers_are_text(self):
         self.assertEqual(

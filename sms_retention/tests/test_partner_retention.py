@@ -15,29 +15,48 @@ from .common import SmsRetentionCommon
 class TestPartnerBirthday(SmsRetentionCommon):
     def test_parts_follow_the_date_or_stand_alone(self):
         partner = self.customer_us
-        partner.birthday = date(1990, 7, 14)
-        self.assertEqual((partner.birthday_month, partner.birthday_day), (7, 14))
+        partner.sms_retention_birthday = date(1990, 7, 14)
+        self.assertEqual(
+            (partner.sms_retention_birthday_month, partner.sms_retention_birthday_day),
+            (7, 14),
+        )
         other = self._create_customer("No Year", "+1 212 555 0177", "us")
-        other.write({"birthday_month": 2, "birthday_day": 29})
-        self.assertFalse(other.birthday)
-        self.assertEqual((other.birthday_month, other.birthday_day), (2, 29))
+        other.write(
+            {"sms_retention_birthday_month": 2, "sms_retention_birthday_day": 29}
+        )
+        self.assertFalse(other.sms_retention_birthday)
+        self.assertEqual(
+            (other.sms_retention_birthday_month, other.sms_retention_birthday_day),
+            (2, 29),
+        )
 
     def test_impossible_birthdays_are_refused(self):
         for month, day in ((2, 30), (4, 31), (13, 1), (6, 0)):
             with self.subTest(month=month, day=day), self.assertRaises(ValidationError):
                 with self.env.cr.savepoint():
                     self.customer_us.write(
-                        {"birthday_month": month, "birthday_day": day}
+                        {
+                            "sms_retention_birthday_month": month,
+                            "sms_retention_birthday_day": day,
+                        }
                     )
                     self.customer_us.flush_recordset()
 
     def test_birthday_this_week_filter(self):
         with freeze_time("2026-12-30"):  # Wednesday; the week runs Dec 28 - Jan 3
             inside = self._create_customer(
-                "Jan 2", "+1 212 555 0170", "us", birthday_month=1, birthday_day=2
+                "Jan 2",
+                "+1 212 555 0170",
+                "us",
+                sms_retention_birthday_month=1,
+                sms_retention_birthday_day=2,
             )
             outside = self._create_customer(
-                "Jan 4", "+1 212 555 0171", "us", birthday_month=1, birthday_day=4
+                "Jan 4",
+                "+1 212 555 0171",
+                "us",
+                sms_retention_birthday_month=1,
+                sms_retention_birthday_day=4,
             )
             found = self.env["res.partner"].search(
                 [("sms_retention_birthday_this_week", "=", True)]
@@ -47,7 +66,11 @@ class TestPartnerBirthday(SmsRetentionCommon):
             self.assertTrue(inside.sms_retention_birthday_this_week)
         with freeze_time("2027-02-24"):  # the week holds Feb 28 of a non-leap year
             leapling = self._create_customer(
-                "Leap", "+1 212 555 0172", "us", birthday_month=2, birthday_day=29
+                "Leap",
+                "+1 212 555 0172",
+                "us",
+                sms_retention_birthday_month=2,
+                sms_retention_birthday_day=29,
             )
             self.assertIn(
                 leapling,
@@ -64,8 +87,8 @@ class TestPartnerConsent(SmsRetentionCommon):
 
     def test_opt_out_from_the_form_is_logged_and_blacklisted(self):
         with Form(self.customer_us) as form:
-            form.sms_consent = "opted_out"
-        log = self.customer_us.sms_consent_log_ids
+            form.sms_retention_consent = "opted_out"
+        log = self.customer_us.sms_retention_consent_log_ids
         self.assertEqual(len(log), 1)
         self.assertEqual(
             (log.previous_state, log.state, log.source),
@@ -78,36 +101,36 @@ class TestPartnerConsent(SmsRetentionCommon):
 
     def test_blacklist_anywhere_opts_out_every_customer_of_the_number(self):
         spouse = self._create_customer(
-            "Bob Walker", "+1 212 555 0101", "us", sms_consent="opted_in"
+            "Bob Walker", "+1 212 555 0101", "us", sms_retention_consent="opted_in"
         )
         self.env["phone.blacklist"]._add(["+12125550101"])
         for partner in (self.customer_us, spouse):
-            self.assertEqual(partner.sms_consent, "opted_out")
+            self.assertEqual(partner.sms_retention_consent, "opted_out")
             last = self.env["sms.retention.consent.log"].search(
                 [("partner_id", "=", partner.id)], limit=1
             )
             self.assertEqual(last.source, "blacklist")
 
     def test_unblacklisting_makes_consent_unknown_not_opted_in(self):
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         self.env["phone.blacklist"]._remove(["+12125550101"])
-        self.assertEqual(self.customer_us.sms_consent, "unknown")
+        self.assertEqual(self.customer_us.sms_retention_consent, "unknown")
 
     def test_opt_in_again_leaves_the_blacklist(self):
-        self.customer_us.sms_consent = "opted_out"
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_in"
         self.assertFalse(self._blacklisted("+12125550101").active)
         self.assertEqual(
-            self.customer_us.sms_consent_log_ids.mapped("state"),
+            self.customer_us.sms_retention_consent_log_ids.mapped("state"),
             ["opted_in", "opted_out"],
         )
 
     def test_creation_and_import(self):
         partner = self._create_customer(
-            "Opted Out", "+1 212 555 0133", "us", sms_consent="opted_out"
+            "Opted Out", "+1 212 555 0133", "us", sms_retention_consent="opted_out"
         )
         self.assertTrue(self._blacklisted("+12125550133"))
-        self.assertEqual(partner.sms_consent_log_ids.source, "form")
+        self.assertEqual(partner.sms_retention_consent_log_ids.source, "form")
         imported = (
             self.env["res.partner"]
             .with_context(import_file=True)
@@ -115,14 +138,16 @@ class TestPartnerConsent(SmsRetentionCommon):
                 {
                     "name": "Imported",
                     "mobile": "+1 212 555 0134",
-                    "sms_consent": "opted_in",
+                    "sms_retention_consent": "opted_in",
                 }
             )
         )
-        self.assertEqual(imported.sms_consent_log_ids.source, "import")
+        self.assertEqual(imported.sms_retention_consent_log_ids.source, "import")
         self.env["phone.blacklist"]._add(["+12125550135"])
         late = self._create_customer("Late", "+1 212 555 0135", "us")
-        self.assertEqual(late.sms_consent, "opted_out", "a blacklisted number opts out")
+        self.assertEqual(
+            late.sms_retention_consent, "opted_out", "a blacklisted number opts out"
+        )
 
 
 @tagged("post_install", "-at_install")

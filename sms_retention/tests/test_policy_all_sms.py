@@ -41,7 +41,7 @@ class TestPolicyForAllSms(PolicyForAllSmsCommon):
         self.assertSandboxOutbox("+12125550101", "Your table is ready")
 
     def test_opted_out_and_blacklisted_are_canceled(self):
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         with freeze_time("2026-03-02 15:00:00"), self.mock_sms_providers():
             sms = self._chatter_sms("Opted out?")
         # Opting out put the number in the blacklist too.

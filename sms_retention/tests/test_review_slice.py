@@ -201,7 +201,9 @@ class TestReviewSlice(SmsRetentionCommon):
                 "sms_retention_campaign_id": campaign.id,
             }
         )
-        self.customer_us.sms_consent = "opted_in"  # a custom campaign is marketing
+        self.customer_us.sms_retention_consent = (
+            "opted_in"  # a custom campaign is marketing
+        )
         action.with_context(
             active_model="res.partner", active_ids=self.customer_us.ids
         ).run()

@@ -162,7 +162,7 @@ class TestSendNow(SendNowCase):
             )
         self.assertEqual(sent.decision.action, "send")
         self.assertSandboxOutbox(NUMBER, "Right away")
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         logs = self._sms_logs(self.customer_us)
         sms_count = self.env["sms.sms"].search_count([])
         with self.mock_sms_providers():
@@ -236,7 +236,7 @@ class TestEverySenderSendsNow(SendNowCase):
         )
 
     def test_auto_replies_consent_only_and_the_stop_confirmation_once(self):
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         with freeze_time(self.NIGHT_IN_NEW_YORK), self._send_now_calls() as calls:
             help_in = self._receive("HELP")
             stop = self._receive("STOP")
@@ -267,7 +267,7 @@ class TestEverySenderSendsNow(SendNowCase):
                 wizard.save().action_send()
         self.assertEqual(calls, [CONSENT_ONLY, CONSENT_ONLY])
         self.assertEqual(self._outbox().mapped("body"), ["Late answer", "Another one"])
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         logs = self._sms_logs(self.customer_us)
         with self.assertRaisesRegex(UserError, "opted out of SMS"):
             self.partner._sms_retention_answer("Are you there?", self.company)

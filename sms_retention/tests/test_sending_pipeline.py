@@ -10,7 +10,7 @@ from odoo.exceptions import MissingError, UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..sending import QUEUED_SMS_STATE, SendingRun
+from ..sending import QUEUED_SMS_STATE, SendingRun, send_with_api
 from ..tools.sms_api_sandbox import SmsApiSandbox
 from .common import SmsRetentionCommon
 
@@ -184,7 +184,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         messages = self._plan(self._customers(2))
         sandbox = type(self.env["sms.retention.sandbox.message"])
         down = ConnectionError("provider down")
-        sending_log = "odoo.addons.sms_retention.models.sms_sms"
+        sending_log = "odoo.addons.sms_retention.sending"
         with (
             self.mock_sms_providers(),
             patch.object(sandbox, "_record_batch", side_effect=down),
@@ -214,7 +214,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         api = SmsApiSandbox(self.env)._set_company(self.env.company)
         uuids = all_sms.mapped("uuid")
         with self.mock_sms_providers():
-            all_sms._sms_retention_send_with_api(api, False, True, False)
+            send_with_api(all_sms, api, False, True, False)
         # Delivered retention SMS are deleted; the chatter SMS is left to
         # Odoo's cleanup, as Odoo does.
         self.assertEqual(all_sms.exists(), chatter_sms)
@@ -489,7 +489,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         the same query, as typed rows."""
         messages = self._plan(self._customers(3))
         self.env["phone.blacklist"].sudo()._add([messages[1].number])
-        messages[2].partner_id.sms_consent = "opted_out"
+        messages[2].partner_id.sms_retention_consent = "opted_out"
         run = SendingRun(self.env)
         facts = {row.id: row for row in run.lock(ids=messages.ids)}
         self.assertEqual(sorted(facts), sorted(messages.ids))

@@ -174,7 +174,7 @@ class TestSendingPolicy(SmsRetentionCommon):
         self.assertEqual(message.state, "sent")
 
     def test_consent_gate(self):
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         message = self._plan(self.customer_us, "2026-03-02 15:00:00")
         self._run_at("2026-03-02 15:00:00")
         self.assertEqual((message.state, message.skip_reason), ("skipped", "consent"))
@@ -213,7 +213,7 @@ class TestSendingPolicy(SmsRetentionCommon):
         self.assertEqual(fourth.state, "sent")
 
     def test_every_reason_is_reportable(self):
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         self._plan(self.customer_us, "2026-03-02 15:00:00")
         self._plan(
             self.env["res.partner"].create({"name": "Nobody"}), "2026-03-02 15:00:00"

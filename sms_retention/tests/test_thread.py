@@ -163,7 +163,7 @@ class TestThread(SmsRetentionCommon):
             )
             self.assertEqual(len(note), 1, record)
             self.assertIn("Unknown → Opted out (Reply keyword): “STOP”", note.body)
-        self.customer_us.sms_consent = "opted_in"
+        self.customer_us.sms_retention_consent = "opted_in"
         notes = self.customer_us.message_ids.filtered(
             lambda m: "SMS consent" in (m.body or "")
         )
@@ -248,7 +248,7 @@ class TestThread(SmsRetentionCommon):
         self.assertEqual(
             (item["state_label"], item["failure"]), ("Failed", "Not Delivered")
         )
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         skipped = self.campaign._enqueue(
             self._create_order(self.customer_us, confirm=False)
         )
@@ -269,7 +269,7 @@ class TestThread(SmsRetentionCommon):
         self.assertIn("outside sending hours", data["hours_warning"])
         self.assertEqual(data["segments"]["capacity"]["GSM-7"], [160, 153])
         self.assertIn("€", data["segments"]["gsm7_extension"])
-        self.customer_us.sms_consent = "opted_out"
+        self.customer_us.sms_retention_consent = "opted_out"
         data = self._thread()
         self.assertIn("opted out", data["cannot_send"])
         self.assertFalse(data["hours_warning"])

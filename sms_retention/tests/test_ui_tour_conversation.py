@@ -29,7 +29,7 @@ class TestUiTourConversation(SmsRetentionTourCase):
                 "mobile": "+1 212 555 0143",
                 "country_id": self.env.ref("base.us").id,
                 "user_id": self.salesperson.id,
-                "sms_consent": "opted_in",
+                "sms_retention_consent": "opted_in",
                 "tz": "America/New_York",
             }
         )

@@ -33,7 +33,7 @@ class TestTwilioOptOutConsent(TwilioCommon):
             self._rows(partner),
             [("unknown", "opted_in", "form"), ("opted_in", "opted_out", "api")],
         )
-        log = partner.sms_consent_log_ids.sorted("id")[-1]
+        log = partner.sms_retention_consent_log_ids.sorted("id")[-1]
         self.assertIn("21610", log.note)
         self.assertEqual(log.number, number)
         blacklist = self._blacklist(number)

@@ -98,8 +98,8 @@ class TestSend(TwilioCommon):
         sms = self._send(self._sms(number=number, partner_id=self.customer_us.id))
         self.assertEqual((sms.state, sms.failure_type), ("error", "sms_optout"))
         self.assertCreates(1, number)
-        self.assertEqual(self.customer_us.sms_consent, "opted_out")
-        log = self.customer_us.sms_consent_log_ids.sorted("id")[-1]
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
+        log = self.customer_us.sms_retention_consent_log_ids.sorted("id")[-1]
         self.assertEqual((log.state, log.source), ("opted_out", "api"))
         self.assertTrue(
             self.env["phone.blacklist"].search([("number", "=", number)]).active

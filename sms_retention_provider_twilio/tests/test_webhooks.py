@@ -73,7 +73,7 @@ class TestInboundWebhook(TwilioCommon, HttpCase):
     def test_stop_goes_through_the_keyword_pipeline(self):
         response = self._signed_post(INBOUND, inbound_params(body="STOP"))
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.customer_us.sms_consent, "opted_out")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
         self.assertTrue(
             self.env["phone.blacklist"].search([("number", "=", "+12125550101")])
         )
@@ -119,7 +119,7 @@ class TestInboundWebhook(TwilioCommon, HttpCase):
                 self.assertNotIn("Traceback", response.text)
                 self.assertNotIn("<Response", response.text)
         self.assertEqual(self._writes(), before)
-        self.assertEqual(self.customer_us.sms_consent, "unknown")
+        self.assertEqual(self.customer_us.sms_retention_consent, "unknown")
 
     @mute_logger("odoo.addons.sms_retention_provider_twilio.controllers.main")
     def test_no_token_fails_closed(self):

@@ -28,7 +28,7 @@ class TestSurveyConsent(SmsSurveyCommon):
         self.assertEqual(inbound.classification, "stop")
         self.assertEqual(inbound.survey_user_input_id, user_input)
         self.assertEqual(user_input.sms_state, "stopped")
-        self.assertEqual(self.customer_us.sms_consent, "opted_out")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
         self.assertEqual(self._rows(), [("unknown", "opted_out", "keyword")])
         self.assertTrue(
             self.env["phone.blacklist"].search([("number", "=", self.number_us)])
@@ -40,7 +40,7 @@ class TestSurveyConsent(SmsSurveyCommon):
         inbound = self._reply("No more!")
         self.assertEqual(inbound.classification, "stop")
         self.assertEqual(user_input.sms_state, "stopped")
-        self.assertEqual(self.customer_us.sms_consent, "opted_out")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
         self.assertEqual(self._rows(), [("unknown", "opted_out", "keyword")])
 
     def test_custom_help_keyword_wins_over_the_parser_everywhere(self):
@@ -54,7 +54,7 @@ class TestSurveyConsent(SmsSurveyCommon):
             user_input.sms_state, "waiting", "a help reply does not end the survey"
         )
         self.assertEqual(user_input.sms_failed_parses, 0)
-        self.assertEqual(self.customer_us.sms_consent, "unknown")
+        self.assertEqual(self.customer_us.sms_retention_consent, "unknown")
         self.assertEqual(self._rows(), [])
         self._reply("5")
         self.assertEqual(user_input.state, "done")

@@ -104,7 +104,7 @@ def ensure_partners(env, count):
                     "ref": PARTNER_REF % i,
                     "mobile": number,
                     "country_id": us.id,
-                    "sms_consent": "opted_in",
+                    "sms_retention_consent": "opted_in",
                 }
                 for i, number in zip(range(len(existing), count), numbers, strict=False)
             ]
@@ -180,7 +180,7 @@ def setup_scenarios(env, scenarios, batch_size):
             "states": sorted(set(messages.mapped("state"))),
         }
     not_sendable = partners.filtered(
-        lambda p: p.sms_consent != "opted_in" or p.phone_sanitized_blacklisted
+        lambda p: p.sms_retention_consent != "opted_in" or p.phone_sanitized_blacklisted
     )
     return {
         "scenarios": result,

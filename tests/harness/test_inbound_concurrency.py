@@ -47,7 +47,7 @@ partners = env["res.partner"].with_context(tracking_disable=True).create(
             "ref": params["ref"] % (params["token"], i),
             "mobile": number,
             "country_id": us.id,
-            "sms_consent": "opted_in",
+            "sms_retention_consent": "opted_in",
         }
         for i, number in enumerate(numbers)
     ]
@@ -61,7 +61,7 @@ result["customers"] = [
     {
         "id": p.id,
         "number": p.phone_sanitized,
-        "consent": p.sms_consent,
+        "consent": p.sms_retention_consent,
         "follower": p in p.message_partner_ids,
     }
     for p in partners
@@ -344,8 +344,8 @@ def test_concurrent_stops_opt_out_once(harness, customers, case):
     expected = {"inbound rows classified stop": 2}
     consent = _counts(
         harness,
-        "SELECT sms_consent, count(*) FROM res_partner "
-        f"WHERE id IN ({partner_ids}) GROUP BY sms_consent",
+        "SELECT sms_retention_consent, count(*) FROM res_partner "
+        f"WHERE id IN ({partner_ids}) GROUP BY sms_retention_consent",
     )
     skew, overlapping = _timing(rounds)
     per_number = ", ".join(

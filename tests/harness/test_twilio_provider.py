@@ -61,7 +61,7 @@ numbers = h.unused_numbers(env, params["count"])
 us = env.ref("base.us")
 partners = env["res.partner"].with_context(tracking_disable=True).create([
     {"name": f"Harness Twilio Customer {i:02d}", "mobile": number,
-     "country_id": us.id, "sms_consent": "opted_in"}
+     "country_id": us.id, "sms_retention_consent": "opted_in"}
     for i, number in enumerate(numbers[: params["customers"]])
 ])
 result["customers"] = partners.mapped("phone_sanitized")
