@@ -151,19 +151,21 @@ class SmsTemplate(models.Model):
         """``text`` rendered on each of ``res_ids``, in this template's
         language: a list in the order of ``res_ids``."""
         plan = self._sms_retention_chain_plan(prepared, text)
+        short_url = self._sms_retention_short_url(prepared["trackers"])
         if plan is None:
             rendered = self._render_template(
                 text,
                 prepared["model"],
                 list(res_ids),
-                add_context={
-                    "short_url": self._sms_retention_short_url(prepared["trackers"])
-                },
+                add_context={"short_url": short_url},
             )
             return [rendered[res_id] for res_id in res_ids]
         records = self.env[prepared["model"]].browse(res_ids)
         return render_rows(
-            plan, _chain_columns(records, plan_chains(plan)), len(records)
+            plan,
+            _chain_columns(records, plan_chains(plan)),
+            len(records),
+            short_url,
         )
 
 

@@ -10,6 +10,7 @@ from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools.rendering_tools import render_inline_template
 
 from ..tools.placeholders import (
+    Link,
     chain_plan,
     object_chain,
     plan_chains,
@@ -93,8 +94,19 @@ class TestChainPlan(BaseCase):
         self.assertEqual(
             chain_plan("Hi {{ object.name"), (("Hi {{ object.name", None),)
         )
+        # A tracked link of a literal URL is the same on every record.
+        plan = chain_plan("Hi {{ object.name }} {{ short_url('https://x.org') }}")
+        self.assertEqual(plan, (("Hi ", ("name",)), (" ", "https://x.org")))
+        self.assertIsInstance(plan[1][1], Link)
+        self.assertEqual(plan_chains(plan), [("name",)])
+        self.assertEqual(
+            render_rows(plan, {("name",): ["Ada", "Bo"]}, 2, lambda url: url + "/r"),
+            ["Hi Ada https://x.org/r", "Hi Bo https://x.org/r"],
+        )
         for text in (
-            "Hi {{ object.name }} {{ short_url('https://shop.example.com') }}",
+            "{{ short_url(object.website) }}",
+            "{{ short_url('https://x.org', 1) }}",
+            "{{ short_url(url='https://x.org') }}",
             "{{ (object.company_id or object.env.company).name }}",
             "{{ object.name.upper() }}",
             "{{ }}",

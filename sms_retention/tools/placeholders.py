@@ -8,11 +8,13 @@ syntax). :func:`placeholders` lists them; :func:`object_chain` tells whether
 one is a plain chain of attribute names on the record (``object.a.b``),
 which the campaign form checks field by field before anything is sent.
 
-:func:`chain_plan` splits a text whose placeholders are all such chains, so
-that it can be rendered on many records without evaluating anything: the
-caller reads each chain's values, and :func:`render_rows` writes the texts
-as Odoo's ``inline_template`` renders them (:func:`text_of`). A text with
-any other placeholder has no chain plan: Odoo's renderer renders it.
+:func:`chain_plan` splits a text whose placeholders are all such chains, or
+tracked links of a literal URL (``short_url('https://...')``, the same link
+for every record: :func:`link_call`), so that it can be rendered on many
+records without evaluating anything: the caller reads each chain's values,
+and :func:`render_rows` writes the texts as Odoo's ``inline_template``
+renders them (:func:`text_of`). A text with any other placeholder has no
+chain plan: Odoo's renderer renders it.
 
 >>> placeholders("Hi {{ object.name }}!")
 ['object.name']
@@ -24,6 +26,7 @@ True
 (('Hi ', ('name',)), ('!', None))
 """
 
+import ast
 import functools
 import keyword
 import re
@@ -34,6 +37,8 @@ __all__ = [
     "asks_question",
     "chain_plan",
     "first_name",
+    "Link",
+    "link_call",
     "object_chain",
     "placeholders",
     "plan_chains",
@@ -82,10 +87,42 @@ def object_chain(expression):
     return names
 
 
+class Link(str):
+    """The URL of a ``short_url('<url>')`` placeholder in a :func:`chain_plan`."""
+
+
+def link_call(expression):
+    """The URL of ``short_url('<url>')`` (one string literal), else None.
+
+    The expression is parsed, not evaluated.
+
+    >>> link_call("short_url('https://x.org/r')")
+    'https://x.org/r'
+    >>> link_call("short_url(object.website)") is None
+    True
+    """
+    try:
+        node = ast.parse(expression.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "short_url"
+        and len(node.args) == 1
+        and not node.keywords
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
+
+
 @functools.lru_cache(maxsize=256)
 def chain_plan(text):
     """``text`` as ``((literal, chain), ...)`` if each of its placeholders is
-    a plain chain on ``object`` (:func:`object_chain`), else None.
+    a plain chain on ``object`` (:func:`object_chain`) or a tracked link of a
+    literal URL (a :class:`Link` in place of the chain), else None.
 
     ``chain`` is None after the last placeholder. The parts are Odoo's
     (``parse_inline_template``): an unclosed ``{{`` stays literal text, as
@@ -105,14 +142,19 @@ def chain_plan(text):
             continue
         chain = object_chain(expression)
         if chain is None:
-            return None
+            url = link_call(expression)
+            if url is None:
+                return None
+            chain = Link(url)
         plan.append((literal, chain))
     return tuple(plan)
 
 
 def plan_chains(plan):
-    """The distinct chains of a :func:`chain_plan`, in order."""
-    return list(dict.fromkeys(chain for _literal, chain in plan if chain))
+    """The distinct chains of a :func:`chain_plan` (not its links), in order."""
+    return list(
+        dict.fromkeys(chain for _literal, chain in plan if isinstance(chain, tuple))
+    )
 
 
 def text_of(value):
@@ -126,9 +168,10 @@ def text_of(value):
     return str(value) if value else ""
 
 
-def render_rows(plan, columns, count):
+def render_rows(plan, columns, count, short_url=None):
     """The texts of ``count`` records: ``plan``'s literals and, for each
-    chain, ``text_of(columns[chain][row])``.
+    chain, ``text_of(columns[chain][row])``; for each link,
+    ``text_of(short_url(url))``, the same on every record.
 
     >>> render_rows(chain_plan("Hi {{ object.name }}!"), {("name",): ["Ada", False]}, 2)
     ['Hi Ada!', 'Hi !']
@@ -138,7 +181,9 @@ def render_rows(plan, columns, count):
     parts = []
     for literal, chain in plan:
         parts.append([literal] * count)
-        if chain is not None:
+        if isinstance(chain, Link):
+            parts.append([text_of(short_url(chain))] * count)
+        elif chain is not None:
             parts.append([text_of(value) for value in columns[chain]])
     return ["".join(row) for row in zip(*parts, strict=True)]
 

@@ -22,9 +22,13 @@ class SmsRetentionMessage(models.Model):
         res = super()._sms_retention_prepare_sending()
         # Just these columns: a lazy read would fetch every message column.
         self.fetch(["campaign_id"])
-        self.campaign_id.fetch(["survey_id"])
-        todo = self.filtered(
-            lambda m: m.campaign_id.survey_id and not m.survey_user_input_ids
-        )
-        self.env["survey.user_input"]._sms_create_for_messages(todo)
+        campaigns = self.campaign_id
+        campaigns.fetch(["survey_id"])
+        survey_campaigns = campaigns.filtered("survey_id")
+        if survey_campaigns:
+            todo = self.filtered(
+                lambda m: m.campaign_id in survey_campaigns
+                and not m.survey_user_input_ids
+            )
+            self.env["survey.user_input"]._sms_create_for_messages(todo)
         return res
