@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SmsRetentionCommon
 
@@ -385,6 +385,34 @@ class TestCampaignForm(SmsRetentionCommon):
             "a test is no retention message",
         )
         self.assertIn("Test SMS", campaign.message_ids[0].body)
+
+    def test_a_user_without_email_sends_a_test_sms(self):
+        """Regression: the test SMS was posted on the campaign's chatter,
+        which Odoo refuses from a user without an e-mail address ("configure
+        the sender's email address"); it is logged now."""
+        campaign = self._new_review()
+        self._create_order(self.customer_us)
+        user = new_test_user(
+            self.env,
+            login="no-email-tester",
+            groups="sales_team.group_sale_salesman_all_leads,"
+            "sms_retention.group_sms_retention_manager",
+        )
+        user.partner_id.email = False
+        with Form(
+            self.env["sms.retention.campaign.test"]
+            .with_user(user)
+            .with_context(default_campaign_id=campaign.id)
+        ) as form:
+            form.number = "+1 212 555 0198"
+            wizard = form.save()
+        with self.mock_sms_providers():
+            action = wizard.action_send()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertSandboxOutbox("+12125550198")
+        log = campaign.message_ids[0]
+        self.assertIn("Test SMS", log.body)
+        self.assertEqual(log.author_id, user.partner_id)
 
     def test_send_now_says_sent_deferred_or_opted_out(self):
         order = self._create_order(self.customer_us)
