@@ -5,6 +5,7 @@ from . import sale_order
 from . import phone_blacklist
 from . import sms_sms
 from . import sms_tracker
+from . import link_tracker_click
 from . import sms_template
 from . import mail_message
 from . import mail_notification

@@ -72,6 +72,19 @@ class ResCompany(models.Model):
         help="A reply is attached to the latest SMS sent to its number within "
         "this many days.",
     )
+    sms_retention_click_window_days = fields.Integer(
+        string="Attribution Window after a Click (days)",
+        default=5,
+        help="An order confirmed within this many days after a click on a "
+        "link of a retention SMS is credited to that SMS.",
+    )
+    sms_retention_delivery_window_days = fields.Integer(
+        string="Attribution Window after Delivery (days)",
+        default=1,
+        help="An order confirmed within this many days after a retention SMS "
+        "was delivered or answered is credited to that SMS, when no later "
+        "SMS touched the customer.",
+    )
 
     sms_retention_new_days = fields.Integer(
         string="New Customer Period (days)",

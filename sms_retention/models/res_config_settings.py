@@ -14,6 +14,12 @@ class ResConfigSettings(models.TransientModel):
     sms_retention_reply_window_days = fields.Integer(
         related="company_id.sms_retention_reply_window_days", readonly=False
     )
+    sms_retention_click_window_days = fields.Integer(
+        related="company_id.sms_retention_click_window_days", readonly=False
+    )
+    sms_retention_delivery_window_days = fields.Integer(
+        related="company_id.sms_retention_delivery_window_days", readonly=False
+    )
     sms_retention_new_days = fields.Integer(
         related="company_id.sms_retention_new_days", readonly=False
     )

@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..attribution import Attribution
 
 
 class SaleOrder(models.Model):
@@ -26,6 +28,29 @@ class SaleOrder(models.Model):
         help="The SMS about this order: campaign SMS, the customer's replies, "
         "and the survey questions and answers sent about it.",
     )
+
+    sms_retention_attribution_pending = fields.Boolean(
+        "Attribution Pending",
+        readonly=True,
+        copy=False,
+        help="Confirmed and not yet looked at by the attribution job, which "
+        "credits the order to the retention SMS that led to it.",
+    )
+    sms_retention_conversion_ids = fields.One2many(
+        "sms.retention.message",
+        "conversion_order_id",
+        string="Attributed SMS",
+        groups="sms_retention.group_sms_retention_user",
+    )
+
+    def init(self):
+        res = super().init()
+        # The attribution job's queue: few rows, walked in id order.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS sale_order_sms_retention_attribution_index
+                   ON sale_order (id) WHERE sms_retention_attribution_pending"""
+        )
+        return res
 
     def _compute_sms_retention_sms_count(self):
         conversation = dict(
@@ -71,7 +96,24 @@ class SaleOrder(models.Model):
             added._sms_retention_add_stats()
             removed._sms_retention_remove_stats()
             self.env["res.partner"]._sms_retention_update_segments(partners.ids)
+            added._sms_retention_attribute_later()
+            Attribution(self.env).forget(removed)
         return res
+
+    def _sms_retention_attribute_later(self):
+        """Mark these confirmed orders for the attribution job and wake it."""
+        if not self:
+            return
+        self.sudo().write({"sms_retention_attribution_pending": True})
+        self.env.ref(
+            "sms_retention.ir_cron_sms_retention_attribution"
+        ).sudo()._trigger()
+
+    @api.model
+    def _cron_sms_retention_attribute(self):
+        """Attribute confirmed orders to retention SMS (see
+        :class:`~..attribution.Attribution`)."""
+        Attribution(self.env).run_pending()
 
     def _sms_retention_amount(self):
         self.ensure_one()

@@ -154,6 +154,26 @@ class SmsRetentionCampaign(models.Model):
         "company allows it). Transactional SMS, such as a follow-up on an "
         "order, go to every customer who has not opted out.",
     )
+    attribution_click_days = fields.Integer(
+        "Attribution after a Click (days)",
+        compute="_compute_attribution_days",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="An order confirmed within this many days after a click on this "
+        "campaign's link is credited to the SMS. From the company's settings.",
+    )
+    attribution_delivery_days = fields.Integer(
+        "Attribution after Delivery (days)",
+        compute="_compute_attribution_days",
+        store=True,
+        precompute=True,
+        readonly=False,
+        required=True,
+        help="An order confirmed within this many days after the SMS was "
+        "delivered or answered is credited to it. From the company's settings.",
+    )
     quiet_start = fields.Float(
         "Send From",
         help="Overrides the company's earliest local sending time; 0 keeps it.",
@@ -205,6 +225,24 @@ class SmsRetentionCampaign(models.Model):
     skip_summary = fields.Char("Not Sent", compute="_compute_counts")
     reply_count = fields.Integer(compute="_compute_counts")
     paused_count = fields.Integer(compute="_compute_counts")
+    click_count = fields.Integer(
+        "Clicks",
+        compute="_compute_earnings",
+        help="Sent messages whose link the customer opened (link previews "
+        "and robots do not count).",
+    )
+    conversion_count = fields.Integer(
+        "Conversions",
+        compute="_compute_earnings",
+        help="Sent messages credited with a confirmed order.",
+    )
+    attributed_revenue = fields.Monetary(
+        "Revenue",
+        compute="_compute_earnings",
+        currency_field="currency_id",
+        help="Untaxed amount of the orders credited to the campaign's SMS.",
+    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     audience_period = fields.Char(compute="_compute_audience")
     audience_count = fields.Integer("Customers", compute="_compute_audience")
     audience_send_count = fields.Integer("Would Be Texted", compute="_compute_audience")
@@ -220,6 +258,15 @@ class SmsRetentionCampaign(models.Model):
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
     ]
+
+    @api.depends("company_id")
+    def _compute_attribution_days(self):
+        for campaign in self:
+            company = campaign.company_id or self.env.company
+            campaign.attribution_click_days = company.sms_retention_click_window_days
+            campaign.attribution_delivery_days = (
+                company.sms_retention_delivery_window_days
+            )
 
     @api.depends("kind")
     def _compute_model_id(self):
@@ -410,6 +457,39 @@ class SmsRetentionCampaign(models.Model):
                 if record == campaign
             )
 
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for campaign in self:
+            campaign.currency_id = (campaign.company_id or self.env.company).currency_id
+
+    def _compute_earnings(self):
+        """Clicks, conversions and revenue of the campaigns' messages; the
+        revenue of each company's messages in the campaign's currency (at
+        today's rate when they differ)."""
+        messages = self.env["sms.retention.message"]
+        clicks = dict(
+            messages._read_group(
+                [("campaign_id", "in", self.ids), ("clicked_at", "!=", False)],
+                ["campaign_id"],
+                ["__count"],
+            )
+        )
+        conversions = messages._read_group(
+            [("campaign_id", "in", self.ids), ("conversion_order_id", "!=", False)],
+            ["campaign_id", "company_id"],
+            ["__count", "conversion_amount:sum"],
+        )
+        today = fields.Date.context_today(self)
+        for campaign in self:
+            campaign.click_count = clicks.get(campaign, 0)
+            campaign.conversion_count = 0
+            campaign.attributed_revenue = 0.0
+        for campaign, company, count, amount in conversions:
+            campaign.conversion_count += count
+            campaign.attributed_revenue += company.currency_id._convert(
+                amount, campaign.currency_id, company, today
+            )
+
     @api.depends(*AUDIENCE_DEPENDS)
     def _compute_audience(self):
         for campaign in self:
@@ -476,11 +556,16 @@ class SmsRetentionCampaign(models.Model):
         the sending run: the rendered ``text``, what addons add (a survey
         question), then ``opt_out`` once, last.
 
+        Its tracked links then carry the message's tag, so that a click
+        belongs to it (a sample tag of the same length without a message).
+
         :param message: the ``sms.retention.message`` being sent, if any
         """
-        return with_opt_out(
+        body = with_opt_out(
             self._sms_retention_add_parts(text, lang, opt_out, message), opt_out
         )
+        messages = message or self.env["sms.retention.message"]
+        return messages._sms_retention_tag_links(body)
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends

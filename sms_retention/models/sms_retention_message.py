@@ -6,6 +6,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import SQL, format_date
 
 from ..sending import QUEUED_SMS_STATE, SendingRun
+from ..tools import links
 from ..tools.phone import number_or_skip
 from .res_partner import SEGMENTS
 
@@ -105,6 +106,35 @@ class SmsRetentionMessage(models.Model):
     sms_uuid = fields.Char(
         "SMS UUID", index="btree_not_null", readonly=True, copy=False
     )
+    clicked_at = fields.Datetime(
+        "First Click",
+        readonly=True,
+        copy=False,
+        help="When the customer first opened a link of this SMS. Link "
+        "previews and robots do not count.",
+    )
+    click_ids = fields.One2many(
+        "link.tracker.click", "sms_retention_message_id", string="Clicks"
+    )
+    conversion_order_id = fields.Many2one(
+        "sale.order",
+        string="Conversion",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="The confirmed order attributed to this SMS: the customer's "
+        "next order within the campaign's attribution window after a click, "
+        "the delivery or a reply, this SMS being the last of them.",
+    )
+    conversion_amount = fields.Monetary(
+        "Revenue",
+        readonly=True,
+        copy=False,
+        currency_field="currency_id",
+        help="The untaxed amount of the attributed order, in the company's "
+        "currency.",
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
     sms_id = fields.Many2one(
         "sms.sms",
         string="SMS",
@@ -119,6 +149,11 @@ class SmsRetentionMessage(models.Model):
             "campaign_dedupe_unique",
             "UNIQUE(campaign_id, dedupe_key)",
             "This campaign already has a message for this record.",
+        ),
+        (
+            "conversion_order_unique",
+            "UNIQUE(conversion_order_id)",
+            "An order is attributed to one SMS only.",
         ),
     ]
 
@@ -185,6 +220,20 @@ class SmsRetentionMessage(models.Model):
         if not uuids:
             return messages_sudo
         return messages_sudo.search_fetch([("sms_uuid", "in", uuids)], ["sms_uuid"])
+
+    def _sms_retention_tag_links(self, body):
+        """``body`` with this message's tag on each tracked short link of
+        this server (see :mod:`..tools.links`); a sample tag of the same
+        length on a message not yet created (the preview, the test SMS)."""
+        if "/r/" not in body:
+            return body
+        if self:
+            self.ensure_one()
+            secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+            tag = links.message_tag(secret, self.id)
+        else:
+            tag = links.SAMPLE_TAG
+        return links.tag_links(body, links.short_link_pattern(self.get_base_url()), tag)
 
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):

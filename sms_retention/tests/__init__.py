@@ -28,4 +28,7 @@ from . import test_i18n
 from . import test_sending_pipeline
 from . import test_customer_rules
 from . import test_ui_tours
+from . import test_links
+from . import test_clicks
+from . import test_attribution
 from . import test_suite_imports

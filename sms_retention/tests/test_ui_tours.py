@@ -2,6 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """UI tours in a real browser (Chromium, Odoo's tour runner)."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import SmsRetentionTourCase
@@ -57,3 +60,52 @@ class TestUiTours(SmsRetentionTourCase):
         )
         self.assertEqual(outbox.number, "+12125550142")
         self.assertIn(order.name, outbox.body)
+
+    def test_earnings_tour(self):
+        """A manager reads the clicks and credited orders of a campaign."""
+        template = self.env["sms.template"].create(
+            {
+                "name": "Earnings",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "body": "We miss you",
+            }
+        )
+        campaign = self.env["sms.retention.campaign"].create(
+            {
+                "name": "Earnings campaign",
+                "kind": "custom",
+                "sms_template_id": template.id,
+                "state": "running",
+            }
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Earnings Customer", "mobile": "+1 212 555 0177"}
+        )
+        sent_at = fields.Datetime.now() - timedelta(hours=3)
+        message = self.env["sms.retention.message"].create(
+            {
+                "campaign_id": campaign.id,
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "res_model": "res.partner",
+                "res_id": customer.id,
+                "planned_at": sent_at,
+                "state": "sent",
+                "sent_at": sent_at,
+                "clicked_at": sent_at + timedelta(hours=1),
+            }
+        )
+        product = self.env["product.product"].create(
+            {"name": "Earnings Widget", "list_price": 40.0}
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [(0, 0, {"product_id": product.id})],
+            }
+        )
+        order.action_confirm()
+        self.env["sale.order"]._cron_sms_retention_attribute()
+        self.assertEqual(message.conversion_order_id, order)
+
+        self.start_tour("/web", "sms_retention_earnings_tour", login="admin")

@@ -7,3 +7,4 @@ from . import segments
 from . import send_window
 from . import variants
 from . import reply_parser
+from . import links

@@ -47,3 +47,41 @@ registry.category("web_tour.tours").add("sms_retention_campaign_tour", {
         },
     ],
 });
+
+// A manager sees what a campaign earned: its clicks, and the orders
+// credited to its SMS with their revenue, each opening the messages.
+registry.category("web_tour.tours").add("sms_retention_earnings_tour", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openApp(),
+        {
+            content: "Open the campaign",
+            trigger: '.o_kanban_record:contains("Earnings campaign")',
+        },
+        {
+            content: "The campaign shows one click",
+            trigger: 'button.oe_stat_button:contains("Clicks"):contains("1")',
+            isCheck: true,
+        },
+        {
+            content: "Open the orders credited to its SMS",
+            trigger: 'button.oe_stat_button:contains("Orders"):contains("1")',
+        },
+        {
+            content: "The list is filtered on converted messages",
+            trigger: '.o_searchview_facet:contains("Converted")',
+            isCheck: true,
+        },
+        {
+            content: "Open it",
+            trigger: '.o_data_row:contains("Earnings Customer") td.o_data_cell',
+        },
+        {
+            content: "The message shows its first click, order and revenue",
+            trigger:
+                '.o_form_view:has(.o_field_widget[name="clicked_at"]):has(.o_field_widget[name="conversion_order_id"]:contains("S")):has(.o_field_widget[name="conversion_amount"]:contains("40"))',
+            isCheck: true,
+        },
+    ],
+});

@@ -1,0 +1,144 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Tracked links per message, free of the ORM.
+
+A retention SMS shares Odoo's short link of each URL (``<base>/r/<code>``,
+one ``link.tracker`` per URL) and appends its message's signed tag:
+``<base>/r/<code>/m/<tag>``. The tag is the message id and a short HMAC of
+it, so a click tells which message, customer, campaign and variant it
+belongs to, and nobody can count clicks for another message by guessing
+ids.
+
+A click is a person's only if it is not a link preview: preview fetchers
+(iMessage, WhatsApp, Facebook, Slack, Telegram, Twitter, Google and other
+robots), ``HEAD`` requests, and any click within a few seconds of the
+message's send or delivery (a phone that fetches the page to draw a
+preview does so as the SMS arrives).
+"""
+
+import base64
+import functools
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+# The path segment between a short link and its message's tag.
+TAG_SEGMENT = "/m/"
+# Characters of the HMAC in a tag: 36 bits, URL-safe base64.
+SIGNATURE_LENGTH = 6
+# A tag as long as that of a message id of 10 digits, for previews and
+# segment counts of SMS that belong to no message yet.
+SAMPLE_TAG = "z" * 7 + "A" * SIGNATURE_LENGTH
+# A click this close to the send or the delivery is a link preview.
+PREVIEW_SECONDS = 5
+# User agents of link-preview fetchers and robots (lower case). iMessage
+# announces itself as ``facebookexternalhit ... Twitterbot``.
+PREVIEW_AGENTS = (
+    "facebookexternalhit",
+    "facebot",
+    "twitterbot",
+    "whatsapp",
+    "slackbot",
+    "slack-imgproxy",
+    "telegrambot",
+    "googlebot",
+    "google-pagerenderer",
+    "googleimageproxy",
+    "google-read-aloud",
+    "apis-google",
+    "discordbot",
+    "linkedinbot",
+    "skypeuripreview",
+    "viber",
+    "line-poker",
+    "bingbot",
+    "bingpreview",
+    "yandexbot",
+    "baiduspider",
+    "applebot",
+    "bot/",
+    "bot;",
+    "crawler",
+    "spider",
+    "preview",
+    "curl/",
+    "wget/",
+    "python-requests",
+)
+
+
+def _signature(secret, message_id):
+    digest = hmac.new(
+        secret.encode(), f"sms_retention.link:{message_id}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:SIGNATURE_LENGTH]
+
+
+def _base36(number):
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
+
+
+def message_tag(secret, message_id):
+    """The tag of ``message_id``: its id in base 36, then its signature."""
+    return _base36(message_id) + _signature(secret, message_id)
+
+
+def read_tag(secret, tag):
+    """The message id of ``tag``, or None if it is not a tag signed with
+    ``secret``."""
+    tag = tag or ""
+    if len(tag) <= SIGNATURE_LENGTH or len(tag) > SIGNATURE_LENGTH + 13:
+        return None
+    head, signature = tag[:-SIGNATURE_LENGTH], tag[-SIGNATURE_LENGTH:]
+    try:
+        message_id = int(head, 36)
+    except ValueError:
+        return None
+    if head != _base36(message_id):  # one spelling per id
+        return None
+    if not hmac.compare_digest(_signature(secret, message_id), signature):
+        return None
+    return message_id
+
+
+@functools.lru_cache(maxsize=8)
+def short_link_pattern(base_url):
+    """A pattern of the short links of the server at ``base_url``, not
+    already tagged (see :func:`tag_links`)."""
+    return re.compile(
+        re.escape(base_url.rstrip("/")) + r"/r/[A-Za-z0-9]+(?![A-Za-z0-9/])"
+    )
+
+
+def tag_links(text, pattern, tag):
+    """``text`` with ``tag`` appended to each short link that ``pattern``
+    (see :func:`short_link_pattern`) finds."""
+    if "/r/" not in text:
+        return text
+    return pattern.sub(lambda match: f"{match.group(0)}{TAG_SEGMENT}{tag}", text)
+
+
+def is_preview_request(method, user_agent):
+    """Whether a request is a link preview or a robot, not a person."""
+    if (method or "GET").upper() == "HEAD":
+        return True
+    agent = (user_agent or "").lower()
+    return any(marker in agent for marker in PREVIEW_AGENTS)
+
+
+def is_preview_timing(clicked_at, *reference_times, seconds=PREVIEW_SECONDS):
+    """Whether ``clicked_at`` lies within ``seconds`` of one of the message's
+    ``reference_times`` (its send, its delivery), either way: two clocks
+    that disagree by a second must not turn a preview into a click."""
+    window = timedelta(seconds=seconds)
+    return any(
+        reference and abs(clicked_at - reference) < window
+        for reference in reference_times
+    )
