@@ -63,10 +63,10 @@ def record_click(env, code, tag, method, user_agent, ip=None, country_code=None)
 
 
 class Touch(NamedTuple):
-    """A confirmed order and the message of its last touch."""
+    """A confirmed order and the message of its last touch (None without)."""
 
     order_id: int
-    message_id: int
+    message_id: int | None
     amount: float  # untaxed, in the order's currency
     currency_id: int
     company_id: int
@@ -108,22 +108,21 @@ class Attribution:
                 return
 
     def attribute(self, order_ids):
-        """Attribute these orders (those confirmed) to their last touch and
-        clear their pending mark: a constant number of queries, plus one per
-        currency and day that needs a conversion."""
+        """Attribute these orders (those confirmed) to their last touch,
+        count them in the window of every SMS before them (see
+        :meth:`_count_in_windows`) and clear their pending mark: a constant
+        number of queries, plus one per currency and day that needs a
+        conversion."""
         self.env.flush_all()
         self.env.cr.execute(self._last_touch_query(order_ids))
-        touches = sorted(
-            (Touch(*row) for row in self.env.cr.fetchall()),
-            key=lambda touch: (touch.date_order, touch.order_id),
-        )
+        orders = [Touch(*row) for row in self.env.cr.fetchall()]
+        amounts = self._amounts(orders)
         # The earliest order of a message keeps it: a message converts once.
         taken, rows = set(), []
-        for touch in touches:
-            if touch.message_id not in taken:
+        for touch in sorted(orders, key=lambda t: (t.date_order, t.order_id)):
+            if touch.message_id and touch.message_id not in taken:
                 taken.add(touch.message_id)
                 rows.append(touch)
-        amounts = self._amounts(rows)
         if rows:
             self.env.cr.execute(
                 SQL(
@@ -136,12 +135,10 @@ class Attribution:
                           AND m.conversion_order_id IS NULL""",
                     [row.message_id for row in rows],
                     [row.order_id for row in rows],
-                    amounts,
+                    [amounts[row.order_id] for row in rows],
                 )
             )
-            self.messages.browse(taken).invalidate_recordset(
-                ["conversion_order_id", "conversion_amount"]
-            )
+        self._count_in_windows(amounts, 1)
         self.env.cr.execute(
             SQL(
                 """UPDATE sale_order SET sms_retention_attribution_pending = FALSE
@@ -158,17 +155,73 @@ class Attribution:
             len(order_ids),
         )
 
+    def _count_in_windows(self, amounts, sign):
+        """Add (``sign`` 1) or remove (-1) these orders to the window
+        figures of each SMS sent, or held out, to their customer by their
+        company within the campaign's click window before them: the same
+        rule for texted and holdout customers, whatever touched them.
+
+        :param dict amounts: ``{order id: amount in the company's currency}``
+        """
+        if not amounts:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH amounts AS (
+                    SELECT * FROM unnest(%s::int[], %s::numeric[])
+                           AS a(order_id, amount)
+                ), exposed AS (
+                    SELECT m.id, COUNT(*) AS orders, SUM(a.amount) AS amount
+                      FROM amounts a
+                      JOIN sale_order o ON o.id = a.order_id
+                      JOIN res_partner op ON op.id = o.partner_id
+                      JOIN sms_retention_message m
+                           ON m.partner_id IN (
+                              SELECT id FROM res_partner
+                               WHERE commercial_partner_id = op.commercial_partner_id)
+                      JOIN sms_retention_campaign c ON c.id = m.campaign_id
+                     WHERE m.company_id = o.company_id
+                       AND (m.state = 'sent' OR m.is_holdout)
+                       AND COALESCE(m.sent_at, m.planned_at) < o.date_order
+                       AND COALESCE(m.sent_at, m.planned_at) > o.date_order
+                           - make_interval(days => c.attribution_click_days)
+                     GROUP BY m.id
+                )
+                UPDATE sms_retention_message m
+                   SET window_order_count = COALESCE(m.window_order_count, 0)
+                                            + %s * e.orders,
+                       window_revenue = COALESCE(m.window_revenue, 0)
+                                        + %s * e.amount
+                  FROM exposed e
+                 WHERE m.id = e.id
+                """,
+                list(amounts),
+                list(amounts.values()),
+                sign,
+                sign,
+            )
+        )
+        self.messages.invalidate_model(
+            [
+                "conversion_order_id",
+                "conversion_amount",
+                "window_order_count",
+                "window_revenue",
+            ]
+        )
+
     @staticmethod
     def _last_touch_query(order_ids):
-        """Per confirmed order among ``order_ids`` that has one, its last
-        touch (the columns of :class:`Touch`)."""
+        """Each confirmed order among ``order_ids`` and the message of its
+        last touch, if any (the columns of :class:`Touch`)."""
         return SQL(
             """
             SELECT o.id, best.message_id, o.amount_untaxed, o.currency_id,
                    o.company_id, o.date_order
               FROM sale_order o
               JOIN res_partner op ON op.id = o.partner_id
-             CROSS JOIN LATERAL (
+              LEFT JOIN LATERAL (
                    SELECT m.id AS message_id, touch.at
                      FROM sms_retention_message m
                      JOIN sms_retention_campaign c ON c.id = m.campaign_id
@@ -206,19 +259,19 @@ class Attribution:
                       AND touch.at IS NOT NULL
                     ORDER BY touch.at DESC, m.id DESC
                     LIMIT 1
-             ) best
+             ) best ON TRUE
              WHERE o.id = ANY(%s) AND o.state = 'sale'
             """,
             list(order_ids),
         )
 
     def _amounts(self, touches):
-        """The untaxed amounts of these orders in their company's currency
-        (the messages' company: see the query), at the order date; one rate
-        per currency, company and day."""
+        """``{order id: untaxed amount}`` of these orders in their company's
+        currency (the messages' company: see the queries), at the order
+        date; one rate per currency, company and day."""
         companies = self.env["res.company"].browse({t.company_id for t in touches})
         companies.fetch(["currency_id"])
-        rates, amounts = {}, []
+        rates, amounts = {}, {}
         for touch in touches:
             company = companies.browse(touch.company_id)
             key = (touch.currency_id, touch.company_id, touch.date_order.date())
@@ -228,15 +281,29 @@ class Attribution:
                     .browse(touch.currency_id)
                     ._convert(1.0, company.currency_id, company, key[2], round=False)
                 )
-            amounts.append(
-                company.currency_id.round((touch.amount or 0.0) * rates[key])
+            amounts[touch.order_id] = company.currency_id.round(
+                (touch.amount or 0.0) * rates[key]
             )
         return amounts
 
     def forget(self, orders):
-        """These orders are no longer confirmed: their messages lose them."""
+        """These orders are no longer confirmed: their messages lose them,
+        and the window figures they were counted in."""
         messages = self.messages.search([("conversion_order_id", "in", orders.ids)])
         messages.write({"conversion_order_id": False, "conversion_amount": 0.0})
-        orders.filtered("sms_retention_attribution_pending").write(
-            {"sms_retention_attribution_pending": False}
+        pending = orders.filtered("sms_retention_attribution_pending")
+        pending.write({"sms_retention_attribution_pending": False})
+        counted = orders - pending
+        if not counted:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, NULL, amount_untaxed, currency_id, company_id,
+                          date_order
+                     FROM sale_order WHERE id = ANY(%s)""",
+                counted.ids,
+            )
         )
+        facts = [Touch(*row) for row in self.env.cr.fetchall()]
+        self._count_in_windows(self._amounts(facts), -1)

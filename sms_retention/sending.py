@@ -47,13 +47,17 @@ from .tools import sending_policy
 from .tools.cron import can_commit
 from .tools.customer_tz import effective_tz
 from .tools.phone import number_facts
+from .tools.segments import count_segments
 from .tools.sms_uuid import new_sms_uuids
+from .tools.variants import in_holdout
 
 _logger = logging.getLogger(__name__)
 
 # ``sms.sms`` state of retention SMS waiting for the run's provider call:
 # Odoo's own SMS queue leaves them alone.
 QUEUED_SMS_STATE = "sms_retention_queued"
+# Skip reason of the messages of a campaign's holdout group.
+HOLDOUT = "holdout"
 # Due messages checked against the policy and rendered per transaction.
 MATERIALISE_BATCH_PARAM = "sms_retention.materialise_batch_size"
 MATERIALISE_BATCH_DEFAULT = 500
@@ -144,6 +148,13 @@ class QueuedSms(NamedTuple):
     message_id: int | None
 
 
+class CampaignSettings(NamedTuple):
+    """What the run needs of a campaign, read once per run."""
+
+    marketing: bool
+    holdout_percent: int
+
+
 class CompanySettings(NamedTuple):
     """A company's sending settings, read once per run."""
 
@@ -158,8 +169,8 @@ class CompanySettings(NamedTuple):
 class RunSettings:
     """What a run reads once, whatever its number of batches."""
 
-    #: {campaign id: marketing?}
-    marketing: dict = dataclasses.field(default_factory=dict)
+    #: {campaign id: CampaignSettings}
+    campaigns: dict = dataclasses.field(default_factory=dict)
     #: {company id: CompanySettings}
     companies: dict = dataclasses.field(default_factory=dict)
     #: {(company id, campaign id, country id): send window policy}
@@ -174,6 +185,8 @@ class RunSettings:
     chatter_models: dict = dataclasses.field(default_factory=dict)
     #: {company id: provider API class, None for Odoo's own}
     api_classes: dict = dataclasses.field(default_factory=dict)
+    #: {(company id, country id): price of a segment in the company's currency}
+    prices: dict = dataclasses.field(default_factory=dict)
 
 
 def sms_html(text):
@@ -353,7 +366,7 @@ class SendingRun:
         messages = self.messages.browse([row.id for row in todo])
         messages._sms_retention_prepare_sending()
         bodies = self.compose(todo, texts, messages)
-        self._queue(todo, bodies)
+        self._queue(todo, bodies, self._costs(todo, bodies))
         self._log_on_chatters(todo, bodies)
         return messages
 
@@ -369,7 +382,7 @@ class SendingRun:
             return []
         now = fields.Datetime.now()
         company_ids = {row.company_id for row in facts}
-        marketing = self._marketing({row.campaign_id for row in facts})
+        campaigns = self._campaigns({row.campaign_id for row in facts})
         companies = self._companies(company_ids)
         recent = self._recent_sends(
             now, company_ids, {row.partner_id for row in facts if row.partner_id}
@@ -402,7 +415,8 @@ class SendingRun:
             policy = policies[policy_key]
             company = companies[row.company_id]
             number_ok, landline = row.number_facts()
-            is_marketing = marketing[row.campaign_id]
+            campaign = campaigns[row.campaign_id]
+            is_marketing = campaign.marketing
             decision = sending_policy.decide(
                 sending_policy.Facts(
                     key=row.id,
@@ -425,6 +439,11 @@ class SendingRun:
                     allowed_at, policy=policy, policy_key=policy_key
                 ),
             )
+            if decision.action == sending_policy.SEND and in_holdout(
+                row.campaign_id, row.partner_id, campaign.holdout_percent
+            ):
+                # It would go now: the holdout group is measured from now.
+                decision = sending_policy.Decision(sending_policy.SKIP, HOLDOUT)
             decisions[row.id] = decision
             if decision.action == sending_policy.SEND and row.partner_id:
                 recent.setdefault(row.partner_id, []).append(now)
@@ -446,9 +465,10 @@ class SendingRun:
                 )
                 outcomes.setdefault((state, decision.reason), []).append(message_id)
         for (state, reason), message_ids in outcomes.items():
-            self.messages.browse(message_ids).write(
-                {"state": state, "skip_reason": reason}
-            )
+            values = {"state": state, "skip_reason": reason}
+            if reason == HOLDOUT:
+                values.update(is_holdout=True, planned_at=fields.Datetime.now())
+            self.messages.browse(message_ids).write(values)
         if not deferred:
             return
         self.messages.flush_model()
@@ -518,21 +538,35 @@ class SendingRun:
 
         :return: ``{message id: body}``
         """
-        marketing = self._marketing({row.campaign_id for row in facts})
+        settings = self._campaigns({row.campaign_id for row in facts})
         campaigns = self.env["sms.retention.campaign"].browse(
             {row.campaign_id for row in facts}
         )
         bodies = {}
         for row in facts:
             opt_out = ""
-            if marketing[row.campaign_id]:
+            if settings[row.campaign_id].marketing:
                 opt_out = self._optout_text(row.company_id, row.lang)
             bodies[row.id] = campaigns.browse(row.campaign_id)._sms_retention_compose(
                 texts[row.id], row.lang, opt_out, messages.browse(row.id)
             )
         return bodies
 
-    def _queue(self, facts, bodies):
+    def _costs(self, facts, bodies):
+        """``{message id: (segments, cost)}``: the segments of each SMS and
+        their price, in the company's currency, at the list price of the
+        customer's country (as the preview counts them). A provider that
+        reports the price later replaces the estimate."""
+        costs = {}
+        for row in facts:
+            segments = count_segments(bodies[row.id]).segments
+            costs[row.id] = (
+                segments,
+                segments * self._segment_price(row.company_id, row.country_id),
+            )
+        return costs
+
+    def _queue(self, facts, bodies, costs):
         """Write the ``sms.sms`` rows, their trackers and the messages' link,
         in one statement whatever the batch size (see ``sms.sms`` for the
         contract of these rows). The SMS and trackers are the job's rows,
@@ -564,12 +598,18 @@ class SendingRun:
                 )
                 UPDATE sms_retention_message m
                    SET state = 'queued', sms_uuid = v.uuid, body = v.body,
+                       segment_count = c.segments, cost_amount = c.cost,
                        write_uid = COALESCE(%(author)s, write_uid),
                        write_date = %(now)s
                   FROM v
+                  JOIN unnest(%(ids)s::int[], %(segments)s::int[],
+                              %(costs)s::numeric[]) AS c(id, segments, cost)
+                       ON c.id = v.id
                  WHERE m.id = v.id
                 """,
                 ids=ids,
+                segments=[costs[message_id][0] for message_id in ids],
+                costs=[costs[message_id][1] for message_id in ids],
                 uuids=new_sms_uuids(len(ids)),
                 numbers=[row.number for row in facts],
                 bodies=[bodies[message_id] for message_id in ids],
@@ -586,7 +626,15 @@ class SendingRun:
             )
         )
         self.messages.browse(ids).invalidate_recordset(
-            ["state", "sms_uuid", "body", "write_uid", "write_date"]
+            [
+                "state",
+                "sms_uuid",
+                "body",
+                "segment_count",
+                "cost_amount",
+                "write_uid",
+                "write_date",
+            ]
         )
         self.sms.invalidate_model()
 
@@ -766,17 +814,19 @@ class SendingRun:
     # WHAT A RUN READS ONCE
     # ------------------------------------------------------------
 
-    def _marketing(self, campaign_ids):
-        """``{campaign id: marketing?}``."""
-        known = self.settings.marketing
+    def _campaigns(self, campaign_ids):
+        """``{campaign id: CampaignSettings}``."""
+        known = self.settings.campaigns
         campaigns = self.env["sms.retention.campaign"].browse(
             set(campaign_ids) - set(known)
         )
         if campaigns:
             # Just this column: a lazy read would fetch every column.
-            campaigns.fetch(["message_class"])
+            campaigns.fetch(["message_class", "holdout_percent"])
             for campaign in campaigns:
-                known[campaign.id] = campaign.message_class == "marketing"
+                known[campaign.id] = CampaignSettings(
+                    campaign.message_class == "marketing", campaign.holdout_percent
+                )
         return known
 
     def _companies(self, company_ids):
@@ -826,6 +876,28 @@ class SendingRun:
             or known[("campaign", row.campaign_id)]
             for row in facts
         }
+
+    def _segment_price(self, company_id, country_id):
+        """The list price of a segment to ``country_id`` for ``company_id``
+        (else its price for other countries, else 0), in the company's
+        currency at today's rate."""
+        known = self.settings.prices
+        if (company_id, country_id) not in known:
+            company = self.env["res.company"].browse(company_id)
+            prices = self.env["sms.retention.price"]._prices_for(company)
+            price = prices.get(country_id) or prices.get(False)
+            known[company_id, country_id] = (
+                price.currency_id._convert(
+                    price.price_per_segment,
+                    company.currency_id,
+                    company,
+                    fields.Date.today(),
+                    round=False,
+                )
+                if price
+                else 0.0
+            )
+        return known[company_id, country_id]
 
     def _optout_text(self, company_id, lang):
         """The company's opt-out text in ``lang`` (else its default)."""

@@ -16,6 +16,7 @@ from . import sms_retention_segment
 from . import sms_retention_occasion
 from . import sms_retention_occasion_date
 from . import sms_retention_text_mixin
+from . import sms_retention_earnings_mixin
 from . import sms_retention_campaign
 from . import sms_retention_variant
 from . import sms_retention_price

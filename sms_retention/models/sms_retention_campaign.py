@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
 from ..campaign_preview import CampaignPreview
+from ..lift import campaign_lifts
 from ..tools.cron import can_commit
 from ..tools.customer_tz import effective_tz_sql
 from ..tools.phone import number_or_skip_sql
@@ -62,7 +63,12 @@ class SmsRetentionCampaign(models.Model):
 
     _name = "sms.retention.campaign"
     _description = "SMS Retention Campaign"
-    _inherit = ["mail.thread", "sms.retention.text.mixin"]
+    _inherit = [
+        "mail.thread",
+        "sms.retention.text.mixin",
+        "sms.retention.earnings.mixin",
+    ]
+    _sms_retention_message_field = "campaign_id"
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -154,6 +160,18 @@ class SmsRetentionCampaign(models.Model):
         "company allows it). Transactional SMS, such as a follow-up on an "
         "order, go to every customer who has not opted out.",
     )
+    holdout_percent = fields.Integer(
+        "Holdout (%)",
+        compute="_compute_holdout_percent",
+        store=True,
+        precompute=True,
+        readonly=False,
+        help="This share of the customers who would get the SMS get nothing: "
+        "the holdout group. Comparing their orders with those of texted "
+        "customers shows what the campaign really adds. The same customers "
+        "stay in it. 10% by default for marketing SMS, none for "
+        "transactional ones.",
+    )
     attribution_click_days = fields.Integer(
         "Attribution after a Click (days)",
         compute="_compute_attribution_days",
@@ -225,24 +243,50 @@ class SmsRetentionCampaign(models.Model):
     skip_summary = fields.Char("Not Sent", compute="_compute_counts")
     reply_count = fields.Integer(compute="_compute_counts")
     paused_count = fields.Integer(compute="_compute_counts")
-    click_count = fields.Integer(
-        "Clicks",
-        compute="_compute_earnings",
-        help="Sent messages whose link the customer opened (link previews "
-        "and robots do not count).",
+    holdout_count = fields.Integer("Held Out", compute="_compute_lift")
+    lift_texted_rate = fields.Float(
+        "Texted: Ordered (%)",
+        compute="_compute_lift",
+        digits=(16, 1),
+        help="Texted customers who ordered within the click window after the SMS.",
     )
-    conversion_count = fields.Integer(
-        "Conversions",
-        compute="_compute_earnings",
-        help="Sent messages credited with a confirmed order.",
+    lift_holdout_rate = fields.Float(
+        "Holdout: Ordered (%)",
+        compute="_compute_lift",
+        digits=(16, 1),
+        help="Holdout customers who ordered within the same window after the "
+        "moment their SMS would have gone.",
     )
-    attributed_revenue = fields.Monetary(
-        "Revenue",
-        compute="_compute_earnings",
+    lift_points = fields.Float(
+        "Lift (points)",
+        compute="_compute_lift",
+        digits=(16, 1),
+        help="Difference of the two rates, in percentage points.",
+    )
+    lift_texted_revenue = fields.Monetary(
+        "Texted: Revenue per Customer",
+        compute="_compute_lift",
         currency_field="currency_id",
-        help="Untaxed amount of the orders credited to the campaign's SMS.",
     )
-    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    lift_holdout_revenue = fields.Monetary(
+        "Holdout: Revenue per Customer",
+        compute="_compute_lift",
+        currency_field="currency_id",
+    )
+    incremental_revenue = fields.Monetary(
+        compute="_compute_lift",
+        currency_field="currency_id",
+        help="What texting added: the texted customers' revenue per customer "
+        "over the holdout's, for every texted customer.",
+    )
+    incremental_roi = fields.Float(
+        "Incremental ROI (%)",
+        compute="_compute_lift",
+        digits=(16, 1),
+        help="(Incremental revenue - cost) / cost, in percent.",
+    )
+    lift_verdict = fields.Char("Verdict", compute="_compute_lift")
+    lift_significant = fields.Boolean(compute="_compute_lift")
     audience_period = fields.Char(compute="_compute_audience")
     audience_count = fields.Integer("Customers", compute="_compute_audience")
     audience_send_count = fields.Integer("Would Be Texted", compute="_compute_audience")
@@ -257,7 +301,19 @@ class SmsRetentionCampaign(models.Model):
 
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
+        (
+            "holdout_percent_range",
+            "CHECK(holdout_percent BETWEEN 0 AND 100)",
+            "The holdout share is a percentage, from 0 to 100.",
+        ),
     ]
+
+    @api.depends("message_class")
+    def _compute_holdout_percent(self):
+        for campaign in self:
+            campaign.holdout_percent = (
+                10 if campaign.message_class == "marketing" else 0
+            )
 
     @api.depends("company_id")
     def _compute_attribution_days(self):
@@ -458,37 +514,77 @@ class SmsRetentionCampaign(models.Model):
             )
 
     @api.depends("company_id")
+    @api.depends_context("company")
     def _compute_currency_id(self):
         for campaign in self:
             campaign.currency_id = (campaign.company_id or self.env.company).currency_id
 
-    def _compute_earnings(self):
-        """Clicks, conversions and revenue of the campaigns' messages; the
-        revenue of each company's messages in the campaign's currency (at
-        today's rate when they differ)."""
-        messages = self.env["sms.retention.message"]
-        clicks = dict(
-            messages._read_group(
-                [("campaign_id", "in", self.ids), ("clicked_at", "!=", False)],
-                ["campaign_id"],
-                ["__count"],
-            )
-        )
-        conversions = messages._read_group(
-            [("campaign_id", "in", self.ids), ("conversion_order_id", "!=", False)],
-            ["campaign_id", "company_id"],
-            ["__count", "conversion_amount:sum"],
-        )
-        today = fields.Date.context_today(self)
+    @api.depends("holdout_percent", "cost_amount")
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_lift(self):
+        lifts = campaign_lifts(self)
         for campaign in self:
-            campaign.click_count = clicks.get(campaign, 0)
-            campaign.conversion_count = 0
-            campaign.attributed_revenue = 0.0
-        for campaign, company, count, amount in conversions:
-            campaign.conversion_count += count
-            campaign.attributed_revenue += company.currency_id._convert(
-                amount, campaign.currency_id, company, today
+            lift = lifts[campaign]
+            campaign.holdout_count = lift.holdout.customers
+            campaign.lift_texted_rate = 100 * lift.texted.conversion_rate
+            campaign.lift_holdout_rate = 100 * lift.holdout.conversion_rate
+            campaign.lift_points = 100 * (
+                lift.conversion.difference if lift.conversion else 0.0
             )
+            campaign.lift_texted_revenue = lift.texted.revenue_per_customer
+            campaign.lift_holdout_revenue = lift.holdout.revenue_per_customer
+            campaign.incremental_revenue = lift.incremental_revenue
+            cost = campaign.cost_amount
+            campaign.incremental_roi = (
+                100 * (lift.incremental_revenue - cost) / cost if cost else 0.0
+            )
+            campaign.lift_significant = bool(
+                lift.conversion and lift.conversion.significant
+            )
+            campaign.lift_verdict = campaign._lift_verdict(lift)
+
+    def _lift_verdict(self, lift):
+        """The lift in one sentence, as a manager reads it."""
+        self.ensure_one()
+        if not lift.holdout.customers or not lift.texted.customers:
+            if not self.holdout_percent:
+                return _("No holdout group: set a holdout share to measure the lift.")
+            return _(
+                "Not measured yet: the lift shows once customers have been "
+                "texted and held out."
+            )
+        difference = lift.conversion
+        figures = {
+            "points": format(abs(100 * difference.difference), ".1f"),
+            "low": format(100 * difference.low, ".1f"),
+            "high": format(100 * difference.high, ".1f"),
+            "p_value": format(difference.p_value, ".3f"),
+        }
+        if difference.significant and difference.difference > 0:
+            return _(
+                "Significant: texted customers ordered %(points)s points more "
+                "often (95%% confidence: %(low)s to %(high)s; p = %(p_value)s).",
+                **figures,
+            )
+        if difference.significant:
+            return _(
+                "Significant: texted customers ordered %(points)s points less "
+                "often (95%% confidence: %(low)s to %(high)s; p = %(p_value)s).",
+                **figures,
+            )
+        needed = lift.more_customers_needed(self.holdout_percent / 100)
+        if needed is None:
+            return _(
+                "Not significant yet: both groups ordered as often so far "
+                "(p = %(p_value)s).",
+                **figures,
+            )
+        return _(
+            "Not significant yet (p = %(p_value)s): about %(count)s more "
+            "customers are needed.",
+            count=needed,
+            **figures,
+        )
 
     @api.depends(*AUDIENCE_DEPENDS)
     def _compute_audience(self):

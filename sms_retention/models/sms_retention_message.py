@@ -83,9 +83,18 @@ class SmsRetentionMessage(models.Model):
             ("consent", "No consent"),
             ("duplicate", "Duplicate"),
             ("expired", "Expired"),
+            ("holdout", "Holdout group"),
         ],
         index="btree_not_null",
         readonly=True,
+    )
+    is_holdout = fields.Boolean(
+        "Holdout",
+        readonly=True,
+        copy=False,
+        help="In the campaign's holdout group: it would have been sent then, "
+        "and was not, so that the orders of texted customers can be compared "
+        "with those of customers who got nothing.",
     )
     expires_at = fields.Datetime(
         help="After this, the message no longer makes sense and is not sent."
@@ -105,6 +114,20 @@ class SmsRetentionMessage(models.Model):
     )
     sms_uuid = fields.Char(
         "SMS UUID", index="btree_not_null", readonly=True, copy=False
+    )
+    segment_count = fields.Integer(
+        "Segments", readonly=True, copy=False, help="The SMS's parts, as billed."
+    )
+    # A float of 5 decimals, not a monetary field: an SMS costs fractions of
+    # a cent, and rounding each to the currency would overstate a campaign.
+    cost_amount = fields.Float(
+        "Cost",
+        readonly=True,
+        copy=False,
+        digits=(16, 5),
+        help="What the SMS cost, in the company's currency: the provider's "
+        "price when it reports one (Twilio), else its segments at the price "
+        "list of the customer's country.",
     )
     clicked_at = fields.Datetime(
         "First Click",
@@ -133,6 +156,21 @@ class SmsRetentionMessage(models.Model):
         currency_field="currency_id",
         help="The untaxed amount of the attributed order, in the company's "
         "currency.",
+    )
+    window_order_count = fields.Integer(
+        "Orders in Window",
+        readonly=True,
+        copy=False,
+        help="The customer's confirmed orders within the campaign's click "
+        "window after this SMS was sent (or held out): what the lift over "
+        "the holdout group compares.",
+    )
+    window_revenue = fields.Float(
+        "Revenue in Window",
+        readonly=True,
+        copy=False,
+        digits=(16, 2),
+        help="Their untaxed amount, in the company's currency.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     sms_id = fields.Many2one(

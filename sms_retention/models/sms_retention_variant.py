@@ -15,7 +15,8 @@ class SmsRetentionVariant(models.Model):
 
     _name = "sms.retention.variant"
     _description = "SMS Retention Campaign Variant"
-    _inherit = ["sms.retention.text.mixin"]
+    _inherit = ["sms.retention.text.mixin", "sms.retention.earnings.mixin"]
+    _sms_retention_message_field = "variant_id"
     _order = "campaign_id, sequence, id"
 
     name = fields.Char(required=True, default="A", translate=True)
@@ -55,6 +56,11 @@ class SmsRetentionVariant(models.Model):
                         model=variant.campaign_id.model_id.name,
                     )
                 )
+
+    @api.depends("campaign_id.currency_id")
+    def _compute_currency_id(self):
+        for variant in self:
+            variant.currency_id = variant.campaign_id.currency_id
 
     def _compute_message_count(self):
         counts = dict(

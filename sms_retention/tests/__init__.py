@@ -31,4 +31,7 @@ from . import test_ui_tours
 from . import test_links
 from . import test_clicks
 from . import test_attribution
+from . import test_earnings
+from . import test_stats
+from . import test_holdout
 from . import test_suite_imports

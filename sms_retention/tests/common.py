@@ -248,6 +248,11 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
             {"name": "Retention Widget", "list_price": 20.0}
         )
         cls.campaign = shipped_review_campaign(cls.env)
+        # Every customer of the tests gets the SMS: the holdout tests draw
+        # a holdout group themselves.
+        cls.env["sms.retention.campaign"].with_context(active_test=False).search(
+            []
+        ).holdout_percent = 0
 
     @classmethod
     def _lang(cls, code):
@@ -280,6 +285,7 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 "message_class": "transactional",
                 "delay": 0,
                 "state": "running",
+                "holdout_percent": 0,
                 **values,
             }
         )

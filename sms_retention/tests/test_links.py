@@ -16,12 +16,13 @@ class TestLinks(BaseCase):
             tag = links.message_tag("s3cret", message_id)
             self.assertEqual(links.read_tag("s3cret", tag), message_id)
             self.assertLessEqual(len(tag), len(links.SAMPLE_TAG))
-        self.assertEqual(len(links.message_tag("s3cret", 9_999_999_999)), 13)
+        self.assertEqual(len(links.message_tag("s3cret", 9_999_999_999)), 14)
+        self.assertRegex(links.message_tag("s3cret", 77), r"^[0-9a-z]+$")
 
     def test_forged_tags_are_refused(self):
         tag = links.message_tag("s3cret", 42)
         self.assertIsNone(links.read_tag("other", tag), "another database's tag")
-        forged = links.message_tag("s3cret", 43)[:-6] + tag[-6:]
+        forged = links.message_tag("s3cret", 43)[:-7] + tag[-7:]
         self.assertIsNone(links.read_tag("s3cret", forged), "another id, same mac")
         self.assertIsNone(links.read_tag("s3cret", "0" + tag), "a second spelling")
         self.assertIsNone(links.read_tag("s3cret", tag.upper()))

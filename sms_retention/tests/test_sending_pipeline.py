@@ -281,6 +281,7 @@ class TestSendingPipeline(SmsRetentionCommon):
         during a run applies from the next run, and texts keep the run's
         opt-out wording."""
         self.custom_campaign.message_class = "marketing"
+        self.custom_campaign.holdout_percent = 0  # every customer texted
         self.company.sms_retention_allow_unknown_consent = True
         first, second, third = self._plan(self._customers(3))
         run = SendingRun(self.env)

@@ -182,6 +182,7 @@ class TestSendingPolicy(SmsRetentionCommon):
 
     def test_marketing_needs_opt_in_unless_allowed(self):
         self.campaign.message_class = "marketing"
+        self.campaign.holdout_percent = 0  # every customer texted
         message = self._plan(self.customer_us, "2026-03-02 15:00:00")
         self._run_at("2026-03-02 15:00:00")
         self.assertEqual((message.state, message.skip_reason), ("skipped", "consent"))

@@ -76,7 +76,11 @@ class TestUiTours(SmsRetentionTourCase):
                 "kind": "custom",
                 "sms_template_id": template.id,
                 "state": "running",
+                "holdout_percent": 10,
             }
+        )
+        variant = self.env["sms.retention.variant"].create(
+            {"name": "Friendly", "campaign_id": campaign.id, "body": "We miss you!"}
         )
         customer = self.env["res.partner"].create(
             {"name": "Earnings Customer", "mobile": "+1 212 555 0177"}
@@ -93,6 +97,21 @@ class TestUiTours(SmsRetentionTourCase):
                 "state": "sent",
                 "sent_at": sent_at,
                 "clicked_at": sent_at + timedelta(hours=1),
+                "variant_id": variant.id,
+            }
+        )
+        held_out = self.env["res.partner"].create({"name": "Held Out Customer"})
+        self.env["sms.retention.message"].create(
+            {
+                "campaign_id": campaign.id,
+                "partner_id": held_out.id,
+                "company_id": self.company.id,
+                "res_model": "res.partner",
+                "res_id": held_out.id,
+                "planned_at": sent_at,
+                "state": "skipped",
+                "skip_reason": "holdout",
+                "is_holdout": True,
             }
         )
         product = self.env["product.product"].create(

@@ -8,3 +8,4 @@ from . import send_window
 from . import variants
 from . import reply_parser
 from . import links
+from . import stats

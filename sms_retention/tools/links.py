@@ -16,7 +16,6 @@ message's send or delivery (a phone that fetches the page to draw a
 preview does so as the SMS arrives).
 """
 
-import base64
 import functools
 import hashlib
 import hmac
@@ -25,11 +24,12 @@ from datetime import timedelta
 
 # The path segment between a short link and its message's tag.
 TAG_SEGMENT = "/m/"
-# Characters of the HMAC in a tag: 36 bits, URL-safe base64.
-SIGNATURE_LENGTH = 6
+# Characters of the HMAC in a tag, in base 36 (about 36 bits): letters and
+# digits only, which every phone keeps in the link it underlines.
+SIGNATURE_LENGTH = 7
 # A tag as long as that of a message id of 10 digits, for previews and
 # segment counts of SMS that belong to no message yet.
-SAMPLE_TAG = "z" * 7 + "A" * SIGNATURE_LENGTH
+SAMPLE_TAG = "z" * 7 + "0" * SIGNATURE_LENGTH
 # A click this close to the send or the delivery is a link preview.
 PREVIEW_SECONDS = 5
 # User agents of link-preview fetchers and robots (lower case). iMessage
@@ -72,7 +72,8 @@ def _signature(secret, message_id):
     digest = hmac.new(
         secret.encode(), f"sms_retention.link:{message_id}".encode(), hashlib.sha256
     ).digest()
-    return base64.urlsafe_b64encode(digest).decode()[:SIGNATURE_LENGTH]
+    number = int.from_bytes(digest[:8], "big") % 36**SIGNATURE_LENGTH
+    return _base36(number).rjust(SIGNATURE_LENGTH, "0")
 
 
 def _base36(number):
@@ -94,7 +95,7 @@ def read_tag(secret, tag):
     """The message id of ``tag``, or None if it is not a tag signed with
     ``secret``."""
     tag = tag or ""
-    if len(tag) <= SIGNATURE_LENGTH or len(tag) > SIGNATURE_LENGTH + 13:
+    if len(tag) <= SIGNATURE_LENGTH or len(tag) > len(SAMPLE_TAG):
         return None
     head, signature = tag[:-SIGNATURE_LENGTH], tag[-SIGNATURE_LENGTH:]
     try:

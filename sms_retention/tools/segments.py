@@ -117,6 +117,19 @@ def count_segments(text: str, opt_out_text: str = "") -> SegmentInfo:
         the body and counted with it.
     """
     full = f"{text}\n{opt_out_text}" if opt_out_text else text
+    if GSM7_BASIC.issuperset(full):
+        # The usual text: one unit per character, no greedy fill needed.
+        single, concatenated = _CAPACITY[_GSM7]
+        units = len(full)
+        return SegmentInfo(
+            encoding=_GSM7,
+            units=units,
+            segments=(
+                0 if not units else 1 if units <= single else -(-units // concatenated)
+            ),
+            per_segment=single if units <= single else concatenated,
+            characters=units,
+        )
     encoding = encoding_of(full)
     single, concatenated = _CAPACITY[encoding]
     widths = [_width(char, encoding) for char in full]

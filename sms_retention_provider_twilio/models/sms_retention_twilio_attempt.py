@@ -76,6 +76,32 @@ class SmsRetentionTwilioAttempt(models.Model):
         if message.get("error_code"):
             vals["error_code"] = int(message["error_code"])
         self.write(vals)
+        if "price" in vals:
+            self._set_message_cost()
+
+    def _set_message_cost(self):
+        """Twilio's price replaces the estimate on the retention message,
+        in the message company's currency (at today's rate). A price in a
+        currency Odoo does not know keeps the estimate."""
+        self.ensure_one()
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", (self.price_unit or "").upper())], limit=1)
+        )
+        if not currency:
+            return
+        for message in self.env["sms.retention.message"]._sudo_by_sms_uuid(
+            [self.sms_uuid]
+        ):
+            company = message.company_id
+            message.cost_amount = currency._convert(
+                self.price,
+                company.currency_id,
+                company,
+                fields.Date.today(),
+                round=False,
+            )
 
     def _is_retry(self):
         self.ensure_one()

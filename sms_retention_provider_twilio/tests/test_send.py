@@ -265,3 +265,34 @@ class TestSend(TwilioCommon):
         self.assertCreates(5)
         self.company.sms_retention_provider = "sandbox"
         self.assertEqual(sms_model._sms_retention_send_batch_size(), 2000)
+
+    def test_twilio_price_replaces_the_estimate(self):
+        """The price Twilio reports is the message's cost, in the company's
+        currency; a currency Odoo does not know keeps the estimate."""
+        campaign = self._create_custom_campaign(
+            "Twilio price", self.env.ref("sms_retention.sms_template_winback")
+        )
+        partners = self._create_us_customers("Twilio Price Customer", range(150, 152))
+        first, second = campaign._enqueue(partners)
+        self._run_sending_job()
+        self.assertEqual((first.state, second.state), ("sent", "sent"))
+        estimate = second.cost_amount
+        self.assertAlmostEqual(estimate, 0.0083 * second.segment_count, places=5)
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": eur.id,
+                "company_id": self.company.id,
+                "name": "2020-01-01",
+                "rate": 0.5,  # 1 USD = 0.5 EUR
+            }
+        )
+        self._attempt(first.sms_uuid)._apply_message(
+            {"price": "-0.00790", "price_unit": "EUR"}
+        )
+        self.assertAlmostEqual(first.cost_amount, 0.0158, places=5)
+        self._attempt(second.sms_uuid)._apply_message(
+            {"price": "-0.00790", "price_unit": "XYZ"}
+        )
+        self.assertAlmostEqual(second.cost_amount, estimate, places=5)

@@ -140,6 +140,7 @@ class TestSmsReady(SmsSurveyCommon):
 
     def test_marketing_opt_out_text_stays_last(self):
         self.survey_campaign.message_class = "marketing"
+        self.survey_campaign.holdout_percent = 0  # every customer texted
         self.customer_us.sms_retention_consent = "opted_in"
         user_input = self._send_survey(self.csat_survey)
         body = user_input.sms_message_id.body

@@ -799,7 +799,8 @@ def worker_seed(env, params):
     # Only the campaign under measurement is active; the review campaign
     # stays active for the order benchmark (its automation rule is toggled).
     campaigns = env["sms.retention.campaign"].with_context(active_test=False)
-    campaigns.search([]).write({"active": False})
+    # Every target customer is texted: no holdout group.
+    campaigns.search([]).write({"active": False, "holdout_percent": 0})
     env.ref("sms_retention.sms_retention_campaign_review").write(_running(campaigns))
     onboarding = env.ref("sms_retention.sms_retention_campaign_onboarding")
     onboarding.write(

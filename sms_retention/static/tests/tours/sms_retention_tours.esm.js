@@ -60,6 +60,26 @@ registry.category("web_tour.tours").add("sms_retention_earnings_tour", {
             trigger: '.o_kanban_record:contains("Earnings campaign")',
         },
         {
+            content: "Open the results",
+            trigger: 'a.nav-link:contains("Results")',
+        },
+        {
+            content: "The lift over the holdout group is judged in words",
+            trigger:
+                '.o_field_widget[name="lift_verdict"]:contains("Not significant yet")',
+            isCheck: true,
+        },
+        {
+            content: "Open the A/B variants",
+            trigger: 'a.nav-link:contains("A/B variants")',
+        },
+        {
+            content: "Each variant shows its conversion rate and revenue",
+            trigger:
+                '.o_field_widget[name="variant_ids"] .o_data_row:contains("Friendly"):contains("100.0")',
+            isCheck: true,
+        },
+        {
             content: "The campaign shows one click",
             trigger: 'button.oe_stat_button:contains("Clicks"):contains("1")',
             isCheck: true,

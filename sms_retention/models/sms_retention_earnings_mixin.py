@@ -1,0 +1,102 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class SmsRetentionEarningsMixin(models.AbstractModel):
+    """What the messages of a campaign or of a variant earned: sent, clicks,
+    orders credited, revenue, cost and return on investment.
+
+    Figures are read from the messages' stored columns (a grouped read per
+    screen, whatever the number of messages), with the user's access; the
+    revenue and cost of each company's messages are converted to the
+    record's currency at today's rate when they differ. No sudo.
+    """
+
+    _name = "sms.retention.earnings.mixin"
+    _description = "SMS Retention Earnings"
+    #: the message field that links a message to the record
+    _sms_retention_message_field = None
+
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    delivered_count = fields.Integer("Delivered", compute="_compute_earnings")
+    click_count = fields.Integer(
+        "Clicks",
+        compute="_compute_earnings",
+        help="Sent messages whose link the customer opened (link previews "
+        "and robots do not count).",
+    )
+    conversion_count = fields.Integer(
+        "Conversions",
+        compute="_compute_earnings",
+        help="Sent messages credited with a confirmed order.",
+    )
+    click_rate = fields.Float(
+        "Click Rate (%)", compute="_compute_earnings", digits=(16, 1)
+    )
+    conversion_rate = fields.Float(
+        "Conversion Rate (%)",
+        compute="_compute_earnings",
+        digits=(16, 1),
+        help="Orders credited per 100 sent messages.",
+    )
+    attributed_revenue = fields.Monetary(
+        "Revenue",
+        compute="_compute_earnings",
+        currency_field="currency_id",
+        help="Untaxed amount of the orders credited to these SMS.",
+    )
+    cost_amount = fields.Monetary(
+        "Cost",
+        compute="_compute_earnings",
+        currency_field="currency_id",
+        help="What these SMS cost: the provider's price when it reports one, "
+        "else their segments at the price list.",
+    )
+    roi = fields.Float(
+        "ROI (%)",
+        compute="_compute_earnings",
+        digits=(16, 1),
+        help="Return on investment: (revenue - cost) / cost, in percent; 0 "
+        "while nothing was spent.",
+    )
+
+    def _compute_currency_id(self):
+        raise NotImplementedError
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_earnings(self):
+        link = self._sms_retention_message_field
+        rows = self.env["sms.retention.message"]._read_group(
+            [(link, "in", self.ids), ("state", "=", "sent")],
+            [link, "company_id"],
+            [
+                "__count",
+                "delivered_at:count",
+                "clicked_at:count",
+                "conversion_order_id:count",
+                "conversion_amount:sum",
+                "cost_amount:sum",
+            ],
+        )
+        today = fields.Date.context_today(self)
+        totals = {record: [0, 0, 0, 0, 0.0, 0.0] for record in self}
+        for record, company, sent, delivered, clicks, orders, revenue, cost in rows:
+            total = totals[record]
+            total[0] += sent
+            total[1] += delivered
+            total[2] += clicks
+            total[3] += orders
+            for index, amount in ((4, revenue), (5, cost)):
+                total[index] += company.currency_id._convert(
+                    amount or 0.0, record.currency_id, company, today
+                )
+        for record, (sent, delivered, clicks, orders, revenue, cost) in totals.items():
+            record.delivered_count = delivered
+            record.click_count = clicks
+            record.conversion_count = orders
+            record.click_rate = 100.0 * clicks / sent if sent else 0.0
+            record.conversion_rate = 100.0 * orders / sent if sent else 0.0
+            record.attributed_revenue = revenue
+            record.cost_amount = cost
+            record.roi = 100.0 * (revenue - cost) / cost if cost else 0.0

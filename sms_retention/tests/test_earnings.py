@@ -1,0 +1,158 @@
+# Copyright 2026 SMS Retention developers
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import SmsRetentionCommon
+
+T0 = datetime(2026, 3, 2, 10, 0, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestEarnings(SmsRetentionCommon):
+    """What each SMS costs, and what a campaign and its variants earned,
+    against figures computed by hand."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        template = cls.env["sms.template"].create(
+            {
+                "name": "Come back",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "body": "We miss you, {{ object.name }}",
+            }
+        )
+        cls.winback = cls._create_custom_campaign(
+            "Come back", template, company_id=cls.company.id
+        )
+        cls.variant_a, cls.variant_b = cls.env["sms.retention.variant"].create(
+            [
+                {"name": "A", "campaign_id": cls.winback.id, "body": "A"},
+                {"name": "B", "campaign_id": cls.winback.id, "body": "B"},
+            ]
+        )
+
+    def _planned(self, partner, **values):
+        return self.env["sms.retention.message"].create(
+            {
+                "campaign_id": self.winback.id,
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "planned_at": fields.Datetime.now(),
+                **values,
+            }
+        )
+
+    def test_cost_is_segments_at_the_country_price_in_company_currency(self):
+        self.winback.variant_ids.unlink()
+        cny = self.env.ref("base.CNY")
+        cny.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": cny.id,
+                "company_id": self.company.id,
+                "name": "2020-01-01",
+                "rate": 7.0,  # 1 USD = 7 CNY
+            }
+        )
+        self.env["sms.retention.price"].create(
+            {
+                "company_id": self.company.id,
+                "country_id": self.env.ref("base.cn").id,
+                "price_per_segment": 0.35,
+                "currency_id": cny.id,
+            }
+        )
+        self.customer_cn.name = "王" * 80  # UCS-2, 70 per segment: 2 segments
+        us = self._planned(self.customer_us)
+        cn = self._planned(self.customer_cn)
+        with self.mock_sms_providers():
+            self._run_sending_job()
+        self.assertEqual((us.state, cn.state), ("sent", "sent"))
+        self.assertEqual(us.segment_count, 1)
+        self.assertAlmostEqual(us.cost_amount, 0.0083, places=5, msg="US list price")
+        self.assertEqual(cn.segment_count, 2)
+        self.assertAlmostEqual(cn.cost_amount, 0.1, places=5, msg="2 x 0.35 CNY / 7")
+
+    def _sent(self, partner, variant, cost, clicked=False, order_amount=None):
+        message = self._planned(
+            partner,
+            variant_id=variant.id,
+            state="sent",
+            sent_at=T0,
+            delivered_at=T0,
+            cost_amount=cost,
+            clicked_at=T0 + timedelta(hours=1) if clicked else False,
+        )
+        if order_amount is not None:
+            order = self._create_order(partner, confirm=False)
+            order.order_line.price_unit = order_amount
+            order.action_confirm()
+            order.date_order = T0 + timedelta(hours=2)
+            self.env["sale.order"]._cron_sms_retention_attribute()
+            self.assertEqual(message.conversion_order_id, order)
+        return message
+
+    def test_campaign_and_variant_figures(self):
+        customers = self._create_us_customers("Earn", range(5))
+        a, b = self.variant_a, self.variant_b
+        self._sent(customers[0], a, 0.5, clicked=True, order_amount=100.0)
+        self._sent(customers[1], a, 0.5, clicked=True)
+        self._sent(customers[2], a, 0.5)
+        self._sent(customers[3], b, 0.25, order_amount=40.0)
+        self._sent(customers[4], b, 0.25)
+        self._planned(customers[0], variant_id=a.id, dedupe_key="later")
+        expected = [
+            {
+                "delivered_count": 3,
+                "click_count": 2,
+                "click_rate": 66.7,
+                "conversion_count": 1,
+                "conversion_rate": 33.3,
+                "attributed_revenue": 100.0,
+                "cost_amount": 1.5,
+                "roi": 6566.7,  # (100 - 1.5) / 1.5
+            },
+            {
+                "delivered_count": 2,
+                "click_count": 0,
+                "click_rate": 0.0,
+                "conversion_count": 1,
+                "conversion_rate": 50.0,
+                "attributed_revenue": 40.0,
+                "cost_amount": 0.5,
+                "roi": 7900.0,
+            },
+            {
+                "delivered_count": 5,
+                "click_count": 2,
+                "click_rate": 40.0,
+                "conversion_count": 2,
+                "conversion_rate": 40.0,
+                "attributed_revenue": 140.0,
+                "cost_amount": 2.0,
+                "roi": 6900.0,
+            },
+        ]
+        self.assertRecordValues(a | b, expected[:2])
+        self.assertRecordValues(self.winback, expected[2:])
+
+    def test_nothing_sent_shows_zeros(self):
+        self._planned(self.customer_us)
+        self.assertRecordValues(
+            self.winback,
+            [
+                {
+                    "click_rate": 0.0,
+                    "conversion_rate": 0.0,
+                    "attributed_revenue": 0.0,
+                    "cost_amount": 0.0,
+                    "roi": 0.0,
+                }
+            ],
+        )
