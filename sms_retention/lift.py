@@ -78,6 +78,7 @@ def campaign_lifts(campaigns):
     """``{campaign: Lift}``, read with the user's access to the messages in
     one grouped query."""
     messages = campaigns.env["sms.retention.message"]
+    messages.flush_model(["window_order_count", "window_revenue", "is_holdout"])
     query = messages._search(
         [
             ("campaign_id", "in", campaigns.ids),

@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.safe_eval import safe_eval
 
+from .. import ab_test
 from ..campaign_preview import CampaignPreview
 from ..lift import campaign_lifts
 from ..tools.cron import can_commit
@@ -160,6 +161,40 @@ class SmsRetentionCampaign(models.Model):
         "company allows it). Transactional SMS, such as a follow-up on an "
         "order, go to every customer who has not opted out.",
     )
+    ab_metric = fields.Selection(
+        [
+            ("replies", "Replies"),
+            ("clicks", "Clicks"),
+            ("conversions", "Conversions"),
+            ("revenue", "Revenue"),
+        ],
+        string="A/B Winner By",
+        default="conversions",
+        required=True,
+        help="What makes a variant the best: the share of its SMS answered, "
+        "clicked or followed by an order, or its revenue per SMS.",
+    )
+    ab_auto_winner = fields.Boolean(
+        "Pick the Winner Automatically",
+        help="Once each variant has been sent the test size, or on the end "
+        "date, the best variant takes all new sends.",
+    )
+    ab_test_size = fields.Integer(
+        "Test Size per Variant",
+        default=200,
+        help="SMS sent per variant before the winner is picked.",
+    )
+    ab_test_until = fields.Date(
+        "Test Ends On", help="Pick the winner on this date at the latest."
+    )
+    ab_winner_id = fields.Many2one(
+        "sms.retention.variant",
+        string="A/B Winner",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+    )
+    ab_decided_at = fields.Datetime("Winner Picked On", readonly=True, copy=False)
     holdout_percent = fields.Integer(
         "Holdout (%)",
         compute="_compute_holdout_percent",
@@ -711,6 +746,38 @@ class SmsRetentionCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         return action
 
+    def _sms_retention_decide_ab_tests(self):
+        """Pick the winner of the A/B tests that are due (see
+        :mod:`..ab_test`)."""
+        today = fields.Date.context_today(self)
+        for campaign in self:
+            results = ab_test.variant_results(campaign)
+            if ab_test.due_for_decision(campaign, results, today):
+                ab_test.pick_winner(campaign, results)
+
+    def action_pick_ab_winner(self):
+        """Pick the best variant now: it takes all new sends."""
+        self.ensure_one()
+        results = ab_test.variant_results(self)
+        if not any(result.sent for result in results.values()):
+            raise UserError(
+                _("No variant of %(campaign)s has been sent yet.", campaign=self.name)
+            )
+        winner = ab_test.pick_winner(self, results)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _(
+                    "%(variant)s takes all new sends of %(campaign)s.",
+                    variant=winner.name,
+                    campaign=self.name,
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_start(self):
         """Draft or paused to running, once the campaign can run."""
         for campaign in self:
@@ -1174,6 +1241,9 @@ class SmsRetentionCampaign(models.Model):
         Each campaign selects its customers with one INSERT ... SELECT in
         SQL; the deduplication key makes reruns harmless.
         """
+        self.search(
+            [("ab_auto_winner", "=", True), ("ab_winner_id", "=", False)]
+        )._sms_retention_decide_ab_tests()
         campaigns = self.search(
             [("kind", "in", list(DAILY_KINDS)), ("state", "=", "running")]
         )

@@ -20,6 +20,14 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
 
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     delivered_count = fields.Integer("Delivered", compute="_compute_earnings")
+    replied_count = fields.Integer(
+        "Answered",
+        compute="_compute_earnings",
+        help="Sent messages the customer answered.",
+    )
+    reply_rate = fields.Float(
+        "Reply Rate (%)", compute="_compute_earnings", digits=(16, 1)
+    )
     click_count = fields.Integer(
         "Clicks",
         compute="_compute_earnings",
@@ -73,6 +81,7 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
             [
                 "__count",
                 "delivered_at:count",
+                "replied_at:count",
                 "clicked_at:count",
                 "conversion_order_id:count",
                 "conversion_amount:sum",
@@ -80,19 +89,20 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
             ],
         )
         today = fields.Date.context_today(self)
-        totals = {record: [0, 0, 0, 0, 0.0, 0.0] for record in self}
-        for record, company, sent, delivered, clicks, orders, revenue, cost in rows:
+        totals = {record: [0, 0, 0, 0, 0, 0.0, 0.0] for record in self}
+        for record, company, *counts, revenue, cost in rows:
             total = totals[record]
-            total[0] += sent
-            total[1] += delivered
-            total[2] += clicks
-            total[3] += orders
-            for index, amount in ((4, revenue), (5, cost)):
+            for index, count in enumerate(counts):
+                total[index] += count
+            for index, amount in ((5, revenue), (6, cost)):
                 total[index] += company.currency_id._convert(
                     amount or 0.0, record.currency_id, company, today
                 )
-        for record, (sent, delivered, clicks, orders, revenue, cost) in totals.items():
+        for record, figures in totals.items():
+            sent, delivered, replied, clicks, orders, revenue, cost = figures
             record.delivered_count = delivered
+            record.replied_count = replied
+            record.reply_rate = 100.0 * replied / sent if sent else 0.0
             record.click_count = clicks
             record.conversion_count = orders
             record.click_rate = 100.0 * clicks / sent if sent else 0.0

@@ -241,6 +241,7 @@ class SmsRetentionInbound(models.Model):
                 ],
                 limit=1,
             )
+        inbound._mark_replied()
         inbound._post_on_chatters()
         inbound._process_keywords()
         inbound._route_reply()
@@ -320,6 +321,13 @@ class SmsRetentionInbound(models.Model):
                 user_id=outbound.user_id.id or partner.user_id.id,
             )
         return vals
+
+    def _mark_replied(self):
+        """The SMS this reply answers was answered: its first reply's time."""
+        for inbound in self:
+            outbound = inbound.outbound_message_id
+            if outbound and not outbound.replied_at:
+                outbound.replied_at = inbound.received_at
 
     def _post_on_chatters(self):
         """Post the reply on the customer and on the record it answers.

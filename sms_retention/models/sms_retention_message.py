@@ -129,6 +129,12 @@ class SmsRetentionMessage(models.Model):
         "price when it reports one (Twilio), else its segments at the price "
         "list of the customer's country.",
     )
+    replied_at = fields.Datetime(
+        "First Reply",
+        readonly=True,
+        copy=False,
+        help="When the customer first answered this SMS.",
+    )
     clicked_at = fields.Datetime(
         "First Click",
         readonly=True,

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Test layers: mock (providers), asserts, fixtures (companies, customers)."""
 
+import ast
 import os
 import re
 from contextlib import contextmanager
@@ -149,6 +150,7 @@ class TranslationCase(common.BaseCase):
     LANGS = ("zh_CN", "zh_TW", "th")
 
     def assertTranslated(self, addon):
+        self.assertExtractable(addon)
         i18n = os.path.join(get_module_path(addon), "i18n")
         template = polib.pofile(os.path.join(i18n, f"{addon}.pot"))
         terms = {entry.msgid for entry in template if entry.msgid}
@@ -170,6 +172,31 @@ class TranslationCase(common.BaseCase):
                     sorted(PLACEHOLDER_RE.findall(msgid)),
                     f"{addon}/{lang}.po: placeholders differ for {msgid!r}",
                 )
+
+    def assertExtractable(self, addon):
+        """No ``_()`` call of the addon has an f-string among its arguments:
+        the term extractor skips such calls, and their terms silently leave
+        the ``.pot`` (and the translations with them)."""
+        root = get_module_path(addon)
+        for folder, _dirs, files in os.walk(root):
+            for name in files:
+                if not name.endswith(".py"):
+                    continue
+                path = os.path.join(folder, name)
+                with open(path, encoding="utf-8") as source:
+                    tree = ast.parse(source.read(), path)
+                for node in ast.walk(tree):
+                    if (
+                        isinstance(node, ast.Call)
+                        and isinstance(node.func, ast.Name)
+                        and node.func.id in ("_", "_lt")
+                    ):
+                        values = [*node.args, *(k.value for k in node.keywords)]
+                        self.assertFalse(
+                            any(isinstance(v, ast.JoinedStr) for v in values),
+                            f"{os.path.relpath(path, root)}:{node.lineno}: an "
+                            "f-string in _() hides the call from the extractor",
+                        )
 
 
 class SmsRetentionTourCase(common.HttpCase):
