@@ -34,6 +34,7 @@
         "views/sms_retention_inbound_views.xml",
         "views/sms_retention_sandbox_message_views.xml",
         "views/sms_retention_policy_views.xml",
+        "views/sms_retention_overview_views.xml",
         "views/ir_actions_server_views.xml",
         "views/res_partner_views.xml",
         "views/sale_order_views.xml",

@@ -76,15 +76,27 @@ class Lift(NamedTuple):
 
 def campaign_lifts(campaigns):
     """``{campaign: Lift}``, read with the user's access to the messages in
-    one grouped query."""
+    one grouped query; since ``sms_retention_since`` in context if set."""
     messages = campaigns.env["sms.retention.message"]
     messages.flush_model(["window_order_count", "window_revenue", "is_holdout"])
+    since = campaigns.env.context.get("sms_retention_since")
     query = messages._search(
         [
             ("campaign_id", "in", campaigns.ids),
             "|",
             ("state", "=", "sent"),
             ("is_holdout", "=", True),
+            *(
+                [
+                    "|",
+                    ("sent_at", ">=", since),
+                    "&",
+                    ("is_holdout", "=", True),
+                    ("planned_at", ">=", since),
+                ]
+                if since
+                else []
+            ),
         ]
     )
     campaigns.env.cr.execute(

@@ -14,6 +14,7 @@ from odoo.tools.safe_eval import safe_eval
 from .. import ab_test
 from ..campaign_preview import CampaignPreview
 from ..lift import campaign_lifts
+from ..overview import overview
 from ..tools.cron import can_commit
 from ..tools.customer_tz import effective_tz_sql
 from ..tools.phone import number_or_skip_sql
@@ -555,7 +556,7 @@ class SmsRetentionCampaign(models.Model):
             campaign.currency_id = (campaign.company_id or self.env.company).currency_id
 
     @api.depends("holdout_percent", "cost_amount")
-    @api.depends_context("uid", "allowed_company_ids")
+    @api.depends_context("uid", "allowed_company_ids", "sms_retention_since")
     def _compute_lift(self):
         lifts = campaign_lifts(self)
         for campaign in self:
@@ -745,6 +746,11 @@ class SmsRetentionCampaign(models.Model):
         )
         action["domain"] = [("campaign_id", "=", self.id)]
         return action
+
+    @api.model
+    def get_overview(self, days=30):
+        """The figures of *SMS Retention > Overview* (see :mod:`..overview`)."""
+        return overview(self.env, int(days))
 
     def _sms_retention_decide_ab_tests(self):
         """Pick the winner of the A/B tests that are due (see

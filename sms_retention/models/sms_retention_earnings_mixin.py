@@ -10,7 +10,9 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
     Figures are read from the messages' stored columns (a grouped read per
     screen, whatever the number of messages), with the user's access; the
     revenue and cost of each company's messages are converted to the
-    record's currency at today's rate when they differ. No sudo.
+    record's currency at today's rate when they differ. With the context key
+    ``sms_retention_since`` (a datetime), only the messages sent since then
+    count (the overview's period). No sudo.
     """
 
     _name = "sms.retention.earnings.mixin"
@@ -19,6 +21,7 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
     _sms_retention_message_field = None
 
     currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
+    texted_count = fields.Integer("Texted", compute="_compute_earnings")
     delivered_count = fields.Integer("Delivered", compute="_compute_earnings")
     replied_count = fields.Integer(
         "Answered",
@@ -72,11 +75,16 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
     def _compute_currency_id(self):
         raise NotImplementedError
 
-    @api.depends_context("uid", "allowed_company_ids")
+    def _period_domain(self):
+        """The messages of the period in context (``sms_retention_since``)."""
+        since = self.env.context.get("sms_retention_since")
+        return [("sent_at", ">=", since)] if since else []
+
+    @api.depends_context("uid", "allowed_company_ids", "sms_retention_since")
     def _compute_earnings(self):
         link = self._sms_retention_message_field
         rows = self.env["sms.retention.message"]._read_group(
-            [(link, "in", self.ids), ("state", "=", "sent")],
+            [(link, "in", self.ids), ("state", "=", "sent"), *self._period_domain()],
             [link, "company_id"],
             [
                 "__count",
@@ -100,6 +108,7 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
                 )
         for record, figures in totals.items():
             sent, delivered, replied, clicks, orders, revenue, cost = figures
+            record.texted_count = sent
             record.delivered_count = delivered
             record.replied_count = replied
             record.reply_rate = 100.0 * replied / sent if sent else 0.0

@@ -156,3 +156,28 @@ class TestEarnings(SmsRetentionCommon):
                 }
             ],
         )
+
+    def test_overview_of_a_period(self):
+        """The overview counts the SMS sent in the period, opens them, and
+        counts the opt-outs of the period."""
+        customers = self._create_us_customers("Overview", range(3))
+        now = fields.Datetime.now()
+        recent = self._planned(customers[0], state="sent", sent_at=now, cost_amount=0.5)
+        self._planned(customers[1], state="sent", sent_at=now - timedelta(days=60))
+        customers[2]._sms_retention_opt_out(source="form")
+        data = self.env["sms.retention.campaign"].get_overview(30)
+        row = next(r for r in data["campaigns"] if r["id"] == self.winback.id)
+        self.assertEqual(row["texted"], 1)
+        self.assertAlmostEqual(row["cost"], 0.5)
+        self.assertGreaterEqual(data["totals"]["opt_outs"], 1)
+        action = data["actions"]["texted"]
+        texted = self.env["sms.retention.message"].search(action["domain"])
+        self.assertIn(recent, texted)
+        self.assertEqual(
+            self.env["sms.retention.campaign"].get_overview(90)["days"], 90
+        )
+        self.assertEqual(
+            self.env["sms.retention.campaign"].get_overview(7)["days"],
+            30,
+            "an unknown period falls back to 30 days",
+        )

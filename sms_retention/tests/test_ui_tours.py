@@ -63,6 +63,17 @@ class TestUiTours(SmsRetentionTourCase):
 
     def test_earnings_tour(self):
         """A manager reads the clicks and credited orders of a campaign."""
+        self._earnings_campaign()
+        self.start_tour("/web", "sms_retention_earnings_tour", login="admin")
+
+    def test_overview_tour(self):
+        """A manager reads the overview, then opens what a figure counts."""
+        self._earnings_campaign()
+        self.start_tour("/web", "sms_retention_overview_tour", login="admin")
+
+    def _earnings_campaign(self):
+        """A campaign whose SMS was clicked and followed by an order, and a
+        customer held out."""
         template = self.env["sms.template"].create(
             {
                 "name": "Earnings",
@@ -126,5 +137,3 @@ class TestUiTours(SmsRetentionTourCase):
         order.action_confirm()
         self.env["sale.order"]._cron_sms_retention_attribute()
         self.assertEqual(message.conversion_order_id, order)
-
-        self.start_tour("/web", "sms_retention_earnings_tour", login="admin")

@@ -105,3 +105,40 @@ registry.category("web_tour.tours").add("sms_retention_earnings_tour", {
         },
     ],
 });
+
+// A manager reads what SMS earned over the period and opens the orders.
+registry.category("web_tour.tours").add("sms_retention_overview_tour", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openApp(),
+        {
+            content: "Open the overview",
+            trigger: 'a[data-menu-xmlid="sms_retention.sms_retention_overview_menu"]',
+        },
+        {
+            content: "The campaign is listed with its revenue",
+            trigger:
+                '.o_sms_retention_overview_campaigns tr:contains("Earnings campaign"):contains("40")',
+            isCheck: true,
+        },
+        {
+            content: "Show the last 12 months",
+            trigger: '.o_sms_retention_overview button[data-days="365"]',
+        },
+        {
+            content: "The period is the selected one",
+            trigger: '.o_sms_retention_overview button[data-days="365"].btn-primary',
+            isCheck: true,
+        },
+        {
+            content: "Open the orders credited to SMS",
+            trigger: '.o_sms_retention_overview_card[data-figure="conversions"]',
+        },
+        {
+            content: "The converted message is listed",
+            trigger: '.o_data_row:contains("Earnings Customer")',
+            isCheck: true,
+        },
+    ],
+});
