@@ -56,8 +56,10 @@ _logger = logging.getLogger(__name__)
 # ``sms.sms`` state of retention SMS waiting for the run's provider call:
 # Odoo's own SMS queue leaves them alone.
 QUEUED_SMS_STATE = "sms_retention_queued"
-# Skip reason of the messages of a campaign's holdout group.
+# Skip reasons of the messages of a campaign's holdout group, and of a
+# reminder whose SMS was answered or clicked meanwhile.
 HOLDOUT = "holdout"
+ANSWERED = "answered"
 # Due messages checked against the policy and rendered per transaction.
 MATERIALISE_BATCH_PARAM = "sms_retention.materialise_batch_size"
 MATERIALISE_BATCH_DEFAULT = 500
@@ -89,7 +91,8 @@ FACTS_COLUMNS = SQL(
     """m.id, m.number, p.id, m.company_id, m.campaign_id, m.expires_at,
        p.sms_retention_consent, p.sms_retention_tz, p.country_id, p.phone_sanitized,
        p.sms_retention_number_kind, b.blacklisted IS NOT NULL, p.lang,
-       m.res_model, m.res_id, m.variant_id"""
+       m.res_model, m.res_id, m.variant_id, m.reminder_of_id,
+       COALESCE(r.answered, FALSE)"""
 )
 FACTS_JOINS = SQL(
     """LEFT JOIN LATERAL (
@@ -100,7 +103,11 @@ FACTS_JOINS = SQL(
        LEFT JOIN LATERAL (
            SELECT TRUE AS blacklisted FROM phone_blacklist
             WHERE active AND number = m.number LIMIT 1
-       ) b ON TRUE"""
+       ) b ON TRUE
+       LEFT JOIN LATERAL (
+           SELECT replied_at IS NOT NULL OR clicked_at IS NOT NULL AS answered
+             FROM sms_retention_message WHERE id = m.reminder_of_id
+       ) r ON TRUE"""
 )
 # What ``plaintext2html`` turns into more than escaped text and line breaks:
 # links, paragraphs (see :func:`sms_html`).
@@ -127,6 +134,9 @@ class MessageFacts(NamedTuple):
     res_model: str
     res_id: int | None
     variant_id: int | None
+    #: the SMS a reminder follows, and whether it was answered or clicked
+    reminder_of_id: int | None
+    original_answered: bool
 
     def number_facts(self):
         """``(valid, landline)``: the customer's stored kind when the number
@@ -439,7 +449,11 @@ class SendingRun:
                     allowed_at, policy=policy, policy_key=policy_key
                 ),
             )
-            if decision.action == sending_policy.SEND and in_holdout(
+            if decision.action == sending_policy.SEND and row.original_answered:
+                # The customer answered or clicked since the reminder was
+                # planned: it has nothing to remind.
+                decision = sending_policy.Decision(sending_policy.SKIP, ANSWERED)
+            elif decision.action == sending_policy.SEND and in_holdout(
                 row.campaign_id, row.partner_id, campaign.holdout_percent
             ):
                 # It would go now: the holdout group is measured from now.
@@ -498,11 +512,13 @@ class SendingRun:
           record no longer exists
         """
         templates = self._templates(facts)
-        groups = {}
+        groups, texts = {}, {}
         for row in facts:
+            if not templates[row.id]:
+                texts[row.id] = ""  # a reminder whose text was removed
+                continue
             by_res_id = groups.setdefault((templates[row.id], row.res_model), {})
             by_res_id.setdefault(row.res_id, []).append(row.id)
-        texts = {}
         for (template_id, res_model), by_res_id in groups.items():
             template = self.env["sms.template"].browse(template_id)
             renderings = self.settings.renderings
@@ -855,24 +871,43 @@ class SendingRun:
         return known
 
     def _templates(self, facts):
-        """``{message id: sms.template id}``: its variant's, else its
+        """``{message id: sms.template id}``: a reminder's is its campaign's
+        reminder text; other messages', their variant's, else their
         campaign's. (A join per message cost more than the rest of the facts
         query: the planner hashed the campaign table once per message.)"""
         known = self.settings.templates
-        for kind, model, ids in (
-            ("campaign", "sms.retention.campaign", {row.campaign_id for row in facts}),
-            ("variant", "sms.retention.variant", {row.variant_id for row in facts}),
+        for kind, model, field, ids in (
+            (
+                "campaign",
+                "sms.retention.campaign",
+                "sms_template_id",
+                {row.campaign_id for row in facts if not row.reminder_of_id},
+            ),
+            (
+                "variant",
+                "sms.retention.variant",
+                "sms_template_id",
+                {row.variant_id for row in facts if not row.reminder_of_id},
+            ),
+            (
+                "reminder",
+                "sms.retention.campaign",
+                "reminder_template_id",
+                {row.campaign_id for row in facts if row.reminder_of_id},
+            ),
         ):
             records = self.env[model].browse(
                 [rid for rid in ids if rid and (kind, rid) not in known]
             )
             if records:
                 # Just this column: a lazy read would fetch every column.
-                records.fetch(["sms_template_id"])
+                records.fetch([field])
                 for record in records:
-                    known[(kind, record.id)] = record.sms_template_id.id
+                    known[(kind, record.id)] = record[field].id
         return {
-            row.id: known.get(("variant", row.variant_id))
+            row.id: known[("reminder", row.campaign_id)]
+            if row.reminder_of_id
+            else known.get(("variant", row.variant_id))
             or known[("campaign", row.campaign_id)]
             for row in facts
         }

@@ -162,6 +162,20 @@ class SmsRetentionCampaign(models.Model):
         "company allows it). Transactional SMS, such as a follow-up on an "
         "order, go to every customer who has not opted out.",
     )
+    reminder_days = fields.Integer(
+        "Remind After (days)",
+        help="Send one reminder this many days after an SMS of the campaign "
+        "that got no reply and no click; 0 sends none. The sending policy "
+        "applies to it as to any SMS.",
+    )
+    reminder_template_id = fields.Many2one(
+        "sms.template",
+        string="Reminder Text",
+        ondelete="restrict",
+        domain="[('model_id', '=', model_id)]",
+        help="The reminder's text, rendered on the same record as the SMS it "
+        "follows, in the customer's language.",
+    )
     ab_metric = fields.Selection(
         [
             ("replies", "Replies"),
@@ -337,6 +351,11 @@ class SmsRetentionCampaign(models.Model):
 
     _sql_constraints = [
         ("delay_positive", "CHECK(delay >= 0)", "The delay cannot be negative."),
+        (
+            "reminder_days_positive",
+            "CHECK(reminder_days >= 0)",
+            "The reminder delay cannot be negative.",
+        ),
         (
             "holdout_percent_range",
             "CHECK(holdout_percent BETWEEN 0 AND 100)",
@@ -751,6 +770,62 @@ class SmsRetentionCampaign(models.Model):
     def get_overview(self, days=30):
         """The figures of *SMS Retention > Overview* (see :mod:`..overview`)."""
         return overview(self.env, int(days))
+
+    def _sms_retention_plan_reminders(self):
+        """Plan a reminder for each SMS of these campaigns that got no reply
+        and no click, due within a day: planned for exactly ``reminder_days``
+        after the SMS (the sending job checks again, then, that nobody
+        answered). One reminder per SMS, whatever the number of runs."""
+        now = fields.Datetime.now()
+        messages = self.env["sms.retention.message"]
+        messages.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT m.id, m.campaign_id, m.partner_id, m.company_id,
+                       m.user_id, m.res_model, m.res_id,
+                       COALESCE(m.dedupe_key, 'message,' || m.id) || ':reminder',
+                       m.sent_at + make_interval(days => c.reminder_days)
+                  FROM sms_retention_message m
+                  JOIN sms_retention_campaign c ON c.id = m.campaign_id
+                 WHERE m.campaign_id = ANY(%(campaigns)s)
+                   AND m.state = 'sent' AND m.reminder_of_id IS NULL
+                   AND m.replied_at IS NULL AND m.clicked_at IS NULL
+                   AND m.sent_at + make_interval(days => c.reminder_days)
+                       <= %(now)s + interval '1 day'
+                   -- Not for SMS older than a reminder can still make sense.
+                   AND m.sent_at + make_interval(days => c.reminder_days)
+                       > %(now)s - interval '1 day'
+                """,
+                campaigns=self.ids,
+                now=now,
+            )
+        )
+        vals_list = [
+            {
+                "reminder_of_id": message_id,
+                "campaign_id": campaign_id,
+                "partner_id": partner_id,
+                "company_id": company_id,
+                "user_id": user_id,
+                "res_model": res_model,
+                "res_id": res_id,
+                "dedupe_key": dedupe_key,
+                "planned_at": max(planned_at, now),
+            }
+            for (
+                message_id,
+                campaign_id,
+                partner_id,
+                company_id,
+                user_id,
+                res_model,
+                res_id,
+                dedupe_key,
+                planned_at,
+            ) in self.env.cr.fetchall()
+        ]
+        return messages.sudo()._insert_unique(vals_list)
 
     def _sms_retention_decide_ab_tests(self):
         """Pick the winner of the A/B tests that are due (see
@@ -1250,6 +1325,13 @@ class SmsRetentionCampaign(models.Model):
         self.search(
             [("ab_auto_winner", "=", True), ("ab_winner_id", "=", False)]
         )._sms_retention_decide_ab_tests()
+        self.search(
+            [
+                ("reminder_days", ">", 0),
+                ("reminder_template_id", "!=", False),
+                ("state", "=", "running"),
+            ]
+        )._sms_retention_plan_reminders()
         campaigns = self.search(
             [("kind", "in", list(DAILY_KINDS)), ("state", "=", "running")]
         )

@@ -84,9 +84,20 @@ class SmsRetentionMessage(models.Model):
             ("duplicate", "Duplicate"),
             ("expired", "Expired"),
             ("holdout", "Holdout group"),
+            ("answered", "Answered before the reminder"),
         ],
         index="btree_not_null",
         readonly=True,
+    )
+    reminder_of_id = fields.Many2one(
+        "sms.retention.message",
+        string="Reminder Of",
+        readonly=True,
+        copy=False,
+        ondelete="cascade",
+        index="btree_not_null",
+        help="The SMS this reminder follows, sent because it got no reply "
+        "and no click.",
     )
     is_holdout = fields.Boolean(
         "Holdout",
@@ -363,6 +374,7 @@ class SmsRetentionMessage(models.Model):
                 "state",
                 "skip_reason",
                 "segment",
+                "reminder_of_id",
             )
         }
         for vals in vals_list:
@@ -376,8 +388,8 @@ class SmsRetentionMessage(models.Model):
             INSERT INTO sms_retention_message (
                 campaign_id, partner_id, company_id, user_id, res_model, res_id,
                 dedupe_key, planned_at, variant_id, number, state, skip_reason,
-                segment, defer_count, create_uid, write_uid, create_date,
-                write_date)
+                segment, reminder_of_id, defer_count, create_uid, write_uid,
+                create_date, write_date)
             SELECT v.*, 0, %(uid)s, %(uid)s, %(now)s, %(now)s
               FROM unnest(%(campaign_id)s::int[], %(partner_id)s::int[],
                           %(company_id)s::int[], %(user_id)s::int[],
@@ -385,7 +397,7 @@ class SmsRetentionMessage(models.Model):
                           %(dedupe_key)s::varchar[], %(planned_at)s::timestamp[],
                           %(variant_id)s::int[], %(number)s::varchar[],
                           %(state)s::varchar[], %(skip_reason)s::varchar[],
-                          %(segment)s::varchar[]) AS v
+                          %(segment)s::varchar[], %(reminder_of_id)s::int[]) AS v
             ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
             RETURNING id, state, planned_at
             """,

@@ -32,6 +32,16 @@ def shipped_review_campaign(env):
     return campaign
 
 
+def no_holdout(env):
+    """Every customer of the tests gets the SMS, whichever campaign plans it
+    (the holdout tests draw a holdout group themselves): no holdout on the
+    campaigns, nor by default on new ones, as an administrator can set."""
+    env["sms.retention.campaign"].with_context(active_test=False).search(
+        []
+    ).holdout_percent = 0
+    env["ir.default"].set("sms.retention.campaign", "holdout_percent", 0)
+
+
 class MockSmsRetention(common.BaseCase):
     """Record what reaches each provider; IAP never leaves the process."""
 
@@ -219,6 +229,7 @@ class SmsRetentionTourCase(common.HttpCase):
             }
         )
         cls.company.sms_retention_blackout_ids.unlink()
+        no_holdout(cls.env)
         # "Send now" must not depend on today being a public holiday.
         cls.env["sms.retention.holiday"].search([]).active = False
 
@@ -275,11 +286,7 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
             {"name": "Retention Widget", "list_price": 20.0}
         )
         cls.campaign = shipped_review_campaign(cls.env)
-        # Every customer of the tests gets the SMS: the holdout tests draw
-        # a holdout group themselves.
-        cls.env["sms.retention.campaign"].with_context(active_test=False).search(
-            []
-        ).holdout_percent = 0
+        no_holdout(cls.env)
 
     @classmethod
     def _lang(cls, code):
