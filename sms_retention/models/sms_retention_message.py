@@ -91,7 +91,6 @@ class SmsRetentionMessage(models.Model):
     )
     reminder_of_id = fields.Many2one(
         "sms.retention.message",
-        string="Reminder Of",
         readonly=True,
         copy=False,
         ondelete="cascade",
