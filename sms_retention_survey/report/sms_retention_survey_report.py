@@ -1,15 +1,31 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
+
+# rate field -> (numerator, denominator, factor): on grouped rows, the rate
+# is factor * SUM(numerator) / SUM(denominator); numerator may be a pair
+# (a - b) for the NPS.
+WEIGHTED = {
+    "response_rate": ("response_count", "sent_count", 100.0),
+    "completion_rate": ("completed_count", "sent_count", 100.0),
+    "average_score": ("score_sum", "score_count", 1.0),
+    "csat_percent": ("satisfied_count", "five_point_count", 100.0),
+    "promoter_percent": ("promoter_count", "ten_point_count", 100.0),
+    "detractor_percent": ("detractor_count", "ten_point_count", 100.0),
+    "nps": (("promoter_count", "detractor_count"), "ten_point_count", 100.0),
+}
 
 
 class SmsRetentionSurveyReport(models.Model):
     """SMS survey results per campaign, survey, company and month (SQL view).
 
     Read-only; the multi-company rule limits rows to the user's companies.
-    Counts add up across rows; rates, scores and the median are exact per
-    row and averaged (unweighted) when rows are grouped together.
+    Counts add up across rows. Rates and scores are exact on grouped rows
+    too: each is the ratio of the sums of its numerator and denominator
+    (see :data:`WEIGHTED`), not the average of the rows' rates. A median
+    cannot be combined from medians: grouped rows show none.
     """
 
     _name = "sms.retention.survey.report"
@@ -52,10 +68,38 @@ class SmsRetentionSurveyReport(models.Model):
     nps = fields.Float("NPS", group_operator="avg", readonly=True)
     median_minutes = fields.Float(
         "Median Time to Answer (min)",
-        group_operator="avg",
+        group_operator=None,
         readonly=True,
-        help="From the SMS to the first reply.",
+        help="From the SMS to the first reply, per month, campaign and survey.",
     )
+    # What the rates and scores are made of, summed on grouped rows.
+    score_sum = fields.Float("Score Total", readonly=True)
+    score_count = fields.Integer("Scores", readonly=True)
+    five_point_count = fields.Integer("Scores out of 5", readonly=True)
+    satisfied_count = fields.Integer("Satisfied (4 or 5)", readonly=True)
+    ten_point_count = fields.Integer("Scores out of 10", readonly=True)
+    promoter_count = fields.Integer("Promoters", readonly=True)
+    detractor_count = fields.Integer("Detractors", readonly=True)
+
+    def _read_group_select(self, aggregate_spec, query):
+        """Rates and scores of grouped rows: the ratio of the sums of what
+        they are made of (see :data:`WEIGHTED`)."""
+        fname, _property, func = parse_read_group_spec(aggregate_spec)
+        if func != "avg" or fname not in WEIGHTED:
+            return super()._read_group_select(aggregate_spec, query)
+        numerator, denominator, factor = WEIGHTED[fname]
+
+        def total(name):
+            return SQL("SUM(%s)", self._field_to_sql(self._table, name, query))
+
+        if isinstance(numerator, tuple):
+            top = SQL("(%s - %s)", total(numerator[0]), total(numerator[1]))
+        else:
+            top = total(numerator)
+        return (
+            SQL("%s * %s / NULLIF(%s, 0)", factor, top, total(denominator)),
+            [fname],
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -104,7 +148,14 @@ class SmsRetentionSurveyReport(models.Model):
                    ) / NULLIF(count(score) FILTER (WHERE is_ten), 0) AS nps,
                    percentile_cont(0.5) WITHIN GROUP (
                        ORDER BY extract(epoch FROM sms_first_reply_at - sms_sent_at)
-                   ) / 60.0 AS median_minutes
+                   ) / 60.0 AS median_minutes,
+                   COALESCE(sum(score), 0) AS score_sum,
+                   count(score) AS score_count,
+                   count(score) FILTER (WHERE is_five) AS five_point_count,
+                   count(*) FILTER (WHERE is_five AND score >= 4) AS satisfied_count,
+                   count(score) FILTER (WHERE is_ten) AS ten_point_count,
+                   count(*) FILTER (WHERE is_ten AND score >= 9) AS promoter_count,
+                   count(*) FILTER (WHERE is_ten AND score <= 6) AS detractor_count
               FROM base
              GROUP BY 2, 3, 4, 5
             )""",

@@ -63,6 +63,36 @@ class TestReporting(SmsSurveyCommon):
         )
         self.assertEqual(groups[0]["sent_count"], 4)
 
+    def test_grouped_rates_are_weighted(self):
+        """1 of 1 answered on one survey, 0 of 3 on another: the campaign's
+        response rate is 1 of 4 (25%), not the average of 100% and 0%."""
+        customers = self._customers(4)
+        self.survey_campaign.survey_id = self.csat_survey
+        first = self.survey_campaign._enqueue(customers[:1])
+        with self.mock_sms_providers():
+            first.action_send_now()
+        self._reply("5", number=customers[0].phone_sanitized)
+        self.survey_campaign.survey_id = self.onboarding_survey
+        others = self.survey_campaign._enqueue(customers[1:])
+        with self.mock_sms_providers():
+            others.action_send_now()
+        self.env.flush_all()
+        reports = self.env["sms.retention.survey.report"]
+        rows = reports.search([("campaign_id", "=", self.survey_campaign.id)])
+        self.assertEqual(sorted(rows.mapped("response_rate")), [0.0, 100.0])
+        [(sent, rate, csat)] = reports._read_group(
+            [("campaign_id", "=", self.survey_campaign.id)],
+            [],
+            [
+                "sent_count:sum",
+                "response_rate:avg",
+                "csat_percent:avg",
+            ],
+        )
+        self.assertEqual(sent, 4)
+        self.assertAlmostEqual(rate, 25.0)
+        self.assertAlmostEqual(csat, 100.0, msg="the only 5-point score is a 5")
+
     def test_report_rows_keep_their_id(self):
         """Regression: a row's id was its position in an unordered result, so
         one id read another group's figures from one query to the next (the
