@@ -26,4 +26,5 @@ from . import sms_retention_inbound
 from . import sms_retention_sandbox_message
 from . import ir_actions_server
 from . import sms_retention_conversation
+from . import sms_retention_cohort_report
 from . import ir_websocket

@@ -36,4 +36,5 @@ from . import test_stats
 from . import test_holdout
 from . import test_ab_test
 from . import test_reminder
+from . import test_cohorts
 from . import test_suite_imports

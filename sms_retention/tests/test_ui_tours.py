@@ -71,6 +71,11 @@ class TestUiTours(SmsRetentionTourCase):
         self._earnings_campaign()
         self.start_tour("/web", "sms_retention_overview_tour", login="admin")
 
+    def test_cohort_tour(self):
+        """A manager opens the customer cohorts."""
+        self._earnings_campaign()
+        self.start_tour("/web", "sms_retention_cohort_tour", login="admin")
+
     def _earnings_campaign(self):
         """A campaign whose SMS was clicked and followed by an order, and a
         customer held out."""

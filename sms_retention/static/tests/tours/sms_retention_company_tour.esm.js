@@ -2,36 +2,7 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
-import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
-
-const MODULE = "sms_retention";
-
-/**
- * Open a top menu of the app, then one of its items. On a narrow screen the
- * menus that do not fit move under "More" (+), which lists their items too.
- *
- * @param {String} sectionXmlid: the top menu
- * @param {String} [itemXmlid]: its item
- * @returns {Array} the steps
- */
-function openMenu(sectionXmlid, itemXmlid) {
-    const section = `.o_menu_sections [data-menu-xmlid="${MODULE}.${sectionXmlid}"]`;
-    const steps = [
-        {
-            content: `Open the menu ${sectionXmlid}`,
-            trigger: itemXmlid
-                ? `${section}, .o_menu_sections_more > .dropdown-toggle`
-                : section,
-        },
-    ];
-    if (itemXmlid) {
-        steps.push({
-            content: `Open the menu item ${itemXmlid}`,
-            trigger: `.dropdown-item[data-menu-xmlid="${MODULE}.${itemXmlid}"]`,
-        });
-    }
-    return steps;
-}
+import {openApp, openMenu} from "@sms_retention/../tests/tours/tour_utils.esm";
 
 /**
  * The current view shows a record of company A and none of company B.

@@ -2,7 +2,7 @@
 /* Copyright 2026 SMS Retention developers
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {registry} from "@web/core/registry";
-import {openApp} from "@sms_retention/../tests/tours/tour_utils.esm";
+import {openApp, openMenu} from "@sms_retention/../tests/tours/tour_utils.esm";
 
 
 // A back-office user opens the review campaign, reads its preview (each
@@ -112,10 +112,7 @@ registry.category("web_tour.tours").add("sms_retention_overview_tour", {
     url: "/web",
     steps: () => [
         ...openApp(),
-        {
-            content: "Open the overview",
-            trigger: 'a[data-menu-xmlid="sms_retention.sms_retention_overview_menu"]',
-        },
+        ...openMenu("sms_retention_overview_menu"),
         {
             content: "The campaign is listed with its revenue",
             trigger:
@@ -138,6 +135,21 @@ registry.category("web_tour.tours").add("sms_retention_overview_tour", {
         {
             content: "The converted message is listed",
             trigger: '.o_data_row:contains("Earnings Customer")',
+            isCheck: true,
+        },
+    ],
+});
+
+// A manager reads the retention triangle of customer cohorts.
+registry.category("web_tour.tours").add("sms_retention_cohort_tour", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openApp(),
+        ...openMenu("sms_retention_reporting_menu", "sms_retention_cohort_report_menu"),
+        {
+            content: "The triangle shows the first month's 100% retention",
+            trigger: '.o_pivot table:contains("100.00")',
             isCheck: true,
         },
     ],
