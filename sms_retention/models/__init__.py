@@ -13,6 +13,7 @@ from . import sms_retention_consent_log
 from . import sms_retention_blackout
 from . import sms_retention_holiday
 from . import sms_retention_segment
+from . import sms_retention_segment_history
 from . import sms_retention_occasion
 from . import sms_retention_occasion_date
 from . import sms_retention_text_mixin
@@ -27,4 +28,5 @@ from . import sms_retention_sandbox_message
 from . import ir_actions_server
 from . import sms_retention_conversation
 from . import sms_retention_cohort_report
+from . import sms_retention_churn_report
 from . import ir_websocket

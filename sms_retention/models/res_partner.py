@@ -111,6 +111,9 @@ class ResPartner(models.Model):
     sms_retention_consent_log_ids = fields.One2many(
         "sms.retention.consent.log", "partner_id", string="Consent History"
     )
+    sms_retention_segment_history_ids = fields.One2many(
+        "sms.retention.segment.history", "partner_id", string="Segment History"
+    )
     sms_retention_tz = fields.Char(
         "SMS Time Zone",
         compute="_compute_sms_retention_tz",
@@ -899,7 +902,7 @@ class ResPartner(models.Model):
             SQL(
                 """
             WITH target AS (
-                SELECT p.id, CASE
+                SELECT p.id, p.sms_retention_segment AS previous, CASE
                     WHEN p.sms_retention_lost_date IS NOT NULL THEN 'lost'
                     WHEN COALESCE(p.sms_retention_order_count, 0) <= 0 THEN 'potential'
                     WHEN p.sms_retention_first_order_date >= %(now)s - make_interval(
@@ -913,11 +916,19 @@ class ResPartner(models.Model):
                   LEFT JOIN res_company c ON c.id = p.company_id
                  WHERE %(where)s
             )
-            UPDATE res_partner p SET sms_retention_segment = target.segment
-              FROM target
-             WHERE p.id = target.id
-               AND p.sms_retention_segment IS DISTINCT FROM target.segment
-            RETURNING p.id
+            , changed AS (
+                UPDATE res_partner p SET sms_retention_segment = target.segment
+                  FROM target
+                 WHERE p.id = target.id
+                   AND p.sms_retention_segment IS DISTINCT FROM target.segment
+                RETURNING p.id, target.previous, target.segment
+            ), history AS (
+                -- The history churn is measured on, in the same statement.
+                INSERT INTO sms_retention_segment_history
+                       (partner_id, changed_at, from_segment, to_segment)
+                SELECT id, %(now)s, previous, segment FROM changed
+            )
+            SELECT id FROM changed
             """,
                 now=fields.Datetime.now(),
                 new_days=default.sms_retention_new_days,
@@ -930,6 +941,7 @@ class ResPartner(models.Model):
             self.env["res.partner"].browse(changed).invalidate_recordset(
                 ["sms_retention_segment"]
             )
+            self.env["sms.retention.segment.history"].invalidate_model()
         return len(changed)
 
     @api.model

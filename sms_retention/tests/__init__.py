@@ -37,4 +37,5 @@ from . import test_holdout
 from . import test_ab_test
 from . import test_reminder
 from . import test_cohorts
+from . import test_churn
 from . import test_suite_imports

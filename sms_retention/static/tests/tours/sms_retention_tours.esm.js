@@ -140,7 +140,7 @@ registry.category("web_tour.tours").add("sms_retention_overview_tour", {
     ],
 });
 
-// A manager reads the retention triangle of customer cohorts.
+// A manager reads the retention triangle of customer cohorts, then churn.
 registry.category("web_tour.tours").add("sms_retention_cohort_tour", {
     test: true,
     url: "/web",
@@ -150,6 +150,12 @@ registry.category("web_tour.tours").add("sms_retention_cohort_tour", {
         {
             content: "The triangle shows the first month's 100% retention",
             trigger: '.o_pivot table:contains("100.00")',
+            isCheck: true,
+        },
+        ...openMenu("sms_retention_reporting_menu", "sms_retention_churn_report_menu"),
+        {
+            content: "The churn per month is drawn",
+            trigger: ".o_graph_renderer canvas",
             isCheck: true,
         },
     ],
