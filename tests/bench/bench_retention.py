@@ -20,17 +20,18 @@ during a run do not affect it), or the working tree with ``--worktree``.
 Defaults: 1,000,000 partners, 100,000 messages, 300 orders per configuration.
 What each figure includes, and every run measured so far, are in
 ``tests/bench/README.md``. Full run on the project's 2-core machine (commit
-868e87b, 22 minutes; ours / Odoo's; targets of issue 23):
+4b4866c, 20 minutes, the test suite running beside it; ours / Odoo's;
+targets of issue 23):
 
-    daily birthday selection, 1M partners  0.192 s, lookup 14.6 ms      PASS
-    enqueue 100,000, tracked link          6,512 / 537 rec/s (12.13x)   FAIL (15x)
-    enqueue 100,000, no link               6,838 / 771 rec/s (8.87x)    FAIL (10x)
-    peak RSS of our enqueue + send         160.0 MB                     PASS
-    SQL queries per batch, 100/500/1,000   23+6, 23+10, 23+15           FAIL
+    daily birthday selection, 1M partners  0.105 s, lookup 13.8 ms      PASS
+    enqueue 100,000, tracked link          5,533 / 612 rec/s (9.04x)    FAIL (15x)
+    enqueue 100,000, no link               7,059 / 808 rec/s (8.74x)    FAIL (10x)
+    peak RSS of our enqueue + send         160.8 MB                     PASS
+    SQL queries per batch, 100/500/1,000   25+6, 25+10, 25+15           FAIL
       (the send step's count grows with the sandbox's ORM inserts)
-    send 100,000                           17,090 / 8,834 msg/s (1.93x) FAIL (3x)
-    order confirmation, added per order    15.6 / 26.8 ms (0.58x)       PASS
-      (empty blacklist; with 45,011 opt-outs blacklisted 17.2 / 367 ms)
+    send 100,000                           18,220 / 9,457 msg/s (1.93x) FAIL (3x)
+    order confirmation, added per order    13.6 / 22.8 ms (0.60x)       PASS
+      (empty blacklist; with 45,011 opt-outs blacklisted 14.8 / 328 ms)
 """
 
 import argparse
