@@ -172,14 +172,15 @@ class Attribution:
                     SELECT * FROM unnest(%s::int[], %s::numeric[])
                            AS a(order_id, amount)
                 ), exposed AS (
+                    -- Order, its customer, the contacts of the same
+                    -- company, their SMS: index probes from the few orders.
                     SELECT m.id, COUNT(*) AS orders, SUM(a.amount) AS amount
                       FROM amounts a
                       JOIN sale_order o ON o.id = a.order_id
                       JOIN res_partner op ON op.id = o.partner_id
-                      JOIN sms_retention_message m
-                           ON m.partner_id IN (
-                              SELECT id FROM res_partner
-                               WHERE commercial_partner_id = op.commercial_partner_id)
+                      JOIN res_partner mp
+                           ON mp.commercial_partner_id = op.commercial_partner_id
+                      JOIN sms_retention_message m ON m.partner_id = mp.id
                       JOIN sms_retention_campaign c ON c.id = m.campaign_id
                      WHERE m.company_id = o.company_id
                        AND (m.state = 'sent' OR m.is_holdout)
@@ -223,7 +224,8 @@ class Attribution:
               JOIN res_partner op ON op.id = o.partner_id
               LEFT JOIN LATERAL (
                    SELECT m.id AS message_id, touch.at
-                     FROM sms_retention_message m
+                     FROM res_partner mp
+                     JOIN sms_retention_message m ON m.partner_id = mp.id
                      JOIN sms_retention_campaign c ON c.id = m.campaign_id
                     CROSS JOIN LATERAL (
                           SELECT make_interval(days => c.attribution_click_days)
@@ -250,9 +252,7 @@ class Attribution:
                                            > o.date_order - w.delivery_window)
                                  ) AS at
                     ) touch
-                    WHERE m.partner_id IN (
-                              SELECT id FROM res_partner
-                               WHERE commercial_partner_id = op.commercial_partner_id)
+                    WHERE mp.commercial_partner_id = op.commercial_partner_id
                       AND m.company_id = o.company_id
                       AND m.sent_at IS NOT NULL
                       AND m.conversion_order_id IS NULL

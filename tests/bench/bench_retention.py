@@ -235,6 +235,15 @@ def run_all(args, devenv, pg, config, db):
         )
     }
     pg.psql("VACUUM ANALYZE res_partner, phone_blacklist", db=db)
+    if "attribution" in args.phases:
+        results["attribution"] = work(
+            "attribution",
+            messages=args.partners,
+            orders=args.attribution_orders,
+        )
+        vacuum(pg, db)
+    if "sending" not in args.phases:
+        return results
     results["daily"] = work("daily")
     results["ours_enqueue"] = work("ours_enqueue", messages=args.messages)
     vacuum(pg, db)
@@ -267,6 +276,18 @@ def main():
         type=int,
         default=2000,
         help="sms_retention.send_batch_size of our sending job (default 2000)",
+    )
+    parser.add_argument(
+        "--attribution-orders",
+        type=int,
+        default=100_000,
+        help="confirmed orders attributed against one sent SMS per partner",
+    )
+    parser.add_argument(
+        "--phases",
+        default="sending,attribution",
+        type=lambda value: set(value.split(",")),
+        help="sending (enqueue, send, orders), attribution, or both (default)",
     )
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep-db", action="store_true")
@@ -375,6 +396,44 @@ def _speedup_row(metric, ours, odoo, unit, factor, note):
 
 
 def evaluate(res):
+    rows = _attribution_rows(res["attribution"]) if "attribution" in res else []
+    if "daily" not in res:
+        return rows
+    return _sending_rows(res) + rows
+
+
+def _attribution_rows(attribution):
+    """Issue 24's attribution target: 100,000 orders against 1,000,000
+    messages in 60 s, with a constant number of queries per batch."""
+    probe = attribution["queries_per_batch"]
+    counts = sorted(set(probe.values()))
+    return [
+        _row(
+            f"Attribution of {attribution['orders']:,} confirmed orders against "
+            f"{attribution['messages']:,} sent SMS",
+            attribution["run_s"],
+            None,
+            "s",
+            "<= 60 s, committed batches",
+            attribution["run_s"] <= 60.0 and not attribution["left_pending"],
+            note=f"{attribution['attributed']:,} orders credited last-touch, "
+            f"{attribution['counted_in_windows']:,} SMS with an order in their "
+            f"window; {attribution['run_queries']} queries in all; seeding "
+            f"{attribution['seed_messages_s']} s (SMS) + "
+            f"{attribution['seed_orders_s']} s (orders), not counted",
+        ),
+        _row(
+            "Attribution: SQL queries per batch of 100 / 500 / 1,000 orders",
+            "/".join(str(probe[size]) for size in sorted(probe, key=int)),
+            None,
+            "",
+            "constant",
+            len(counts) == 1,
+        ),
+    ]
+
+
+def _sending_rows(res):
     daily, ours = res["daily"], res["ours_enqueue"]
     probe, odoo_q, odoo_s = res["ours_probe"], res["odoo_enqueue"], res["odoo_send"]
     orders = res["orders"]
@@ -566,6 +625,8 @@ def print_report(report):
                 f"    {name:<13} wall {cond['wall_s']:>7} s  cpu {cond['cpu_s']:>7} s"
                 f"  load {cond['load1_start']} -> {cond['load1_end']}"
             )
+    if "daily" not in report["details"]:
+        return
     plan = report["details"]["daily"]["plan"]
     print()
     print(
@@ -1438,7 +1499,161 @@ def worker_orders(env, params):
     return result
 
 
+ATTRIBUTION_MESSAGES_SQL = """
+INSERT INTO sms_retention_message (
+    campaign_id, partner_id, company_id, res_model, res_id, planned_at, state,
+    sent_at, delivered_at, clicked_at, number, dedupe_key, defer_count,
+    create_date, write_date)
+SELECT %(campaign)s, p.id, %(company)s, 'res.partner', p.id, s.at, 'sent',
+       s.at, s.at, CASE WHEN mod(p.id, 10) = 0 THEN s.at + interval '2 hours' END,
+       p.phone_sanitized, 'bench-attribution,' || p.id, 0, %(now)s, %(now)s
+  FROM (SELECT id, phone_sanitized FROM res_partner
+         WHERE ref IN (%(target_ref)s, %(other_ref)s)
+         ORDER BY id LIMIT %(messages)s) p
+ CROSS JOIN LATERAL (
+       SELECT %(now)s::timestamp - make_interval(hours => mod(p.id, 240)) AS at
+ ) s
+"""
+
+
+def worker_attribution(env, params):
+    """Attribution of confirmed orders against sent messages: ``messages``
+    SMS sent over the last 10 days (one per customer, a tenth clicked), then
+    ``orders`` confirmed orders of random customers, pending; the job's run
+    (committed batches) is timed, and a probe compares the queries of one
+    batch of 100, 500 and 1,000 orders."""
+    from odoo.addons.sms_retention.attribution import Attribution
+
+    cr = env.cr
+    company = env.ref("base.main_company")
+    template = env.ref("sms_retention.sms_template_winback")
+    campaign = env["sms.retention.campaign"].create(
+        {
+            "name": "Bench attribution",
+            "kind": "custom",
+            "model_id": template.model_id.id,
+            "sms_template_id": template.id,
+            "active": False,
+            "company_id": company.id,
+        }
+    )
+    now = fields_now()
+    with Stopwatch() as seed_messages:
+        cr.execute(
+            ATTRIBUTION_MESSAGES_SQL,
+            {
+                "campaign": campaign.id,
+                "company": company.id,
+                "now": now,
+                "target_ref": TARGET_REF,
+                "other_ref": OTHER_REF,
+                "messages": params["messages"],
+            },
+        )
+        cr.commit()
+    cr.execute(
+        "SELECT min(id) FROM res_partner WHERE ref IN (%s, %s)",
+        [TARGET_REF, OTHER_REF],
+    )
+    first = cr.fetchone()[0]
+    columns = _required_order_columns(cr)
+    extra = {"warehouse_id": None, "picking_policy": None} if columns else {}
+    if "warehouse_id" in columns:
+        cr.execute(
+            "SELECT id FROM stock_warehouse WHERE company_id = %s LIMIT 1", [company.id]
+        )
+        extra = {"warehouse_id": cr.fetchone()[0], "picking_policy": "direct"}
+    with Stopwatch() as seed_orders:
+        cr.execute(
+            f"""
+            INSERT INTO sale_order (
+                name, partner_id, partner_invoice_id, partner_shipping_id,
+                company_id, currency_id, date_order, state, amount_untaxed,
+                amount_total, sms_retention_attribution_pending,
+                create_date, write_date{''.join(', ' + c for c in extra)})
+            SELECT 'BENCH' || g, p.id, p.id, p.id, %(company)s, %(currency)s,
+                   %(now)s, 'sale', 100 + mod(g, 50), 100 + mod(g, 50), TRUE,
+                   %(now)s, %(now)s{''.join(', %(' + c + ')s' for c in extra)}
+              FROM generate_series(1, %(orders)s) g
+              -- The seeded customers have consecutive ids: one of the texted
+              -- ones, spread by a prime stride.
+              JOIN res_partner p
+                   ON p.id = %(first)s + mod(g::bigint * 7919, %(messages)s)
+            """,
+            {
+                "company": company.id,
+                "currency": company.currency_id.id,
+                "now": now,
+                "orders": params["orders"],
+                "messages": params["messages"],
+                "first": first,
+                **extra,
+            },
+        )
+        cr.commit()
+    cr.execute("ANALYZE sms_retention_message, sale_order")
+    cr.commit()
+    # The probe: one batch of each size, rolled back, on orders left pending.
+    probe = {}
+    for size in (100, 500, 1000):
+        cr.execute(
+            """SELECT id FROM sale_order WHERE sms_retention_attribution_pending
+                ORDER BY id DESC LIMIT %s""",
+            [size],
+        )
+        ids = [row[0] for row in cr.fetchall()]
+        env.invalidate_all()
+        with Stopwatch() as batch:
+            Attribution(env).attribute(ids)
+        probe[size] = batch.queries
+        cr.rollback()
+    env.invalidate_all()
+    with Stopwatch() as run:
+        Attribution(env).run_pending()
+    cr.execute(
+        """SELECT count(*) FILTER (WHERE conversion_order_id IS NOT NULL),
+                  count(*) FILTER (WHERE window_order_count > 0)
+             FROM sms_retention_message WHERE campaign_id = %s""",
+        [campaign.id],
+    )
+    attributed, in_window = cr.fetchone()
+    cr.execute(
+        "SELECT count(*) FROM sale_order WHERE sms_retention_attribution_pending"
+    )
+    left = cr.fetchone()[0]
+    return {
+        "messages": params["messages"],
+        "orders": params["orders"],
+        "seed_messages_s": round(seed_messages.elapsed, 1),
+        "seed_orders_s": round(seed_orders.elapsed, 1),
+        "run_s": round(run.elapsed, 2),
+        "run_queries": run.queries,
+        "queries_per_batch": probe,
+        "attributed": attributed,
+        "counted_in_windows": in_window,
+        "left_pending": left,
+    }
+
+
+def _required_order_columns(cr):
+    """NOT NULL columns of ``sale_order`` that depend on installed modules
+    (``sale_stock``'s warehouse and picking policy)."""
+    cr.execute(
+        """SELECT column_name FROM information_schema.columns
+            WHERE table_name = 'sale_order' AND is_nullable = 'NO'
+              AND column_name IN ('warehouse_id', 'picking_policy')"""
+    )
+    return {row[0] for row in cr.fetchall()}
+
+
+def fields_now():
+    from odoo import fields
+
+    return fields.Datetime.now()
+
+
 WORKERS = {
+    "attribution": worker_attribution,
     "seed": worker_seed,
     "daily": worker_daily,
     "ours_enqueue": worker_ours_enqueue,
