@@ -1,7 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
-from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 # Segments of a customer who buys, and of one who stopped.
@@ -22,7 +21,9 @@ class SmsRetentionChurnReport(models.Model):
 
     _name = "sms.retention.churn.report"
     _description = "SMS Retention Churn per Month"
+    _inherit = ["sms.retention.ratio.report.mixin"]
     _auto = False
+    _sms_retention_ratios = {"churn_rate": ("churned_count", "active_count", 100.0)}
     _order = "month desc"
 
     month = fields.Date(readonly=True)
@@ -47,15 +48,6 @@ class SmsRetentionChurnReport(models.Model):
         readonly=True,
         help="Churned customers per 100 customers active at the start.",
     )
-
-    def _read_group_select(self, aggregate_spec, query):
-        """The churn rate of grouped rows: churned over active, summed."""
-        fname, _property, func = parse_read_group_spec(aggregate_spec)
-        if fname != "churn_rate" or func != "avg":
-            return super()._read_group_select(aggregate_spec, query)
-        churned = self._field_to_sql(self._table, "churned_count", query)
-        active = self._field_to_sql(self._table, "active_count", query)
-        return SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)", churned, active), [fname]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

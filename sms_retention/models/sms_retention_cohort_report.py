@@ -1,7 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
-from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 
@@ -20,7 +19,11 @@ class SmsRetentionCohortReport(models.Model):
 
     _name = "sms.retention.cohort.report"
     _description = "SMS Retention Customer Cohorts"
+    _inherit = ["sms.retention.ratio.report.mixin"]
     _auto = False
+    _sms_retention_ratios = {
+        "retention_rate": ("customer_count", "cohort_size", 100.0),
+    }
     _order = "cohort_month desc, months_since"
 
     cohort_month = fields.Date("Cohort", readonly=True)
@@ -45,16 +48,6 @@ class SmsRetentionCohortReport(models.Model):
         readonly=True,
         help="Customers who ordered that month, per 100 customers of the cohort.",
     )
-
-    def _read_group_select(self, aggregate_spec, query):
-        """The retention of grouped rows: sum of those who ordered over the
-        sum of the cohorts' customers."""
-        fname, _property, func = parse_read_group_spec(aggregate_spec)
-        if fname != "retention_rate" or func != "avg":
-            return super()._read_group_select(aggregate_spec, query)
-        ordered = self._field_to_sql(self._table, "customer_count", query)
-        size = self._field_to_sql(self._table, "cohort_size", query)
-        return SQL("100.0 * SUM(%s) / NULLIF(SUM(%s), 0)", ordered, size), [fname]
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

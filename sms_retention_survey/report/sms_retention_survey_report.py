@@ -1,7 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models, tools
-from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 
 # rate field -> (numerator, denominator, factor): on grouped rows, the rate
@@ -30,7 +29,9 @@ class SmsRetentionSurveyReport(models.Model):
 
     _name = "sms.retention.survey.report"
     _description = "SMS Survey Analysis"
+    _inherit = ["sms.retention.ratio.report.mixin"]
     _auto = False
+    _sms_retention_ratios = WEIGHTED
     _order = "month desc"
 
     month = fields.Date(readonly=True)
@@ -80,26 +81,6 @@ class SmsRetentionSurveyReport(models.Model):
     ten_point_count = fields.Integer("Scores out of 10", readonly=True)
     promoter_count = fields.Integer("Promoters", readonly=True)
     detractor_count = fields.Integer("Detractors", readonly=True)
-
-    def _read_group_select(self, aggregate_spec, query):
-        """Rates and scores of grouped rows: the ratio of the sums of what
-        they are made of (see :data:`WEIGHTED`)."""
-        fname, _property, func = parse_read_group_spec(aggregate_spec)
-        if func != "avg" or fname not in WEIGHTED:
-            return super()._read_group_select(aggregate_spec, query)
-        numerator, denominator, factor = WEIGHTED[fname]
-
-        def total(name):
-            return SQL("SUM(%s)", self._field_to_sql(self._table, name, query))
-
-        if isinstance(numerator, tuple):
-            top = SQL("(%s - %s)", total(numerator[0]), total(numerator[1]))
-        else:
-            top = total(numerator)
-        return (
-            SQL("%s * %s / NULLIF(%s, 0)", factor, top, total(denominator)),
-            [fname],
-        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
