@@ -10,7 +10,7 @@ from unittest.mock import patch
 
 import polib
 
-from odoo import http
+from odoo import fields, http
 from odoo.modules.module import get_module_path
 from odoo.tests import common
 
@@ -321,6 +321,46 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
                 "state": "running",
                 "holdout_percent": 0,
                 **values,
+            }
+        )
+
+    @classmethod
+    def _create_partner_campaign(cls, name, body, **values):
+        """A custom campaign on customers, with a text of its own."""
+        template = cls.env["sms.template"].create(
+            {
+                "name": name,
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "body": body,
+            }
+        )
+        return cls._create_custom_campaign(name, template, **values)
+
+    def _create_message(self, campaign, partner, **values):
+        """A message of ``campaign`` about ``partner`` (its source record),
+        in the test company, planned now unless ``values`` say otherwise."""
+        return self.env["sms.retention.message"].create(
+            {
+                "campaign_id": campaign.id,
+                "partner_id": partner.id,
+                "company_id": self.company.id,
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "planned_at": fields.Datetime.now(),
+                **values,
+            }
+        )
+
+    def _set_rate(self, currency, rate):
+        """``currency`` active, at ``rate`` per unit of the company's
+        currency since 2020."""
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": currency.id,
+                "company_id": self.company.id,
+                "name": "2020-01-01",
+                "rate": rate,
             }
         )
 

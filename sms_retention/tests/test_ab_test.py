@@ -21,15 +21,8 @@ class TestAbTest(SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        template = cls.env["sms.template"].create(
-            {
-                "name": "Come back",
-                "model_id": cls.env.ref("base.model_res_partner").id,
-                "body": "We miss you, {{ object.name }}",
-            }
-        )
-        cls.winback = cls._create_custom_campaign(
-            "Come back", template, company_id=cls.company.id
+        cls.winback = cls._create_partner_campaign(
+            "Come back", "We miss you, {{ object.name }}", company_id=cls.company.id
         )
         cls.variant_a, cls.variant_b = cls.env["sms.retention.variant"].create(
             [

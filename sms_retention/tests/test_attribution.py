@@ -22,31 +22,18 @@ class TestAttribution(SmsRetentionCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.product.list_price = 100.0
-        template = cls.env["sms.template"].create(
-            {
-                "name": "Come back",
-                "model_id": cls.env.ref("base.model_res_partner").id,
-                "body": "We miss you, {{ object.name }}",
-            }
-        )
-        cls.winback = cls._create_custom_campaign(
-            "Come back", template, company_id=cls.company.id
+        cls.winback = cls._create_partner_campaign(
+            "Come back", "We miss you, {{ object.name }}", company_id=cls.company.id
         )
 
     def _message(self, sent_at, campaign=None, partner=None, **values):
-        partner = partner or self.customer_us
-        return self.env["sms.retention.message"].create(
-            {
-                "campaign_id": (campaign or self.winback).id,
-                "partner_id": partner.id,
-                "company_id": self.company.id,
-                "res_model": "res.partner",
-                "res_id": partner.id,
-                "planned_at": sent_at,
-                "state": "sent",
-                "sent_at": sent_at,
-                **values,
-            }
+        return self._create_message(
+            campaign or self.winback,
+            partner or self.customer_us,
+            planned_at=sent_at,
+            state="sent",
+            sent_at=sent_at,
+            **values,
         )
 
     def _order_at(self, when, partner=None, **values):
@@ -187,15 +174,7 @@ class TestAttribution(SmsRetentionCommon):
 
     def test_order_in_another_currency_is_converted(self):
         eur = self.env.ref("base.EUR")
-        eur.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": eur.id,
-                "company_id": self.company.id,
-                "name": "2026-01-01",
-                "rate": 0.5,  # 1 USD = 0.5 EUR
-            }
-        )
+        self._set_rate(eur, 0.5)  # 1 USD = 0.5 EUR
         pricelist = self.env["product.pricelist"].create(
             {"name": "EUR", "currency_id": eur.id, "company_id": self.company.id}
         )

@@ -188,10 +188,7 @@ class TestCampaignForm(SmsRetentionCommon):
 
     def test_preview_cost_in_the_price_currency_converted(self):
         cny = self.env.ref("base.CNY")
-        cny.active = True
-        self.env["res.currency.rate"].create(
-            {"currency_id": cny.id, "rate": 7.0, "company_id": self.company.id}
-        )
+        self._set_rate(cny, 7.0)
         self.company.currency_id = self.env.ref("base.USD")
         self.env["sms.retention.price"].create(
             {

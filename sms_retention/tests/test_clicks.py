@@ -25,30 +25,16 @@ class TestClicks(HttpCase, SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        template = cls.env["sms.template"].create(
-            {
-                "name": "Come back",
-                "model_id": cls.env.ref("base.model_res_partner").id,
-                "body": f"Hi {{{{ object.name }}}}: {{{{ short_url('{TARGET}') }}}}",
-            }
+        cls.link_campaign = cls._create_partner_campaign(
+            "Links", f"Hi {{{{ object.name }}}}: {{{{ short_url('{TARGET}') }}}}"
         )
-        cls.link_campaign = cls._create_custom_campaign("Links", template)
         cls.tracker = cls.env["link.tracker"].search_or_create(
             {"url": TARGET, "title": TARGET}
         )
 
     def _sent_message(self, partner=None):
         partner = partner or self.customer_us
-        message = self.env["sms.retention.message"].create(
-            {
-                "campaign_id": self.link_campaign.id,
-                "partner_id": partner.id,
-                "company_id": self.company.id,
-                "res_model": "res.partner",
-                "res_id": partner.id,
-                "planned_at": fields.Datetime.now(),
-            }
-        )
+        message = self._create_message(self.link_campaign, partner)
         with self.mock_sms_providers():
             self._run_sending_job()
         self.assertEqual(message.state, "sent")

@@ -18,15 +18,8 @@ class TestEarnings(SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        template = cls.env["sms.template"].create(
-            {
-                "name": "Come back",
-                "model_id": cls.env.ref("base.model_res_partner").id,
-                "body": "We miss you, {{ object.name }}",
-            }
-        )
-        cls.winback = cls._create_custom_campaign(
-            "Come back", template, company_id=cls.company.id
+        cls.winback = cls._create_partner_campaign(
+            "Come back", "We miss you, {{ object.name }}", company_id=cls.company.id
         )
         cls.variant_a, cls.variant_b = cls.env["sms.retention.variant"].create(
             [
@@ -36,30 +29,12 @@ class TestEarnings(SmsRetentionCommon):
         )
 
     def _planned(self, partner, **values):
-        return self.env["sms.retention.message"].create(
-            {
-                "campaign_id": self.winback.id,
-                "partner_id": partner.id,
-                "company_id": self.company.id,
-                "res_model": "res.partner",
-                "res_id": partner.id,
-                "planned_at": fields.Datetime.now(),
-                **values,
-            }
-        )
+        return self._create_message(self.winback, partner, **values)
 
     def test_cost_is_segments_at_the_country_price_in_company_currency(self):
         self.winback.variant_ids.unlink()
         cny = self.env.ref("base.CNY")
-        cny.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": cny.id,
-                "company_id": self.company.id,
-                "name": "2020-01-01",
-                "rate": 7.0,  # 1 USD = 7 CNY
-            }
-        )
+        self._set_rate(cny, 7.0)  # 1 USD = 7 CNY
         self.env["sms.retention.price"].create(
             {
                 "company_id": self.company.id,

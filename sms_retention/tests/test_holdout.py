@@ -5,7 +5,6 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
 
-from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -23,15 +22,8 @@ class TestHoldout(SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        template = cls.env["sms.template"].create(
-            {
-                "name": "Come back",
-                "model_id": cls.env.ref("base.model_res_partner").id,
-                "body": "We miss you, {{ object.name }}",
-            }
-        )
-        cls.winback = cls._create_custom_campaign(
-            "Come back", template, company_id=cls.company.id
+        cls.winback = cls._create_partner_campaign(
+            "Come back", "We miss you, {{ object.name }}", company_id=cls.company.id
         )
         cls.product.list_price = 50.0
 
@@ -57,17 +49,7 @@ class TestHoldout(SmsRetentionCommon):
         self.assertNotEqual(held, other, "each campaign draws its own group")
 
     def _planned(self, partner, **values):
-        return self.env["sms.retention.message"].create(
-            {
-                "campaign_id": self.winback.id,
-                "partner_id": partner.id,
-                "company_id": self.company.id,
-                "res_model": "res.partner",
-                "res_id": partner.id,
-                "planned_at": fields.Datetime.now(),
-                **values,
-            }
-        )
+        return self._create_message(self.winback, partner, **values)
 
     def test_holdout_is_decided_when_the_sms_would_go(self):
         self.winback.holdout_percent = 100

@@ -18,44 +18,33 @@ class TestReminder(SmsRetentionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        partner_model = cls.env.ref("base.model_res_partner").id
-        template, reminder = cls.env["sms.template"].create(
-            [
-                {
-                    "name": "Come back",
-                    "model_id": partner_model,
-                    "body": "We miss you, {{ object.name }}",
-                },
-                {
-                    "name": "Come back (reminder)",
-                    "model_id": partner_model,
-                    "body": "Still thinking of you, {{ object.name }}",
-                },
-            ]
+        reminder = cls.env["sms.template"].create(
+            {
+                "name": "Come back (reminder)",
+                "model_id": cls.env.ref("base.model_res_partner").id,
+                "body": "Still thinking of you, {{ object.name }}",
+            }
         )
-        cls.winback = cls._create_custom_campaign(
+        cls.winback = cls._create_partner_campaign(
             "Come back",
-            template,
+            "We miss you, {{ object.name }}",
             company_id=cls.company.id,
             reminder_days=3,
             reminder_template_id=reminder.id,
         )
 
     def _sent(self, partner, **values):
-        return self.env["sms.retention.message"].create(
-            {
-                "campaign_id": self.winback.id,
-                "partner_id": partner.id,
+        return self._create_message(
+            self.winback,
+            partner,
+            **{
                 "number": partner.phone_sanitized,
-                "company_id": self.company.id,
-                "res_model": "res.partner",
-                "res_id": partner.id,
                 "planned_at": T0,
                 "state": "sent",
                 "sent_at": T0,
                 "dedupe_key": f"res.partner,{partner.id}",
                 **values,
-            }
+            },
         )
 
     def _daily(self, when):

@@ -278,16 +278,7 @@ class TestSend(TwilioCommon):
         self.assertEqual((first.state, second.state), ("sent", "sent"))
         estimate = second.cost_amount
         self.assertAlmostEqual(estimate, 0.0083 * second.segment_count, places=5)
-        eur = self.env.ref("base.EUR")
-        eur.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": eur.id,
-                "company_id": self.company.id,
-                "name": "2020-01-01",
-                "rate": 0.5,  # 1 USD = 0.5 EUR
-            }
-        )
+        self._set_rate(self.env.ref("base.EUR"), 0.5)  # 1 USD = 0.5 EUR
         self._attempt(first.sms_uuid)._apply_message(
             {"price": "-0.00790", "price_unit": "EUR"}
         )
