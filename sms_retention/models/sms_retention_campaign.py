@@ -15,6 +15,7 @@ from .. import ab_test
 from ..campaign_preview import CampaignPreview
 from ..lift import campaign_lifts
 from ..overview import overview
+from ..planning import insert_planned
 from ..tools.cron import can_commit
 from ..tools.customer_tz import effective_tz_sql
 from ..tools.phone import number_or_skip_sql
@@ -825,7 +826,7 @@ class SmsRetentionCampaign(models.Model):
                 planned_at,
             ) in self.env.cr.fetchall()
         ]
-        return messages.sudo()._insert_unique(vals_list)
+        return insert_planned(messages.sudo(), vals_list)
 
     def _sms_retention_decide_ab_tests(self):
         """Pick the winner of the A/B tests that are due (see
@@ -1197,7 +1198,7 @@ class SmsRetentionCampaign(models.Model):
                     }
                 )
             if vals_list:
-                new_sudo = messages_sudo._insert_unique(vals_list)
+                new_sudo = insert_planned(messages_sudo, vals_list)
                 campaign._log_planned(new_sudo)
                 messages_sudo |= new_sudo
         return messages_sudo

@@ -1,5 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import Counter
+
 import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
@@ -344,70 +346,6 @@ class SmsRetentionMessage(models.Model):
             return {"state": "skipped", "skip_reason": skip_reason}
         return {"number": number}
 
-    @api.model
-    def _insert_unique(self, vals_list):
-        """Insert the messages whose (campaign, dedupe key) is new, in one
-        statement, and wake the sending job; return the new messages.
-
-        Numbers, skip reasons and segments are filled as :meth:`create` does.
-        Keys stored already, or repeated in ``vals_list``, or inserted by a
-        concurrent transaction, are left out by the unique constraint
-        (``ON CONFLICT DO NOTHING``).
-        """
-        if not vals_list:
-            return self.browse()
-        self._fill_customer_facts(vals_list)
-        columns = {
-            name: []
-            for name in (
-                "campaign_id",
-                "partner_id",
-                "company_id",
-                "user_id",
-                "res_model",
-                "res_id",
-                "dedupe_key",
-                "planned_at",
-                "variant_id",
-                "number",
-                "state",
-                "skip_reason",
-                "segment",
-                "reminder_of_id",
-            )
-        }
-        for vals in vals_list:
-            row = {"state": "scheduled", **vals}
-            for name, values in columns.items():
-                values.append(row.get(name) or None)
-        self.flush_model()
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            """
-            INSERT INTO sms_retention_message (
-                campaign_id, partner_id, company_id, user_id, res_model, res_id,
-                dedupe_key, planned_at, variant_id, number, state, skip_reason,
-                segment, reminder_of_id, defer_count, create_uid, write_uid,
-                create_date, write_date)
-            SELECT v.*, 0, %(uid)s, %(uid)s, %(now)s, %(now)s
-              FROM unnest(%(campaign_id)s::int[], %(partner_id)s::int[],
-                          %(company_id)s::int[], %(user_id)s::int[],
-                          %(res_model)s::varchar[], %(res_id)s::int[],
-                          %(dedupe_key)s::varchar[], %(planned_at)s::timestamp[],
-                          %(variant_id)s::int[], %(number)s::varchar[],
-                          %(state)s::varchar[], %(skip_reason)s::varchar[],
-                          %(segment)s::varchar[], %(reminder_of_id)s::int[]) AS v
-            ON CONFLICT (campaign_id, dedupe_key) DO NOTHING
-            RETURNING id, state, planned_at
-            """,
-            dict(columns, uid=self.env.uid, now=now),
-        )
-        rows = self.env.cr.fetchall()
-        self._schedule_sending_at(
-            [planned_at for _id, state, planned_at in rows if state == "scheduled"]
-        )
-        return self.browse(sorted(row[0] for row in rows))
-
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
@@ -428,19 +366,14 @@ class SmsRetentionMessage(models.Model):
             message = outcomes[0][1]
         else:
             labels = dict(self._fields["state"]._description_selection(self.env))
-            counts = {}
-            for message in self:
-                counts[labels[message.state]] = counts.get(labels[message.state], 0) + 1
+            counts = Counter(labels[message.state] for message in self)
             message = ", ".join(f"{label}: {count}" for label, count in counts.items())
+        kind = next(k for k in ("danger", "warning", "success") if k in kinds)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "danger"
-                if "danger" in kinds
-                else "warning"
-                if "warning" in kinds
-                else "success",
+                "type": kind,
                 "message": message,
                 "sticky": "danger" in kinds,
                 "next": {"type": "ir.actions.act_window_close"},
