@@ -4,9 +4,10 @@
 the messages that led to them.
 
 **Clicks.** Each tracked link of a retention SMS carries its message's
-signed tag (:mod:`.tools.links`). :func:`record_click` turns a visit of
-such a link into a ``link.tracker.click`` of the message and sets the
-message's first click, unless it is a link preview or a robot.
+signed tag (:mod:`.tools.links`). :func:`record_click` sets the message's
+first click on a visit of such a link, unless it is a link preview or a
+robot, and keeps the click for Odoo's link tracker (``sms.retention.click``,
+counted within a minute).
 
 **Conversions.** When an order is confirmed, it is marked pending and the
 attribution job wakes (:class:`Attribution`). For each pending order it
@@ -54,9 +55,10 @@ def record_click(env, code, tag, method, user_agent, ip=None, country_code=None)
     now = fields.Datetime.now()
     if links.is_preview_timing(now, message.sent_at, message.delivered_at):
         return None
-    env["link.tracker.click"].add_click(
-        code, ip=ip, country_code=country_code, sms_retention_message_id=message.id
-    )
+    link = env["link.tracker.code"].search([("code", "=", code)], limit=1).link_id
+    if not link:
+        return None
+    env["sms.retention.click"]._queue(link, message, ip=ip, country_code=country_code)
     if not message.clicked_at:
         message.clicked_at = now
     return message

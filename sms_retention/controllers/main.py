@@ -2,10 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from psycopg2 import OperationalError
 from werkzeug.exceptions import NotFound
 
 from odoo import http
 from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..attribution import record_click
 
@@ -22,7 +24,11 @@ class SmsRetentionLinks(http.Controller):
     def sms_retention_short_link(self, code, tag, **kwargs):
         """A tracked link of a retention SMS: redirect at once; record the
         click on the message unless it is a preview. Recording never stops
-        the redirect."""
+        the redirect.
+
+        Concurrent clicks on one link update its click count at once: the
+        one that loses is replayed by Odoo's request retry, as on Odoo's own
+        short links, rather than losing its click."""
         redirect_url = request.env["link.tracker"].get_url_from_code(code)
         if not redirect_url:
             raise NotFound()
@@ -39,6 +45,11 @@ class SmsRetentionLinks(http.Controller):
                     country_code=request.geoip.country_code,
                 )
         except Exception as exc:  # pylint: disable=broad-except
+            if (
+                isinstance(exc, OperationalError)
+                and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+            ):
+                raise  # Odoo replays the request
             _logger.warning(
                 "Click on a retention SMS link not recorded: %s",
                 exc.__class__.__name__,

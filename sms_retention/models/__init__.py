@@ -6,6 +6,7 @@ from . import phone_blacklist
 from . import sms_sms
 from . import sms_tracker
 from . import link_tracker_click
+from . import sms_retention_click
 from . import sms_template
 from . import mail_message
 from . import mail_notification

@@ -14,14 +14,18 @@ commits, on a database of our own, from separate OS processes. This module
 * queries the database with ``psql``, from outside any Odoo transaction.
 """
 
+import contextlib
 import importlib.util
 import json
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -249,10 +253,60 @@ class Harness:
         barrier.touch()
         return processes
 
+    @contextlib.contextmanager
+    def http_server(self):
+        """An Odoo HTTP server on the database (threaded, as ``odoo -c``),
+        on a free port of 127.0.0.1; yield its URL once it answers."""
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        log = open(self.logdir / "odoo-http.log", "w")  # noqa: SIM115
+        server = subprocess.Popen(
+            self.devenv.odoo_cmd(
+                self.config,
+                "-d", self.db, f"--db-filter=^{self.db}$",
+                f"--http-port={port}", "--http-interface=127.0.0.1",
+                "--max-cron-threads=0", "--workers=0", "--log-level=warn",
+            ),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env=dict(os.environ, **self.pg.env()), start_new_session=True,
+        )  # fmt: skip
+        try:
+            deadline = time.time() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/web/health", timeout=5)
+                    break
+                except OSError:  # not listening yet, or an HTTP error
+                    pass
+                if server.poll() is not None or time.time() > deadline:
+                    raise HarnessError("the Odoo HTTP server did not start (its log)")
+                time.sleep(0.5)
+            yield url
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+            log.close()
+
     def close(self):
         for process in self.processes:
             process.kill()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values, share):
+    """The ``share`` quantile of ``values`` (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def _drop_stale(devenv, pg):

@@ -13,6 +13,13 @@ def harness():
     yield from harness_session()
 
 
+@pytest.fixture(scope="session")
+def odoo_http(harness):
+    """The URL of an Odoo HTTP server on the harness's database."""
+    with harness.http_server() as url:
+        yield url
+
+
 def pytest_terminal_summary(terminalreporter):
     if FIGURES:
         terminalreporter.section("SMS Retention harness figures")

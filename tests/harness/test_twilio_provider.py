@@ -19,10 +19,7 @@ to Odoo over real sockets. Scenarios:
 
 import importlib.util
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import threading
 import time
 import urllib.error
@@ -33,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .common import FIGURES, REPO, HarnessError
+from .common import FIGURES, REPO, HarnessError, percentile
 
 FAKE = REPO / "sms_retention_provider_twilio" / "tests" / "fake_twilio.py"
 LOAD_RATE = int(os.environ.get("SMSR_TWILIO_LOAD_RATE", 20))
@@ -94,24 +91,12 @@ def _load_fake():
     return module
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _percentile(values, share):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 @pytest.fixture(scope="module")
-def twilio(harness):
-    """The fake Twilio, the company set up on it, and an Odoo HTTP server."""
+def twilio(harness, odoo_http):
+    """The fake Twilio, the company set up on it, and the Odoo HTTP server."""
     fake_twilio = _load_fake()
     fake = fake_twilio.FakeTwilio(numbers=("+15005550006",)).start()
-    port = _free_port()
-    public = f"http://127.0.0.1:{port}"
+    public = odoo_http
     setup = harness.run(
         "twilio-setup",
         SETUP,
@@ -125,32 +110,7 @@ def twilio(harness):
             "customers": 40,
         },
     )
-    log = open(harness.logdir / "twilio-odoo-http.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(
-        harness.devenv.odoo_cmd(
-            harness.config,
-            "-d", harness.db, f"--db-filter=^{harness.db}$",
-            f"--http-port={port}", "--http-interface=127.0.0.1",
-            "--max-cron-threads=0", "--workers=0", "--log-level=warn",
-        ),
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        env=dict(os.environ, **harness.pg.env()), start_new_session=True,
-    )  # fmt: skip
     try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                urllib.request.urlopen(
-                    f"{public}/sms_retention_twilio/inbound", timeout=5
-                )
-            except urllib.error.HTTPError as exc:
-                if exc.code == 405:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.time() > deadline:
-                raise HarnessError("the Odoo HTTP server did not start; see its log")
-            time.sleep(0.5)
         yield {
             "fake": fake,
             "public": public,
@@ -158,12 +118,6 @@ def twilio(harness):
             **setup,
         }
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
         fake.stop()
 
 
@@ -222,7 +176,7 @@ def test_inbound_load(harness, twilio):
             pool.submit(one, index)
     wall = time.perf_counter() - t0
     rows = _inbound_rows(harness) - before
-    p50, p95 = _percentile(latencies, 0.5), _percentile(latencies, 0.95)
+    p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     errors = sum(1 for status in statuses if status >= 500)
     FIGURES.append(
         f"twilio inbound load: {total} signed requests at {LOAD_RATE}/s in "
@@ -406,8 +360,8 @@ def test_status_callbacks_at_once(harness, twilio):
         f"twilio status storm: {STATUS_MESSAGES} messages x {len(storm)} callbacks "
         f"(2 duplicates, out of order) at once, in {wall:.1f}s: final statuses "
         f"{finals}; HTTP {sorted(set(statuses))}; latency p50 "
-        f"{_percentile(latencies, 0.5) * 1000:.0f} ms, p95 "
-        f"{_percentile(latencies, 0.95) * 1000:.0f} ms, max "
+        f"{percentile(latencies, 0.5) * 1000:.0f} ms, p95 "
+        f"{percentile(latencies, 0.95) * 1000:.0f} ms, max "
         f"{max(latencies) * 1000:.0f} ms (concurrent updates of one message "
         "are retried by Odoo)"
     )
