@@ -31,4 +31,5 @@ from . import sms_retention_conversation
 from . import sms_retention_ratio_report_mixin
 from . import sms_retention_cohort_report
 from . import sms_retention_churn_report
+from . import sms_retention_message_report
 from . import ir_websocket

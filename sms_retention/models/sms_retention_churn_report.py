@@ -3,27 +3,38 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .res_partner import SEGMENTS
+
 # Segments of a customer who buys, and of one who stopped.
 ACTIVE_SEGMENTS = ("new", "active")
 CHURNED_SEGMENTS = ("dormant", "lost")
 
 
 class SmsRetentionChurnReport(models.Model):
-    """Churn per month, from the history of lifecycle segments (SQL view):
-    customers new or active at the start of the month, those of them who
-    became dormant or lost during it, and the churn rate, for customers
-    texted by a retention SMS before the month's end and for the others.
+    """Churn and repeat purchases per month (SQL view), for customers
+    texted by a retention SMS before the month's end and for the others, by
+    their lifecycle segment at the month's start:
 
-    The history starts when the addon is installed: the first months count
-    only the customers whose segment changed since. Read-only, as the
-    history; the rate of grouped rows is the ratio of the sums.
+    * churn, from the history of lifecycle segments: customers new or
+      active at the start of the month, those of them who became dormant or
+      lost during it, and the churn rate;
+    * repeat purchases, from confirmed orders: customers who ordered during
+      the month, those of them who had ordered before, and their share.
+
+    A customer is a commercial entity. The history starts when the addon is
+    installed: the first months count only the customers whose segment
+    changed since (and have no segment at the start). Read-only; the rates
+    of grouped rows are ratios of the sums.
     """
 
     _name = "sms.retention.churn.report"
     _description = "SMS Retention Churn per Month"
     _inherit = ["sms.retention.ratio.report.mixin"]
     _auto = False
-    _sms_retention_ratios = {"churn_rate": ("churned_count", "active_count", 100.0)}
+    _sms_retention_ratios = {
+        "churn_rate": ("churned_count", "active_count", 100.0),
+        "repeat_rate": ("repeat_buyer_count", "buyer_count", 100.0),
+    }
     _order = "month desc"
 
     month = fields.Date(readonly=True)
@@ -31,6 +42,11 @@ class SmsRetentionChurnReport(models.Model):
         "Texted by SMS",
         readonly=True,
         help="The customer got a retention SMS before the month's end.",
+    )
+    segment = fields.Selection(
+        SEGMENTS,
+        readonly=True,
+        help="The customer's lifecycle segment at the start of the month.",
     )
     active_count = fields.Integer(
         "Active at Start",
@@ -48,6 +64,22 @@ class SmsRetentionChurnReport(models.Model):
         readonly=True,
         help="Churned customers per 100 customers active at the start.",
     )
+    buyer_count = fields.Integer(
+        "Buyers",
+        readonly=True,
+        help="Customers with a confirmed order during the month.",
+    )
+    repeat_buyer_count = fields.Integer(
+        "Repeat Buyers",
+        readonly=True,
+        help="Of them, those who had ordered before the month.",
+    )
+    repeat_rate = fields.Float(
+        "Repeat Purchase Rate (%)",
+        group_operator="avg",
+        readonly=True,
+        help="Repeat buyers per 100 buyers of the month.",
+    )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -55,16 +87,23 @@ class SmsRetentionChurnReport(models.Model):
             SQL(
                 """
             CREATE OR REPLACE VIEW %(view)s AS (
-            WITH months AS (
+            WITH orders AS (
+                SELECT p.commercial_partner_id AS partner_id, o.date_order
+                  FROM sale_order o
+                  JOIN res_partner p ON p.id = o.partner_id
+                 WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL
+            ), months AS (
                 SELECT generate_series(
-                           date_trunc('month', min(changed_at)),
+                           date_trunc('month', least(
+                               (SELECT min(changed_at)
+                                  FROM sms_retention_segment_history),
+                               (SELECT min(date_order) FROM orders))),
                            date_trunc('month', now()),
                            interval '1 month')::date AS month
-                  FROM sms_retention_segment_history
             ), at_start AS (
                 -- Each customer's segment when the month starts: its last
                 -- change before it.
-                SELECT m.month, last.partner_id
+                SELECT m.month, last.partner_id, last.to_segment AS segment
                   FROM months m
                  CROSS JOIN LATERAL (
                        SELECT DISTINCT ON (h.partner_id) h.partner_id, h.to_segment
@@ -72,32 +111,57 @@ class SmsRetentionChurnReport(models.Model):
                         WHERE h.changed_at < m.month
                         ORDER BY h.partner_id, h.changed_at DESC, h.id DESC
                  ) last
-                 WHERE last.to_segment IN %(active)s
             ), churned AS (
                 SELECT DISTINCT date_trunc('month', h.changed_at)::date AS month,
                        h.partner_id
                   FROM sms_retention_segment_history h
                  WHERE h.from_segment IN %(active)s AND h.to_segment IN %(churned)s
+            ), buyers AS (
+                -- Each customer who ordered in a month, and whether their
+                -- first order came before it.
+                SELECT b.month, b.partner_id, f.first_order < b.month AS repeat
+                  FROM (SELECT DISTINCT date_trunc('month', date_order)::date
+                                   AS month, partner_id
+                          FROM orders) b
+                  JOIN (SELECT partner_id, min(date_order) AS first_order
+                          FROM orders GROUP BY 1) f
+                       ON f.partner_id = b.partner_id
             ), rows AS (
-                SELECT a.month, a.partner_id,
+                SELECT COALESCE(a.month, b.month) AS month,
+                       COALESCE(a.partner_id, b.partner_id) AS partner_id,
+                       a.segment,
+                       COALESCE(a.segment IN %(active)s, FALSE) AS active,
                        c.partner_id IS NOT NULL AS churned,
-                       EXISTS (
-                           SELECT 1 FROM sms_retention_message msg
-                            WHERE msg.partner_id = a.partner_id
-                              AND msg.state = 'sent'
-                              AND msg.sent_at < a.month + interval '1 month'
-                       ) AS texted
+                       b.partner_id IS NOT NULL AS bought,
+                       COALESCE(b.repeat, FALSE) AS repeat
                   FROM at_start a
+                  FULL JOIN buyers b ON b.month = a.month
+                                    AND b.partner_id = a.partner_id
                   LEFT JOIN churned c ON c.month = a.month
                                      AND c.partner_id = a.partner_id
+                                     AND a.segment IN %(active)s
+            ), texted_rows AS (
+                SELECT r.*, EXISTS (
+                           SELECT 1 FROM sms_retention_message msg
+                            WHERE msg.partner_id = r.partner_id
+                              AND msg.state = 'sent'
+                              AND msg.sent_at < r.month + interval '1 month'
+                       ) AS texted
+                  FROM rows r
+                 WHERE r.active OR r.bought
             )
-            SELECT row_number() OVER (ORDER BY month, texted) AS id,
-                   month, texted,
-                   count(*) AS active_count,
+            SELECT row_number() OVER (ORDER BY month, texted, segment) AS id,
+                   month, texted, segment,
+                   count(*) FILTER (WHERE active) AS active_count,
                    count(*) FILTER (WHERE churned) AS churned_count,
-                   100.0 * count(*) FILTER (WHERE churned) / count(*) AS churn_rate
-              FROM rows
-             GROUP BY month, texted
+                   100.0 * count(*) FILTER (WHERE churned)
+                       / NULLIF(count(*) FILTER (WHERE active), 0) AS churn_rate,
+                   count(*) FILTER (WHERE bought) AS buyer_count,
+                   count(*) FILTER (WHERE repeat) AS repeat_buyer_count,
+                   100.0 * count(*) FILTER (WHERE repeat)
+                       / NULLIF(count(*) FILTER (WHERE bought), 0) AS repeat_rate
+              FROM texted_rows
+             GROUP BY month, texted, segment
             )""",
                 view=SQL.identifier(self._table),
                 active=ACTIVE_SEGMENTS,

@@ -1,6 +1,7 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class SmsRetentionEarningsMixin(models.AbstractModel):
@@ -30,6 +31,13 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
     )
     reply_rate = fields.Float(
         "Reply Rate (%)", compute="_compute_earnings", digits=(16, 1)
+    )
+    reply_median_hours = fields.Float(
+        "Median Time to Reply (h)",
+        compute="_compute_earnings",
+        digits=(16, 1),
+        help="Half of the answered SMS got their first answer within this many "
+        "hours of being sent.",
     )
     click_count = fields.Integer(
         "Clicks",
@@ -119,3 +127,33 @@ class SmsRetentionEarningsMixin(models.AbstractModel):
             record.attributed_revenue = revenue
             record.cost_amount = cost
             record.roi = 100.0 * (revenue - cost) / cost if cost else 0.0
+        medians = self._reply_medians()
+        for record in self:
+            record.reply_median_hours = medians.get(record.id, 0.0)
+
+    def _reply_medians(self):
+        """``{record id: median hours from sending to the first answer}`` of
+        the answered messages, in one query with the user's access."""
+        link = self._sms_retention_message_field
+        query = self.env["sms.retention.message"]._search(
+            [
+                (link, "in", self.ids),
+                ("state", "=", "sent"),
+                ("replied_at", "!=", False),
+                *self._period_domain(),
+            ]
+        )
+        table = query.table
+        self.env.cr.execute(
+            SQL(
+                """SELECT %s, percentile_cont(0.5) WITHIN GROUP (
+                              ORDER BY EXTRACT(EPOCH FROM %s - %s)) / 3600
+                     FROM %s WHERE %s GROUP BY 1""",
+                SQL.identifier(table, link),
+                SQL.identifier(table, "replied_at"),
+                SQL.identifier(table, "sent_at"),
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return dict(self.env.cr.fetchall())

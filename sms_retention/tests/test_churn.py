@@ -75,12 +75,56 @@ class TestChurn(SmsRetentionCommon):
         self.env.flush_all()
         report = self.env["sms.retention.churn.report"]
         march = [("month", "=", date(2026, 3, 1))]
-        rows = {
-            row.texted: (row.active_count, row.churned_count, row.churn_rate)
-            for row in report.search(march)
-        }
-        self.assertEqual(rows, {True: (2, 1, 50.0), False: (2, 1, 50.0)})
+        rows = report._read_group(
+            march,
+            ["texted"],
+            ["active_count:sum", "churned_count:sum", "churn_rate:avg"],
+        )
+        self.assertEqual(
+            {texted: tuple(figures) for texted, *figures in rows},
+            {True: (2, 1, 50.0), False: (2, 1, 50.0)},
+        )
         [(rate,)] = report._read_group(march, [], ["churn_rate:avg"])
         self.assertAlmostEqual(rate, 50.0)
         february = report.search([("month", "=", date(2026, 2, 1))])
-        self.assertFalse(february, "nobody was active before the history starts")
+        self.assertEqual(
+            sum(february.mapped("active_count")),
+            0,
+            "nobody was active before the history starts",
+        )
+        per_segment = report._read_group(
+            march + [("active_count", ">", 0)], ["segment"], ["churn_rate:avg"]
+        )
+        self.assertEqual(per_segment, [("new", 50.0)], "the segment at the start")
+
+    def test_repeat_purchases_per_month(self):
+        """March: three buyers, two of whom had ordered in February (one of
+        them twice in March, counted once): a repeat rate of 2 / 3."""
+        self.env["sale.order"].search([("state", "=", "sale")]).write(
+            {"state": "cancel"}
+        )
+        customers = self._create_us_customers("Repeat", range(3))
+        for partner, when in (
+            (customers[0], datetime(2026, 2, 5)),
+            (customers[1], datetime(2026, 2, 25)),
+            (customers[0], datetime(2026, 3, 2)),
+            (customers[0], datetime(2026, 3, 9)),
+            (customers[1], datetime(2026, 3, 30)),
+            (customers[2], datetime(2026, 3, 12)),
+        ):
+            self._create_order(partner).date_order = when
+        self.env.flush_all()
+        report = self.env["sms.retention.churn.report"]
+        [(buyers, repeat, rate)] = report._read_group(
+            [("month", "=", date(2026, 3, 1))],
+            [],
+            ["buyer_count:sum", "repeat_buyer_count:sum", "repeat_rate:avg"],
+        )
+        self.assertEqual((buyers, repeat), (3, 2))
+        self.assertAlmostEqual(rate, 200 / 3)
+        [(buyers, repeat)] = report._read_group(
+            [("month", "=", date(2026, 2, 1))],
+            [],
+            ["buyer_count:sum", "repeat_buyer_count:sum"],
+        )
+        self.assertEqual((buyers, repeat), (2, 0), "first orders are not repeats")

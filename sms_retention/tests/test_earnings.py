@@ -117,6 +117,77 @@ class TestEarnings(SmsRetentionCommon):
         self.assertRecordValues(a | b, expected[:2])
         self.assertRecordValues(self.winback, expected[2:])
 
+    def test_median_time_to_reply(self):
+        """Answers after 1, 2 and 7 hours on variant A (median 2), after 30
+        minutes on B; unanswered SMS do not count: 1.5 hours in all."""
+        customers = self._create_us_customers("Median", range(6))
+        for partner, variant, hours in (
+            (customers[0], self.variant_a, 1),
+            (customers[1], self.variant_a, 2),
+            (customers[2], self.variant_a, 7),
+            (customers[3], self.variant_b, 0.5),
+            (customers[4], self.variant_b, None),
+        ):
+            message = self._sent(partner, variant, 0.1)
+            if hours is not None:
+                message.replied_at = T0 + timedelta(hours=hours)
+        self.assertRecordValues(
+            self.variant_a | self.variant_b,
+            [{"reply_median_hours": 2.0}, {"reply_median_hours": 0.5}],
+        )
+        self.assertAlmostEqual(self.winback.reply_median_hours, 1.5)
+        self.assertEqual(self.winback.reply_rate, 80.0)
+
+    def test_message_analysis_rates_are_weighted(self):
+        """Variant A: 3 SMS, 1 answered, 2 clicked, 1 opted out; B: 1 SMS
+        answered. Grouped per segment and in all, each rate is the ratio of
+        the sums: 2 answers of 4 SMS is 50%, not the mean of 33% and 100%."""
+        customers = self._create_us_customers("Analysis", range(4))
+        a = (
+            self._sent(customers[0], self.variant_a, 0.1, clicked=True)
+            | self._sent(customers[1], self.variant_a, 0.1, clicked=True)
+            | self._sent(customers[2], self.variant_a, 0.1)
+        )
+        b = self._sent(customers[3], self.variant_b, 0.1)
+        (a[0] | b).replied_at = T0 + timedelta(hours=1)
+        (a | b).segment = "active"
+        self.env["sms.retention.inbound"].create(
+            {
+                "company_id": self.company.id,
+                "provider": "sandbox",
+                "from_number": customers[2].phone_sanitized,
+                "from_number_raw": customers[2].phone_sanitized,
+                "body": "STOP",
+                "partner_id": customers[2].id,
+                "outbound_message_id": a[2].id,
+                "classification": "stop",
+                "state": "matched",
+            }
+        )
+        self._planned(customers[0], dedupe_key="not sent")
+        self.env.flush_all()
+        report = self.env["sms.retention.message.report"]
+        domain = [("campaign_id", "=", self.winback.id)]
+        measures = [
+            "texted_count:sum",
+            "reply_rate:avg",
+            "click_rate:avg",
+            "opt_out_rate:avg",
+            "delivery_rate:avg",
+            "cost:sum",
+        ]
+        rows = report._read_group(domain, ["variant_id"], measures)
+        per_variant = {variant: figures for variant, *figures in rows}
+        [(segment, *total)] = report._read_group(domain, ["segment"], measures)
+        self.assertEqual(segment, "active")
+        for figures, expected in (
+            (per_variant[self.variant_a], [3, 100 / 3, 200 / 3, 100 / 3, 100, 0.3]),
+            (per_variant[self.variant_b], [1, 100, 0, 0, 100, 0.1]),
+            (total, [4, 50, 50, 25, 100, 0.4]),
+        ):
+            for value, number in zip(figures, expected, strict=True):
+                self.assertAlmostEqual(value, number)
+
     def test_nothing_sent_shows_zeros(self):
         self._planned(self.customer_us)
         self.assertRecordValues(

@@ -72,7 +72,8 @@ class TestUiTours(SmsRetentionTourCase):
         self.start_tour("/web", "sms_retention_overview_tour", login="admin")
 
     def test_cohort_tour(self):
-        """A manager opens the customer cohorts."""
+        """A manager opens the customer cohorts, churn and repeat purchases,
+        and the SMS analysis."""
         self._earnings_campaign()
         self.start_tour("/web", "sms_retention_cohort_tour", login="admin")
 
@@ -113,6 +114,7 @@ class TestUiTours(SmsRetentionTourCase):
                 "state": "sent",
                 "sent_at": sent_at,
                 "clicked_at": sent_at + timedelta(hours=1),
+                "replied_at": sent_at + timedelta(hours=2),
                 "variant_id": variant.id,
             }
         )

@@ -64,6 +64,11 @@ registry.category("web_tour.tours").add("sms_retention_earnings_tour", {
             trigger: 'a.nav-link:contains("Results")',
         },
         {
+            content: "Half of the answers came within 2 hours",
+            trigger: '.o_field_widget[name="reply_median_hours"]:contains("2.0")',
+            isCheck: true,
+        },
+        {
             content: "The lift over the holdout group is judged in words",
             trigger:
                 '.o_field_widget[name="lift_verdict"]:contains("Not significant yet")',
@@ -140,7 +145,8 @@ registry.category("web_tour.tours").add("sms_retention_overview_tour", {
     ],
 });
 
-// A manager reads the retention triangle of customer cohorts, then churn.
+// A manager reads the retention triangle of customer cohorts, churn and
+// repeat purchases, then the rates of the SMS per campaign.
 registry.category("web_tour.tours").add("sms_retention_cohort_tour", {
     test: true,
     url: "/web",
@@ -156,6 +162,26 @@ registry.category("web_tour.tours").add("sms_retention_cohort_tour", {
         {
             content: "The churn per month is drawn",
             trigger: ".o_graph_renderer canvas",
+            isCheck: true,
+        },
+        {
+            content: "Open the measures",
+            trigger: '.o_graph_view button:contains("Measures")',
+        },
+        {
+            content: "Draw the repeat purchase rate",
+            trigger: '.dropdown-item:contains("Repeat Purchase Rate (%)")',
+        },
+        {
+            content: "The repeat purchase rate is drawn",
+            trigger: '.dropdown-item.selected:contains("Repeat Purchase Rate (%)")',
+            isCheck: true,
+        },
+        ...openMenu("sms_retention_reporting_menu", "sms_retention_message_report_menu"),
+        {
+            content: "The campaign's SMS: 1 texted, all clicked",
+            trigger:
+                '.o_pivot tr:contains("Earnings campaign"):contains("100.00")',
             isCheck: true,
         },
     ],
