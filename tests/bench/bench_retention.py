@@ -20,18 +20,20 @@ during a run do not affect it), or the working tree with ``--worktree``.
 Defaults: 1,000,000 partners, 100,000 messages, 300 orders per configuration.
 What each figure includes, and every run measured so far, are in
 ``tests/bench/README.md``. Full run on the project's 2-core machine (commit
-4b4866c, 20 minutes, the test suite running beside it; ours / Odoo's;
-targets of issue 23):
+320b23d with the working tree of 2026-12-07, 11 minutes, a quiet machine;
+ours / Odoo's; targets of issues 23 and 24):
 
-    daily birthday selection, 1M partners  0.105 s, lookup 13.8 ms      PASS
-    enqueue 100,000, tracked link          5,533 / 612 rec/s (9.04x)    FAIL (15x)
-    enqueue 100,000, no link               7,059 / 808 rec/s (8.74x)    FAIL (10x)
-    peak RSS of our enqueue + send         160.8 MB                     PASS
-    SQL queries per batch, 100/500/1,000   25+6, 25+10, 25+15           FAIL
-      (the send step's count grows with the sandbox's ORM inserts)
-    send 100,000                           18,220 / 9,457 msg/s (1.93x) FAIL (3x)
-    order confirmation, added per order    13.6 / 22.8 ms (0.60x)       PASS
-      (empty blacklist; with 45,011 opt-outs blacklisted 14.8 / 328 ms)
+    daily birthday selection, 1M partners  0.096 s, lookup 11.6 ms      PASS
+    enqueue 100,000, tracked link          6,225 / 649 rec/s (9.59x)    FAIL (15x)
+    enqueue 100,000, no link               7,445 / 830 rec/s (8.97x)    FAIL (10x)
+    peak RSS of our enqueue + send         158.1 MB                     PASS
+    SQL queries per batch, 100/500/1,000   25+5, 25+5, 25+5             PASS
+    send 100,000, same zero-latency API    36,796 / 8,480 msg/s (4.34x) PASS (3x)
+    send 100,000 to the sandbox outbox     15,036 msg/s (1.77x)         information
+    order confirmation, added per order    17.7 / 15.8 ms (1.12x)       FAIL (1.0x)
+      (empty blacklist; with 45,011 opt-outs blacklisted 18.5 / 333 ms)
+    attribution, 100k orders vs 1M SMS     9.82 s, 6 queries per batch  PASS (60 s)
+    overview / campaign form, 1M SMS       0.38 s / 0.75 s              PASS (1 s)
 """
 
 import argparse
@@ -242,6 +244,9 @@ def run_all(args, devenv, pg, config, db):
             orders=args.attribution_orders,
         )
         vacuum(pg, db)
+        results["dashboard"] = work(
+            "dashboard", campaign_id=results["attribution"]["campaign_id"]
+        )
     if "sending" not in args.phases:
         return results
     results["daily"] = work("daily")
@@ -396,7 +401,9 @@ def _speedup_row(metric, ours, odoo, unit, factor, note):
 
 
 def evaluate(res):
-    rows = _attribution_rows(res["attribution"]) if "attribution" in res else []
+    rows = []
+    if "attribution" in res:
+        rows = _attribution_rows(res["attribution"]) + _dashboard_rows(res["dashboard"])
     if "daily" not in res:
         return rows
     return _sending_rows(res) + rows
@@ -430,6 +437,25 @@ def _attribution_rows(attribution):
             "constant",
             len(counts) == 1,
         ),
+    ]
+
+
+def _dashboard_rows(dashboard):
+    """Issue 24's screens of figures: at most 1 s each, over 1,000,000
+    messages and 200,000 orders."""
+    return [
+        _row(
+            f"Screen: {name}, over {dashboard['messages']:,} SMS and "
+            f"{dashboard['orders']:,} orders",
+            screen["s"],
+            None,
+            "s",
+            "<= 1 s",
+            screen["s"] <= 1.0,
+            note=f"{screen['queries']} queries, {screen['texted']:,} texted, "
+            "as a manager (record rules apply), caches empty",
+        )
+        for name, screen in dashboard["screens"].items()
     ]
 
 
@@ -533,14 +559,31 @@ def _sending_rows(res):
     ours_send, odoo_send = ours["send_rate"], odoo_s["rate"]
     rows.append(
         _speedup_row(
-            f"Send {ours['planned']:,} (sandbox vs IAP stub)",
+            f"Send {ours['planned']:,} (the same zero-latency provider)",
             ours_send,
             odoo_send,
             "msg/s",
             3,
-            "ours = the job's send step (queued sms.sms to the sandbox, "
-            "results through the trackers to the messages); Odoo's = "
-            "sms.sms._process_queue with a zero-latency _contact_iap",
+            "ours = the job's send step (lock queued sms.sms, hand them to the "
+            "provider, results through the trackers to the messages); Odoo's = "
+            "sms.sms._process_queue; both providers accept every SMS at once "
+            "and store nothing",
+        )
+    )
+    link_q = res["ours_enqueue_link"]
+    rows.append(
+        _row(
+            f"Send {link_q['planned']:,} to the sandbox outbox",
+            link_q["sandbox_send_rate"],
+            odoo_send,
+            "msg/s",
+            "- (the sandbox stores each SMS through the ORM)",
+            None,
+            ratio=_ratio(link_q["sandbox_send_rate"], odoo_send),
+            note=f"the SMS with a tracked link: {link_q['in_sandbox']:,} outbox "
+            f"rows written, queries per {ours['send_batch_size']}-SMS batch "
+            f"{link_q['sandbox_send_queries_per_batch']} (the ORM inserts 100 "
+            "rows per statement)",
         )
     )
     for key, label in (
@@ -1071,10 +1114,12 @@ def _link_campaign(env, onboarding):
 
 def worker_ours_enqueue(env, params):
     """Our path: the daily SQL selection, the sending job's materialise step
-    (policy, render, sms.sms + trackers), then its send step (sandbox).
+    (policy, render, sms.sms + trackers), then its send step.
 
-    With ``link``: the same SMS ending with a tracked link, selection and
-    materialise only; its SMS are then deleted, outside the measure.
+    Without a link, the send step goes to a zero-latency provider, as
+    Odoo's queue is timed (:func:`_zero_latency_provider`). With ``link``:
+    the same SMS ending with a tracked link, then sent to the sandbox, whose
+    outbox rows are timed apart (``sandbox_send_rate``).
     """
     cr = env.cr
     link = params.get("link", False)
@@ -1123,6 +1168,10 @@ def worker_ours_enqueue(env, params):
         else None,
         "rss_after_select_mb": rss_after_select,
     }
+
+    def full(batches, batch_size):
+        return [queries for size, queries in batches if size == batch_size]
+
     if link:
         cr.execute(
             """SELECT body FROM sms_sms
@@ -1132,41 +1181,39 @@ def worker_ours_enqueue(env, params):
             [campaign.id],
         )
         measured["sample_body"] = (cr.fetchone() or [None])[0]
+        # These SMS go to the sandbox: its outbox rows (ORM) timed apart.
+        with Stopwatch() as sandbox:
+            sandbox_batches = _run_step(env, "send", send_size)
         cr.execute(
-            """DELETE FROM sms_sms WHERE uuid IN (
-                   SELECT sms_uuid FROM sms_retention_message
-                    WHERE campaign_id = %s AND sms_uuid IS NOT NULL)""",
+            """SELECT count(x.id) FROM sms_retention_message m
+                 JOIN sms_retention_sandbox_message x ON x.sms_uuid = m.sms_uuid
+                WHERE m.campaign_id = %s""",
             [campaign.id],
         )
-        cr.execute(
-            """UPDATE sms_retention_message SET state = 'canceled'
-                WHERE campaign_id = %s AND state IN ('scheduled', 'queued')""",
-            [campaign.id],
-        )
+        in_sandbox = cr.fetchone()[0]
+        states = _count_by_state(cr, campaign.id)
         campaign.active = False
         cr.commit()
-        return measured
-    with Stopwatch() as send:
+        sent = states.get("sent", 0)
+        return {
+            **measured,
+            "states": states,
+            "in_sandbox": in_sandbox,
+            "sandbox_send_s": round(sandbox.elapsed, 3),
+            "sandbox_send_rate": round(sent / sandbox.elapsed) if sent else None,
+            "sandbox_send_queries_per_batch": sorted(
+                set(full(sandbox_batches, send_size))
+            ),
+        }
+    with _zero_latency_provider(), Stopwatch() as send:
         send_batches = _run_step(env, "send", send_size)
     states = _count_by_state(cr, campaign.id)
-    cr.execute(
-        """SELECT count(x.id) FROM sms_retention_message m
-             JOIN sms_retention_sandbox_message x ON x.sms_uuid = m.sms_uuid
-            WHERE m.campaign_id = %s""",
-        [campaign.id],
-    )
-    in_sandbox = cr.fetchone()[0]
     campaign.active = False
     cr.commit()
     sent = states.get("sent", 0)
-
-    def full(batches, batch_size):
-        return [queries for size, queries in batches if size == batch_size]
-
     return {
         **measured,
         "states": states,
-        "in_sandbox": in_sandbox,
         "send_batch_size": send_size,
         "send_s": round(send.elapsed, 3),
         "send_queries": send.queries,
@@ -1209,7 +1256,7 @@ def worker_ours_probe(env, params):
             # committed (the commit flushes the ORM writes of the step).
             step_counts = []
             for step in ("materialise", "send"):
-                with Stopwatch() as sw:
+                with _zero_latency_provider(), Stopwatch() as sw:
                     batch = _lock_and_run(SendingRun(env), step, size)
                     cr.commit()
                 step_counts.append(sw.queries)
@@ -1280,13 +1327,33 @@ def worker_odoo_enqueue(env, params):
     }
 
 
-def _iap_stub(self, local_endpoint, params, timeout=15):
-    """Zero-latency IAP: every SMS accepted."""
+def _accept_all(messages):
+    """A zero-latency provider's answer: every SMS accepted, nothing stored."""
     return [
         {"uuid": number["uuid"], "state": "success", "credit": 1}
-        for message in params["messages"]
+        for message in messages
         for number in message["numbers"]
     ]
+
+
+def _iap_stub(self, local_endpoint, params, timeout=15):
+    """Zero-latency IAP (Odoo's send path)."""
+    return _accept_all(params["messages"])
+
+
+def _zero_latency_provider():
+    """Our provider answering as :func:`_iap_stub` does, so that both send
+    paths are timed with the same provider: the sandbox's own outbox rows
+    are a provider's storage, which Odoo's stubbed IAP does not have (they
+    are timed apart, see ``sandbox_send_rate``)."""
+    from unittest.mock import patch
+
+    from odoo.addons.sms_retention.tools.sms_api_sandbox import SmsApiSandbox
+
+    def send_sms_batch(self, messages, delivery_reports_url=False):
+        return _accept_all(messages)
+
+    return patch.object(SmsApiSandbox, "_send_sms_batch", send_sms_batch)
 
 
 def worker_odoo_send(env, params):
@@ -1502,23 +1569,36 @@ def worker_orders(env, params):
 ATTRIBUTION_MESSAGES_SQL = """
 INSERT INTO sms_retention_message (
     campaign_id, partner_id, company_id, res_model, res_id, planned_at, state,
-    sent_at, delivered_at, clicked_at, number, dedupe_key, defer_count,
+    skip_reason, is_holdout, sent_at, delivered_at, clicked_at, replied_at,
+    segment_count, cost_amount, number, dedupe_key, defer_count,
     create_date, write_date)
-SELECT %(campaign)s, p.id, %(company)s, 'res.partner', p.id, s.at, 'sent',
-       s.at, s.at, CASE WHEN mod(p.id, 10) = 0 THEN s.at + interval '2 hours' END,
+SELECT %(campaign)s, p.id, %(company)s, 'res.partner', p.id, s.at, s.state,
+       s.skip_reason, s.holdout, s.sent_at, s.sent_at,
+       CASE WHEN mod(p.id, 10) = 0 THEN s.sent_at + interval '2 hours' END,
+       CASE WHEN mod(p.id, 7) = 0 THEN s.sent_at + interval '1 hour' END,
+       1, CASE WHEN s.holdout THEN 0 ELSE 0.0079 END,
        p.phone_sanitized, 'bench-attribution,' || p.id, 0, %(now)s, %(now)s
   FROM (SELECT id, phone_sanitized FROM res_partner
          WHERE ref IN (%(target_ref)s, %(other_ref)s)
          ORDER BY id LIMIT %(messages)s) p
  CROSS JOIN LATERAL (
-       SELECT %(now)s::timestamp - make_interval(hours => mod(p.id, 240)) AS at
+       SELECT %(now)s::timestamp - make_interval(hours => mod(p.id, 240)) AS at,
+              mod(p.id, 10) = 5 AS holdout
+ ) t
+ CROSS JOIN LATERAL (
+       -- a tenth held out: planned, never sent
+       SELECT t.at, t.holdout,
+              CASE WHEN t.holdout THEN 'skipped' ELSE 'sent' END AS state,
+              CASE WHEN t.holdout THEN 'holdout' END AS skip_reason,
+              CASE WHEN NOT t.holdout THEN t.at END AS sent_at
  ) s
 """
 
 
 def worker_attribution(env, params):
     """Attribution of confirmed orders against sent messages: ``messages``
-    SMS sent over the last 10 days (one per customer, a tenth clicked), then
+    SMS over the last 10 days (one per customer; a tenth held out, a tenth
+    of the others clicked, a seventh answered), then
     ``orders`` confirmed orders of random customers, pending; the job's run
     (committed batches) is timed, and a probe compares the queries of one
     batch of 100, 500 and 1,000 orders."""
@@ -1632,7 +1712,58 @@ def worker_attribution(env, params):
         "attributed": attributed,
         "counted_in_windows": in_window,
         "left_pending": left,
+        "campaign_id": campaign.id,
     }
+
+
+def worker_dashboard(env, params):
+    """The screens of figures over the attribution's data, as a manager
+    opens them: the overview for each period, and the bench campaign's form
+    (every field it shows). First another ``orders`` confirmed orders, already
+    attributed, so that the database holds twice the attribution's orders."""
+    from odoo.addons.sms_retention.overview import PERIODS, overview
+
+    cr = env.cr
+    extra = "".join(f", {column}" for column in _required_order_columns(cr))
+    cr.execute(
+        f"""INSERT INTO sale_order (
+               name, partner_id, partner_invoice_id, partner_shipping_id,
+               company_id, currency_id, date_order, state, amount_untaxed,
+               amount_total, create_date, write_date{extra})
+           SELECT 'BENCH-OLD' || id, partner_id, partner_invoice_id,
+                  partner_shipping_id, company_id, currency_id,
+                  date_order - interval '30 days', state, amount_untaxed,
+                  amount_total, create_date, write_date{extra}
+             FROM sale_order WHERE name LIKE 'BENCH%'"""
+    )
+    cr.execute("ANALYZE sale_order")
+    cr.execute("SELECT count(*) FROM sale_order WHERE state = 'sale'")
+    orders = cr.fetchone()[0]
+    cr.execute("SELECT count(*) FROM sms_retention_message")
+    messages = cr.fetchone()[0]
+    cr.commit()
+    manager = env(user=env.ref("base.user_admin").id, su=False)
+    screens = {}
+    for days in PERIODS:
+        manager.invalidate_all()
+        with Stopwatch() as sw:
+            figures = overview(manager, days)
+        screens[f"overview {days} days"] = {
+            "s": round(sw.elapsed, 3),
+            "queries": sw.queries,
+            "texted": figures["totals"]["texted"],
+        }
+    campaign = manager["sms.retention.campaign"].browse(params["campaign_id"])
+    form = campaign.get_views([(False, "form")])["models"]["sms.retention.campaign"]
+    manager.invalidate_all()
+    with Stopwatch() as sw:
+        values = campaign.read(list(form))[0]
+    screens["campaign form"] = {
+        "s": round(sw.elapsed, 3),
+        "queries": sw.queries,
+        "texted": values["sent_count"],
+    }
+    return {"orders": orders, "messages": messages, "screens": screens}
 
 
 def _required_order_columns(cr):
@@ -1654,6 +1785,7 @@ def fields_now():
 
 WORKERS = {
     "attribution": worker_attribution,
+    "dashboard": worker_dashboard,
     "seed": worker_seed,
     "daily": worker_daily,
     "ours_enqueue": worker_ours_enqueue,
