@@ -859,7 +859,6 @@ class SendingRun:
                     "sms_retention_quiet_transactional",
                 ]
             )
-            companies.partner_id.fetch(["tz"])
             for company in companies:
                 known[company.id] = CompanySettings(
                     company._sms_retention_tz(),

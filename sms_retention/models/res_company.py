@@ -231,6 +231,8 @@ class ResCompany(models.Model):
     def _sms_retention_tz(self):
         """The time zone of customers who have none: the company's, else UTC."""
         self.ensure_one()
+        # Just this column: a lazy read would fetch every column of the contact.
+        self.partner_id.fetch(["tz"])
         return send_window.resolve_tz([self.partner_id.tz])
 
     def _sms_retention_policy(self, country, start=None, end=None):

@@ -76,7 +76,7 @@ class SmsRetentionClick(models.Model):
                 return
             clicks._count()
             if auto_commit:
-                self.env.cr.commit()
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _count(self):
         """``link.tracker.click`` rows of these clicks, then delete them."""
