@@ -59,3 +59,24 @@ class TestInstall(TransactionCase):
             self.env["res.lang"]._activate_lang(lang)
             self.env["ir.module.module"]._load_module_terms(["sms_retention"], [lang])
             self.assertIn(fragment, template.with_context(lang=lang).body)
+
+    def test_demo_tells_the_story(self):
+        """On a demo database, Emma and Somchai ordered again after the
+        review request: both orders are credited to their SMS, touched
+        before the order (a touch in the order's own second does not count:
+        the demo credited none when both fell in the same second)."""
+        orders = self.env.ref(
+            "sms_retention.sale_order_demo_9", raise_if_not_found=False
+        )
+        if not orders:
+            self.skipTest("no demo data")
+        orders |= self.env.ref("sms_retention.sale_order_demo_10")
+        credited = self.env["sms.retention.message"].search(
+            [("conversion_order_id", "in", orders.ids)]
+        )
+        self.assertEqual(credited.conversion_order_id, orders)
+        for message in credited:
+            touches = [message.clicked_at, message.delivered_at, message.replied_at]
+            self.assertLess(
+                max(filter(None, touches)), message.conversion_order_id.date_order
+            )

@@ -65,7 +65,7 @@ registry.category("web_tour.tours").add("sms_retention_earnings_tour", {
         },
         {
             content: "Half of the answers came within 2 hours",
-            trigger: '.o_field_widget[name="reply_median_hours"]:contains("2.0")',
+            trigger: '.o_field_widget[name="reply_median_hours"]:contains("02:00")',
             isCheck: true,
         },
         {
