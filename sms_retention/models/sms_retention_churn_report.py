@@ -4,6 +4,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .res_partner import SEGMENTS
+from .sms_retention_cohort_report import TEXTED
 
 # Segments of a customer who buys, and of one who stopped.
 ACTIVE_SEGMENTS = ("new", "active")
@@ -38,10 +39,11 @@ class SmsRetentionChurnReport(models.Model):
     _order = "month desc"
 
     month = fields.Date(readonly=True)
-    texted = fields.Boolean(
-        "Texted by SMS",
+    texted = fields.Selection(
+        TEXTED,
+        "SMS Contact",
         readonly=True,
-        help="The customer got a retention SMS before the month's end.",
+        help="Whether the customer got a retention SMS before the month's end.",
     )
     segment = fields.Selection(
         SEGMENTS,
@@ -141,12 +143,12 @@ class SmsRetentionChurnReport(models.Model):
                                      AND c.partner_id = a.partner_id
                                      AND a.segment IN %(active)s
             ), texted_rows AS (
-                SELECT r.*, EXISTS (
+                SELECT r.*, CASE WHEN EXISTS (
                            SELECT 1 FROM sms_retention_message msg
                             WHERE msg.partner_id = r.partner_id
                               AND msg.state = 'sent'
                               AND msg.sent_at < r.month + interval '1 month'
-                       ) AS texted
+                       ) THEN 'texted' ELSE 'not_texted' END AS texted
                   FROM rows r
                  WHERE r.active OR r.bought
             )

@@ -3,6 +3,10 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+# Whether the customers of a report's row were texted: a selection, so that
+# a pivot's headers say it (a boolean shows a bare "Yes" or "No").
+TEXTED = [("texted", "Texted by SMS"), ("not_texted", "Not texted")]
+
 
 class SmsRetentionCohortReport(models.Model):
     """Customer cohorts: customers grouped by the month of their first
@@ -30,10 +34,11 @@ class SmsRetentionCohortReport(models.Model):
     months_since = fields.Integer(
         "Months After First Order", group_operator=None, readonly=True
     )
-    texted = fields.Boolean(
-        "Texted by SMS",
+    texted = fields.Selection(
+        TEXTED,
+        "SMS Contact",
         readonly=True,
-        help="The customer got at least one retention SMS.",
+        help="Whether the customer got at least one retention SMS.",
     )
     company_id = fields.Many2one("res.company", readonly=True)
     cohort_size = fields.Integer("Customers in Cohort", readonly=True)
@@ -73,7 +78,8 @@ class SmsRetentionCohortReport(models.Model):
                   JOIN res_partner p ON p.id = m.partner_id
                  WHERE m.state = 'sent'
             ), customers AS (
-                SELECT f.*, t.customer IS NOT NULL AS texted
+                SELECT f.*, CASE WHEN t.customer IS NOT NULL THEN 'texted'
+                                 ELSE 'not_texted' END AS texted
                   FROM firsts f LEFT JOIN texted t ON t.customer = f.customer
             ), sizes AS (
                 SELECT cohort_month, company_id, texted, count(*) AS cohort_size

@@ -82,7 +82,7 @@ class TestChurn(SmsRetentionCommon):
         )
         self.assertEqual(
             {texted: tuple(figures) for texted, *figures in rows},
-            {True: (2, 1, 50.0), False: (2, 1, 50.0)},
+            {"texted": (2, 1, 50.0), "not_texted": (2, 1, 50.0)},
         )
         [(rate,)] = report._read_group(march, [], ["churn_rate:avg"])
         self.assertAlmostEqual(rate, 50.0)

@@ -51,11 +51,11 @@ class TestCohorts(SmsRetentionCommon):
         self.assertEqual(
             cells,
             {
-                (True, 0): (1, 1),
-                (True, 1): (1, 1),
-                (True, 3): (1, 1),
-                (False, 0): (2, 2),
-                (False, 2): (1, 2),
+                ("texted", 0): (1, 1),
+                ("texted", 1): (1, 1),
+                ("texted", 3): (1, 1),
+                ("not_texted", 0): (2, 2),
+                ("not_texted", 2): (1, 2),
             },
         )
         rows = report._read_group(domain, ["months_since"], ["retention_rate:avg"])
