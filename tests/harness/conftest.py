@@ -13,9 +13,11 @@ def harness():
     yield from harness_session()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def odoo_http(harness):
-    """The URL of an Odoo HTTP server on the harness's database."""
+    """The URL of an Odoo HTTP server on the harness's database, for the
+    tests of one module: its connections would hold the database against
+    the scenarios that wait for every session to end."""
     with harness.http_server() as url:
         yield url
 
