@@ -26,9 +26,9 @@ class SmsRetentionLinks(http.Controller):
         click on the message unless it is a preview. Recording never stops
         the redirect.
 
-        Concurrent clicks on one link update its click count at once: the
-        one that loses is replayed by Odoo's request retry, as on Odoo's own
-        short links, rather than losing its click."""
+        Two clicks of one message at once (a double tap) both write its
+        first click: the one that loses is replayed by Odoo's request retry
+        rather than losing its click."""
         redirect_url = request.env["link.tracker"].get_url_from_code(code)
         if not redirect_url:
             raise NotFound()
