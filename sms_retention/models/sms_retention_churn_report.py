@@ -4,7 +4,7 @@ from odoo import fields, models, tools
 from odoo.tools import SQL
 
 from .res_partner import SEGMENTS
-from .sms_retention_cohort_report import TEXTED
+from .sms_retention_cohort_report import CUSTOMER_ORDERS, TEXTED
 
 # Segments of a customer who buys, and of one who stopped.
 ACTIVE_SEGMENTS = ("new", "active")
@@ -90,10 +90,7 @@ class SmsRetentionChurnReport(models.Model):
                 """
             CREATE OR REPLACE VIEW %(view)s AS (
             WITH orders AS (
-                SELECT p.commercial_partner_id AS partner_id, o.date_order
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL
+                SELECT customer AS partner_id, date_order FROM (%(orders)s) c
             ), months AS (
                 SELECT generate_series(
                            date_trunc('month', least(
@@ -166,6 +163,7 @@ class SmsRetentionChurnReport(models.Model):
              GROUP BY month, texted, segment
             )""",
                 view=SQL.identifier(self._table),
+                orders=CUSTOMER_ORDERS,
                 active=ACTIVE_SEGMENTS,
                 churned=CHURNED_SEGMENTS,
             )

@@ -7,6 +7,15 @@ from odoo.tools import SQL
 # a pivot's headers say it (a boolean shows a bare "Yes" or "No").
 TEXTED = [("texted", "Texted by SMS"), ("not_texted", "Not texted")]
 
+# The confirmed orders of the reports: their customer (the commercial
+# entity), company and date.
+CUSTOMER_ORDERS = SQL(
+    """SELECT p.commercial_partner_id AS customer, o.company_id, o.date_order
+         FROM sale_order o
+         JOIN res_partner p ON p.id = o.partner_id
+        WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL"""
+)
+
 
 class SmsRetentionCohortReport(models.Model):
     """Customer cohorts: customers grouped by the month of their first
@@ -59,14 +68,10 @@ class SmsRetentionCohortReport(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-            CREATE OR REPLACE VIEW %s AS (
+            CREATE OR REPLACE VIEW %(view)s AS (
             WITH orders AS (
-                SELECT p.commercial_partner_id AS customer, o.company_id,
-                       date_trunc('month', o.date_order)::date AS month,
-                       o.date_order
-                  FROM sale_order o
-                  JOIN res_partner p ON p.id = o.partner_id
-                 WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL
+                SELECT c.*, date_trunc('month', c.date_order)::date AS month
+                  FROM (%(orders)s) c
             ), firsts AS (
                 SELECT DISTINCT ON (customer) customer, company_id,
                        month AS cohort_month
@@ -119,6 +124,7 @@ class SmsRetentionCohortReport(models.Model):
                                   AND a.texted = c.texted
                                   AND a.months_since = c.months_since
             )""",
-                SQL.identifier(self._table),
+                view=SQL.identifier(self._table),
+                orders=CUSTOMER_ORDERS,
             )
         )
