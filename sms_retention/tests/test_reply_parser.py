@@ -8,7 +8,13 @@ Every table row is ``(text, question, low, high, expected kind, expected value)`
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools.reply_parser import KINDS, ParsedReply, normalize, parse_reply
+from ..tools.reply_parser import (
+    KINDS,
+    ParsedReply,
+    normalize,
+    parse_answer,
+    parse_reply,
+)
 
 F, S, ST, C = "free", "scale", "stars", "choice"
 A, U = "answer", "unparseable"
@@ -185,6 +191,148 @@ COMPLAINT = [
     ("Keine Beschwerde, 8", S, None, None, A, 8),
     ("لا شكوى، ٩", S, None, None, A, 9),
 ]
+
+
+# Rules 3 to 5 in plain words, per language: refusals (stop), what only looks
+# like one (possible_stop, for a person to review), complaints beyond the
+# literal word, and their near misses, which must stay answers.
+PS, CP = "possible_stop", "complaint"
+PLAIN_WORDS = {
+    "en": [
+        ("I no longer want these texts", F, None, None, "stop", None),
+        ("I don't want your messages anymore", F, None, None, "stop", None),
+        ("please delete my number", F, None, None, "stop", None),
+        ("How do I stop getting these?", F, None, None, "stop", None),
+        (
+            "keep them coming, don't stop",
+            F,
+            None,
+            None,
+            A,
+            "keep them coming, don't stop",
+        ),
+        (
+            "the stop button in your app froze",
+            F,
+            None,
+            None,
+            A,
+            "the stop button in your app froze",
+        ),
+        ("can I cancel one item?", F, None, None, A, "can I cancel one item?"),
+        (
+            "I don't want to stop getting these",
+            F,
+            None,
+            None,
+            A,
+            "I don't want to stop getting these",
+        ),
+        ("not interested", F, None, None, PS, None),
+        ("Wrong number", F, None, None, PS, None),
+        ("who is this?", F, None, None, PS, None),
+        ("I never signed up for this", F, None, None, PS, None),
+        ("Not interested, 2", S, None, None, PS, None),
+        ("the chair arrived broken, I want a refund", F, None, None, CP, None),
+        ("2, the chair arrived broken", S, None, None, CP, None),
+        ("My order never arrived", F, None, None, CP, None),
+        ("I haven't received my order", F, None, None, CP, None),
+        ("This is a scam", F, None, None, CP, None),
+        ("no refund needed, all good", F, None, None, A, "no refund needed, all good"),
+        ("terrible service", F, None, None, A, "terrible service"),
+        ("1 terrible", S, None, None, A, 1),
+        ("2", S, None, None, A, 2),
+    ],
+    "zh_CN": [
+        ("R", F, None, None, "stop", None),
+        ("T", F, None, None, "stop", None),
+        ("不要再给我发短信了", F, None, None, "stop", None),
+        ("我不想再收到这些信息", F, None, None, "stop", None),
+        ("以后别发了", F, None, None, "stop", None),
+        ("别烦我", F, None, None, "stop", None),
+        ("R 是什么意思", F, None, None, A, "R 是什么意思"),
+        ("不感兴趣", F, None, None, PS, None),
+        ("你是谁？", F, None, None, PS, None),
+        ("打错了", F, None, None, PS, None),
+        ("我要退款", F, None, None, CP, None),
+        ("东西坏了", F, None, None, CP, None),
+        ("给你差评", F, None, None, CP, None),
+        ("快递还没到", F, None, None, CP, None),
+        ("服务太差，3分", S, None, None, A, 3),
+        ("不用退款，挺好的", F, None, None, A, "不用退款，挺好的"),
+    ],
+    "zh_TW": [
+        ("請勿再傳簡訊", F, None, None, "stop", None),
+        ("不要再給我發了", F, None, None, "stop", None),
+        ("不想收到這些", F, None, None, "stop", None),
+        ("不感興趣", F, None, None, PS, None),
+        ("騷擾", F, None, None, PS, None),
+        ("東西壞了，要退錢", F, None, None, CP, None),
+        ("我還沒收到", F, None, None, CP, None),
+        ("這是詐騙嗎", F, None, None, CP, None),
+    ],
+    "th": [
+        ("ไม่อยากได้รับข้อความแล้ว", F, None, None, "stop", None),
+        ("ไม่ต้องการรับข้อความค่ะ", F, None, None, "stop", None),
+        ("งดส่งนะครับ", F, None, None, "stop", None),
+        ("ไม่สนใจค่ะ", F, None, None, PS, None),
+        ("ส่งผิดเบอร์", F, None, None, PS, None),
+        ("ขอคืนเงินค่ะ", F, None, None, CP, None),
+        ("ยังไม่ได้รับของเลย", F, None, None, CP, None),
+        ("สินค้าชำรุด", F, None, None, CP, None),
+        ("รบกวนส่งใบเสร็จให้ด้วยค่ะ", F, None, None, A, "รบกวนส่งใบเสร็จให้ด้วยค่ะ"),
+    ],
+    "es": [
+        ("Ya no quiero recibir mensajes", F, None, None, "stop", None),
+        ("No quiero recibir más SMS", F, None, None, "stop", None),
+        ("Quítenme de la lista", F, None, None, "stop", None),
+        ("No me interesa", F, None, None, PS, None),
+        ("Número equivocado", F, None, None, PS, None),
+        ("Quiero un reembolso, llegó roto", F, None, None, CP, None),
+        ("El pedido nunca llegó", F, None, None, CP, None),
+        ("Es una estafa", F, None, None, CP, None),
+        (
+            "¿Puedo cancelar un artículo?",
+            F,
+            None,
+            None,
+            A,
+            "¿Puedo cancelar un artículo?",
+        ),
+    ],
+    "fr": [
+        ("Je ne veux plus recevoir de SMS", F, None, None, "stop", None),
+        ("Ne m'envoyez plus de messages", F, None, None, "stop", None),
+        ("Retirez-moi de votre liste", F, None, None, "stop", None),
+        ("Pas intéressé", F, None, None, PS, None),
+        ("Mauvais numéro", F, None, None, PS, None),
+        ("Je n'ai jamais reçu ma commande", F, None, None, CP, None),
+        ("Je veux être remboursé, c'est cassé", F, None, None, CP, None),
+        ("C'est une arnaque", F, None, None, CP, None),
+        ("N'arrêtez pas, j'adore", F, None, None, A, "N'arrêtez pas, j'adore"),
+    ],
+    "de": [
+        ("Bitte tragen Sie mich aus", F, None, None, "stop", None),
+        ("Löschen Sie meine Nummer", F, None, None, "stop", None),
+        ("Hört auf mir zu schreiben", F, None, None, "stop", None),
+        ("Kein Interesse", F, None, None, PS, None),
+        ("Falsche Nummer", F, None, None, PS, None),
+        ("Die Ware ist kaputt angekommen", F, None, None, CP, None),
+        ("Das Paket ist nie angekommen", F, None, None, CP, None),
+        ("Ich will mein Geld zurück", F, None, None, CP, None),
+        ("Nicht kaputt, alles gut, 9", S, None, None, A, 9),
+    ],
+    "ar": [
+        ("لا أريد هذه الرسائل", F, None, None, "stop", None),
+        ("توقفوا عن مراسلتي", F, None, None, "stop", None),
+        ("احذف رقمي", F, None, None, "stop", None),
+        ("غير مهتم", F, None, None, PS, None),
+        ("رقم خطأ", F, None, None, PS, None),
+        ("المنتج مكسور", F, None, None, CP, None),
+        ("لم يصل الطلب", F, None, None, CP, None),
+        ("أريد استرداد المبلغ", F, None, None, CP, None),
+    ],
+}
 
 # Rule 6: one distinct number in range, in the forms each language writes it.
 SCALE = [
@@ -400,6 +548,30 @@ class TestReplyParser(BaseCase):
 
     def test_rule5_complaint(self):
         self._check(COMPLAINT)
+
+    def test_plain_words_in_eight_languages(self):
+        self.assertEqual(
+            set(PLAIN_WORDS), {"en", "zh_CN", "zh_TW", "th", "es", "fr", "de", "ar"}
+        )
+        for lang, table in PLAIN_WORDS.items():
+            with self.subTest(lang=lang):
+                kinds = {row[4] for row in table}
+                self.assertLessEqual({"stop", PS, CP}, kinds)
+                self._check(table)
+
+    def test_parse_answer_reads_the_value_only(self):
+        """A reply classified already (or reviewed by a person) is read for
+        its value: no keyword, opt-out or complaint rule applies."""
+        for text, question, kind, value in (
+            ("2, the chair arrived broken", S, A, 2),
+            ("Not interested, 2", S, A, 2),
+            ("not interested", F, A, "not interested"),
+            ("STOP", S, U, None),
+            ("8. STOP", S, A, 8),
+        ):
+            with self.subTest(text=text):
+                reply = parse_answer(text, question=question)
+                self.assertEqual((reply.kind, reply.value), (kind, value))
 
     def test_rule6_scale(self):
         self._check(SCALE)

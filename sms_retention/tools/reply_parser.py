@@ -8,10 +8,14 @@ A pure module (standard library only, no ORM), so anything can call it::
 
     r = parse_reply(text, question="free")  # "free" | "scale" | "stars" | "choice"
     r = parse_reply(text, question="scale", low=1, high=10)
-    r.kind   # "answer" | "stop" | "start" | "help" | "complaint" | "unparseable"
+    r.kind   # "answer" | "stop" | "start" | "help" | "possible_stop"
+             # | "complaint" | "unparseable"
     r.value  # int for numeric answers, the cleaned text for free answers, else None
     r.text   # the cleaned reply (as for a free answer), whatever the kind
     r.rest   # for a numeric answer, the words that came with the number
+
+    # Classified already (a stored reply, a person's review): the value only.
+    r = parse_answer(text, question="scale")  # kind "answer" | "unparseable"
 
 Bounds default to 0..10 for ``scale``, 1..5 for ``stars`` and 1..N for
 ``choice``, where N is ``high`` (10 when not given). ``parse_reply`` never
@@ -43,7 +47,8 @@ The policy, in order
      ``'`` and the minus sign ``-``.
    - Casefold; whitespace runs become one space (line breaks are kept).
 
-2. **Precedence**: stop > start > help > complaint > answer > unparseable.
+2. **Precedence**: stop > start > help > possible_stop > complaint > answer >
+   unparseable.
 
 3. **Whole-message keywords.** Punctuation, symbols (so emoji) and filler
    words (please, thanks, ok, hi, 请, 谢谢, ครับ, ค่ะ, por favor, gracias,
@@ -51,7 +56,8 @@ The policy, in order
    then, if only keywords remain (repeats allowed, the highest kind wins):
 
    - **stop**: STOP, STOPALL, UNSUBSCRIBE, UNSUB, CANCEL, END, QUIT, OPTOUT,
-     REVOKE, TD, 退订/退訂, 取消订阅/取消訂閱, 取消, 退出, 停止, ยกเลิก,
+     REVOKE, TD, the Chinese one-letter conventions R (拒收请回复R) and T
+     (回T退订), 退订/退訂, 取消订阅/取消訂閱, 取消, 退出, 停止, ยกเลิก,
      หยุด, BAJA, CANCELAR, ARRET/ARRÊT, STOPP, إلغاء, إلغاء الاشتراك, إيقاف;
    - **start**: START, YES, UNSTOP (Twilio's defaults, and only those);
    - **help**: HELP, INFO, 帮助/幫助, AYUDA, AIDE, HILFE, ช่วยเหลือ, مساعدة.
@@ -59,17 +65,21 @@ The policy, in order
    "yes" therefore means **start** even when a scale question is open: the
    carrier treats it as an opt-in keyword, and so do we (precedence).
 
-4. **Opt-out anywhere in the text, unless negated.** US rules require
-   honouring any reasonable opt-out, so these count wherever they are:
+4. **Opt-out anywhere in the text, unless negated.** US rules (FCC 24-24)
+   require honouring an opt-out made by any reasonable means, so these count
+   wherever they are:
 
    - unambiguous terms: unsubscribe, unsub, opt out, 退订, 取消订阅, 退出订阅,
      拒收, désabonner, désinscrire, desuscribir, abmelden, abbestellen,
-     إلغاء الاشتراك;
-   - explicit phrases: "stop texting/sending/messaging ...", "no more
-     messages", "remove me", "take me off", "don't text me", "leave me alone",
-     别再发, 不要再发, 停止发送, หยุดส่ง, เลิกส่ง, อย่าส่ง, "no más mensajes",
-     "darme de baja", "dejen de enviar", "plus de SMS", "arrêtez de
-     m'envoyer", "keine SMS mehr", "أوقفوا الرسائل";
+     austragen, إلغاء الاشتراك;
+   - refusals in plain words: "stop texting/sending/getting ...", "no more
+     messages", "I no longer want these texts", "remove me", "delete my
+     number", "take me off", "don't text me", "leave me alone", 别再发,
+     不要再给我发, 请勿再传, 不想再收到, 别烦我, หยุดส่ง, เลิกส่ง, อย่าส่ง,
+     ไม่อยากได้รับ, "no más mensajes", "ya no quiero", "darme de baja",
+     "dejen de enviar", "plus de SMS", "je ne veux plus recevoir",
+     "ne m'envoyez plus", "keine SMS mehr", "tragen Sie mich aus",
+     "أوقفوا الرسائل", "لا أريد الرسائل", "توقفوا عن مراسلتي";
    - a STOP keyword (STOP, STOPALL, STOPP, ARRÊT, UNSUBSCRIBE, OPT OUT, TD)
      standing alone as a clause of a longer reply, numbers aside: "8. STOP",
      "Stop! Wrong number", "8 stop".
@@ -80,14 +90,28 @@ The policy, in order
    before it, in the same clause: "I don't want to unsubscribe" and "Don't
    stop sending these" are not opt-outs. Factual negations ("can't", "didn't",
    没) do not cancel an opt-out: "Why can't I unsubscribe" is one.
-   CANCEL, END, QUIT, 取消, ยกเลิก, BAJA and إلغاء count only as the whole
-   message: "I need to cancel my appointment" and "the end" are not opt-outs.
-   "回复退订" (echoing our footer 回复TD退订) contains 退订 and is one.
+   CANCEL, END, QUIT, R, T, 取消, ยกเลิก, BAJA and إلغاء count only as the
+   whole message: "I need to cancel my appointment", "the end" and "the stop
+   button in your app froze" are not opt-outs. "回复退订" (echoing our footer
+   回复TD退订) contains 退订 and is one.
+
+   **Possible opt-out** (``possible_stop``): what reads like a refusal without
+   saying it, negated or not, is left to a person: "not interested", "wrong
+   number", "who is this", "I never signed up", spam, 不感兴趣, 打错了,
+   骚扰, ไม่สนใจ, ส่งผิด, "no me interesa", "pas intéressé", "kein
+   Interesse", "غير مهتم".
 
 5. **Complaint**: a complaint term that is not negated (same rule, plus
    "can't", "didn't", "without", 没/没有/无): complain*, 投诉/投訴, ร้องเรียน,
    queja, reclamación, plainte, réclamation, Beschwerde/beschweren,
-   شكوى/اشتكي. "No complaints, 9/10" is an answer of 9.
+   شكوى/اشتكي; and what went wrong, rather than a low opinion: refund,
+   broken, damaged, defective, "never arrived", "haven't received", scam,
+   fraud, "rip-off", "report you", 退款, 坏了, 损坏, 差评, 骗子, 假货, 没收到,
+   คืนเงิน, ของเสีย, ชำรุด, ยังไม่ได้รับ, โกง, reembolso, roto, estafa, "no
+   llegó", remboursement, cassé, arnaque, "je n'ai jamais reçu", kaputt,
+   Rückerstattung, Betrug, "nicht angekommen", استرداد, مكسور, "لم يصل".
+   "No complaints, 9/10" and "no refund needed" are answers; so are a low
+   score and a low opinion ("2", "terrible service").
 
 6. **Numbers** (``scale``, ``stars``, ``choice``). The reply is an answer only
    if it holds exactly one distinct number, and that number is within
@@ -144,11 +168,20 @@ __all__ = [
     "QUESTIONS",
     "ParsedReply",
     "normalize",
+    "parse_answer",
     "parse_reply",
     "strip_signature",
 ]
 
-KINDS = ("stop", "start", "help", "complaint", "answer", "unparseable")
+KINDS = (
+    "stop",
+    "start",
+    "help",
+    "possible_stop",
+    "complaint",
+    "answer",
+    "unparseable",
+)
 QUESTIONS = ("free", "scale", "stars", "choice")
 _DEFAULT_BOUNDS = {"scale": (0, 10), "stars": (1, 5), "choice": (1, 10)}
 
@@ -483,6 +516,9 @@ _STOP_KEYWORDS = (
     "opt out",
     "revoke",
     "td",
+    # China: 拒收请回复R on marketing SMS, 回T退订 from many senders.
+    "r",
+    "t",
     "退订",
     "退訂",
     "取消订阅",
@@ -562,7 +598,8 @@ _OPT_OUT_SPACED_RE = re.compile(
             r"unsubscrib\w*",
             r"unsub\b",
             r"opt(?:ed|ing)?[\s-]*(?:me[\s-]+)?out\b",
-            r"stop\s+(?:texting|txting|messaging|msging|sending|contacting"
+            r"stop\s+(?:texting|txting|messaging|msging|sending|contacting|getting"
+            r"|receiving"
             r"|spamming|bothering|harass\w*|emailing|calling|it|this|that|them"
             r"|now|(?:the|these|your|all)\s+(?:texts?|messages?|sms|spam))\b",
             r"no\s+more\s+(?:texts?|txts?|messages?|msgs?|sms|marketing|promos?"
@@ -573,6 +610,14 @@ _OPT_OUT_SPACED_RE = re.compile(
             r"don'?t\s+(?:text|txt|message|msg|sms|contact)\s+me\b",
             r"never\s+(?:text|txt|message|msg|sms|contact)\s+me\b",
             r"leave\s+me\s+alone\b",
+            r"(?:no\s+longer|don'?t|do\s+not)\s+(?:want|wish|need)\s+(?:to\s+"
+            r"(?:receive|get)\s+)?(?:any\s+more\s+|anymore\s+)?(?:these|your|any|the"
+            r"|this|such)?\s*(?:texts?|txts?|messages?|msgs?|sms|marketing|promos?)\b",
+            r"(?:delete|erase)\s+my\s+(?:number|phone|contact|details)\b",
+            r"ya\s+no\s+(?:quiero|deseo)\b",
+            r"no\s+(?:quiero|deseo)\s+recibir\b",
+            r"qu[ií]t(?:en|e|a)me\s+de\b",
+            r"b[oó]rr(?:en|e|a)me\b",
             r"no\s+m[aá]s\s+(?:mensajes|sms|textos|promociones)\b",
             r"dar(?:me|se)?\s+de\s+baja\b",
             r"desuscrib\w*",
@@ -585,28 +630,195 @@ _OPT_OUT_SPACED_RE = re.compile(
             r"cessez\s+de\s+m\s*'?\s*(?:envoyer|[ée]crire)\b",
             r"plus\s+de\s+(?:messages|sms|textos)\b",
             r"ne\s+plus\s+(?:recevoir|m'envoyer|envoyer)\b",
+            r"ne\s+(?:veux|souhaite|voudrais)\s+plus\s+(?:recevoir|de\s+(?:sms|messages))\b",
+            r"ne\s+m\s*'?\s*(?:envoy|[ée]cri)\w*\s+plus\b",
+            r"(?:retirez|supprimez|enlevez)[\s-]*(?:moi|mon\s+num[ée]ro)\b",
             r"abmeld\w*",
             r"abbestell\w*",
+            r"austrag\w*",
+            r"tr[äa]g\w*\s+(?:sie\s+)?mich\s+aus\b",
+            r"l[öo]sch\w*\s+(?:sie\s+)?(?:meine\s+nummer|mich)\b",
+            r"h[öo]r(?:t|en\s+sie)\s+auf\s+(?:mir\s+)?(?:zu\s+)?(?:schreiben|sms)",
             r"keine\s+(?:weiteren\s+)?(?:sms|nachrichten|werbung)\s+mehr\b",
             r"keine\s+weiteren\s+(?:sms|nachrichten)\b",
             r"nicht\s+mehr\s+(?:schreiben|kontaktieren|anschreiben|senden)\b",
             r"الغاء\s+الاشتراك",
             r"(?:اوقف|توقف)(?:وا)?\s+(?:عن\s+)?(?:ارسال\s+)?(?:ال)?رسائل",
             r"لا\s+(?:ترسل|تراسل)\w*",
+            r"لا\s+(?:اريد|ابغي|ابي)\s+(?:استلام\s+)?(?:هذه\s+)?(?:ال)?رسائل",
+            r"(?:توقف|اوقف)(?:وا)?\s+عن\s+(?:مراسلت|ارسال|مراسله)\w*",
+            r"احذف(?:وا)?\s+رقمي",
         )
     )
 )
 _OPT_OUT_UNSPACED_RE = re.compile(
-    "退订|退訂|取消订阅|取消訂閱|退出订阅|退出訂閱|拒收"
-    "|别再发|別再發|不要再发|不要再發|别发了|別發了|不要发了|不要發了"
-    "|别再给我发|別再給我發|停止发送|停止發送"
-    "|หยุดส่ง|เลิกส่ง|ไม่ต้องส่ง|อย่าส่ง|ยกเลิกการรับ|ยกเลิกรับ"
+    _alternation(
+        (
+            "退订",
+            "退訂",
+            "取消订阅",
+            "取消訂閱",
+            "退出订阅",
+            "退出訂閱",
+            "拒收",
+            "别再发",
+            "別再發",
+            "不要再发",
+            "不要再發",
+            "别发了",
+            "別發了",
+            "不要发了",
+            "不要發了",
+            "别再给我发",
+            "別再給我發",
+            "停止发送",
+            "停止發送",
+            "不要再给我发",
+            "不要再給我發",
+            "别给我发",
+            "別給我發",
+            "请勿再发",
+            "請勿再發",
+            "勿再发",
+            "勿再發",
+            "不要再传",
+            "不要再傳",
+            "别再传",
+            "別再傳",
+            "请勿再传",
+            "請勿再傳",
+            "勿再传",
+            "勿再傳",
+            "不想再收到",
+            "不想收到",
+            "不要再联系我",
+            "不要再聯絡我",
+            "以后别发",
+            "以後別發",
+            "别烦我",
+            "別煩我",
+            "不需要这些短信",
+            "不需要這些簡訊",
+            "不要发短信",
+            "不要發簡訊",
+            "หยุดส่ง",
+            "เลิกส่ง",
+            "ไม่ต้องส่ง",
+            "อย่าส่ง",
+            "ยกเลิกการรับ",
+            "ยกเลิกรับ",
+            "ไม่อยากได้รับ",
+            "ไม่ต้องการรับ",
+            "ไม่ต้องการข้อความ",
+            "ไม่รับข้อความ",
+            "งดส่ง",
+        )
+    )
 )
 _COMPLAINT_SPACED_RE = re.compile(
-    r"complain\w*|quej\w*|reclamaci[oó]n\w*|plainte\w*|plaindre\b"
-    r"|r[ée]clamation\w*|beschwer\w*|شكوي|شكاوي|اشتك\w*"
+    "|".join(
+        (
+            r"complain\w*|quej\w*|reclamaci[oó]n\w*|plainte\w*|plaindre\b"
+            r"|r[ée]clamation\w*|beschwer\w*|شكوي|شكاوي|اشتك\w*",
+            # What went wrong, rather than a low opinion ("bad", "slow").
+            r"refund\w*|money\s+back|broken\b|damaged\b|defective\b|faulty\b"
+            r"|never\s+(?:arrived|came|received|delivered|got\s+it)\b"
+            r"|(?:didn'?t|did\s+not|hasn'?t|has\s+not|haven'?t|have\s+not)\s+"
+            r"(?:arrived?|received?|come|got(?:ten)?\s+(?:it|my))\b"
+            r"|scam\w*|fraud\w*|rip[\s-]?off\b|ripped\s+off\b|lawyer\w*"
+            r"|(?:sue|report)\s+you\b",
+            r"reembols\w*|rot[oa]s?\b|da[ñn]ad[oa]s?\b|defectuos[oa]s?\b"
+            r"|nunca\s+lleg[oó]\b|no\s+(?:ha\s+)?lleg(?:[oó]|ado)\b|estafa\w*"
+            r"|fraude\b",
+            r"rembours\w*|cass[ée]e?s?\b|endommag[ée]e?s?\b|d[ée]fectueu(?:x|se)\b"
+            r"|n\s*'?\s*(?:ai|avons|est)\s+(?:jamais|pas)\s+(?:re[çc]u|arriv[ée])"
+            r"|arnaque\w*|escroqu\w*",
+            r"r[üu]ckerstatt\w*|geld\s+zur[üu]ck\b|kaputt\w*|besch[äa]digt\w*"
+            r"|defekt\w*|(?:nie|nicht)\s+angekommen\b|betrug\w*|betr[üu]g\w*",
+            r"استرداد|مكسور\w*|تالف\w*|لم\s+(?:يصل|تصل|استلم)\w*|احتيال|نصاب",
+        )
+    )
 )
-_COMPLAINT_UNSPACED_RE = re.compile("投诉|投訴|ร้องเรียน")
+_COMPLAINT_UNSPACED_RE = re.compile(
+    _alternation(
+        (
+            "投诉",
+            "投訴",
+            "ร้องเรียน",
+            "退款",
+            "退钱",
+            "退錢",
+            "坏了",
+            "壞了",
+            "损坏",
+            "損壞",
+            "破损",
+            "破損",
+            "差评",
+            "差評",
+            "骗子",
+            "騙子",
+            "诈骗",
+            "詐騙",
+            "假货",
+            "假貨",
+            "没收到",
+            "沒收到",
+            "还没到",
+            "還沒到",
+            "คืนเงิน",
+            "ของเสีย",
+            "เสียหาย",
+            "ชำรุด",
+            "พังแล้ว",
+            "ของพัง",
+            "สินค้าพัง",
+            "ไม่ได้รับของ",
+            "ไม่ได้รับสินค้า",
+            "ยังไม่ได้รับ",
+            "โกง",
+            "หลอกลวง",
+            "ของปลอม",
+        )
+    )
+)
+# What reads like an opt-out without saying it: a person decides (rule 4).
+_POSSIBLE_STOP_SPACED_RE = re.compile(
+    r"not\s+interested\b|wrong\s+number\b|who\s+is\s+this\b|who's\s+this\b"
+    r"|how\s+did\s+you\s+get\s+my\s+(?:number|phone)\b"
+    r"|(?:never|didn'?t|did\s+not)\s+sign(?:ed)?\s+up\b|spam\w*"
+    r"|no\s+(?:me\s+)?interesa\b|n[uú]mero\s+equivocado\b"
+    r"|pas\s+int[ée]ress[ée]e?s?\b|m'int[ée]resse\s+pas\b|mauvais\s+num[ée]ro\b"
+    r"|kein\s+interesse\b|nicht\s+interessiert\b|falsche\s+nummer\b"
+    r"|غير\s+مهتم|لست\s+مهتم|رقم\s+خط(?:ا|ء)|ازعاج"
+)
+_POSSIBLE_STOP_UNSPACED_RE = re.compile(
+    _alternation(
+        (
+            "不感兴趣",
+            "不感興趣",
+            "没兴趣",
+            "沒興趣",
+            "打错了",
+            "打錯了",
+            "发错了",
+            "發錯了",
+            "你是谁",
+            "你是誰",
+            "骚扰",
+            "騷擾",
+            "垃圾短信",
+            "垃圾簡訊",
+            "ไม่สนใจ",
+            "ส่งผิด",
+            "ผิดเบอร์",
+            "เบอร์ผิด",
+            "ก่อกวน",
+            "สแปม",
+        )
+    )
+)
+_NEVER = re.compile(r"(?!)")
 
 _NEGATORS = (
     r"no|not|never|don't|dont|doesn't|doesnt|won't|wont|wouldn't|wouldnt"
@@ -699,6 +911,10 @@ def _keyword_kind(norm, core):
         return "stop"
     if kind:
         return kind
+    if _found(
+        _POSSIBLE_STOP_SPACED_RE, _POSSIBLE_STOP_UNSPACED_RE, norm, _NEVER, _NEVER
+    ):
+        return "possible_stop"
     if _found(
         _COMPLAINT_SPACED_RE,
         _COMPLAINT_UNSPACED_RE,
@@ -1062,6 +1278,21 @@ def parse_reply(text, question="free", low=None, high=None):
         number of options for choice; 10 when not given)
     :return: a :class:`ParsedReply`; see the module docstring for the rules
     """
+    return _parse(text, question, low, high, keywords=True)
+
+
+def parse_answer(text, question="free", low=None, high=None):
+    """Read ``text`` as an answer to ``question``, by rules 1 and 6 to 8 only.
+
+    For a caller that classified the reply already (a conversation follows
+    the classification stored when the reply arrived, or a person's review
+    of it): the kind is ``"answer"`` or ``"unparseable"``, never a keyword's.
+    Same parameters as :func:`parse_reply`.
+    """
+    return _parse(text, question, low, high, keywords=False)
+
+
+def _parse(text, question, low, high, keywords):
     low, high = _bounds(question, low, high)
     clean = strip_signature(_to_text(text))
     norm = _normalize_clean(clean)
@@ -1069,7 +1300,7 @@ def parse_reply(text, question="free", low=None, high=None):
     if not norm:
         return ParsedReply("unparseable", None, cleaned)
     core = _core(norm)
-    kind = _keyword_kind(norm, core)
+    kind = keywords and _keyword_kind(norm, core)
     if kind:
         return ParsedReply(kind, None, cleaned)
     if question == "free":
