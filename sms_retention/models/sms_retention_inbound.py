@@ -23,6 +23,11 @@ BODY_MAX_CHARS = 1600
 AUTO_HANDLED = ("stop", "start", "help")
 # Replies that are no keyword: answers to whatever the customer was asked.
 ANSWERS = ("answer", "text")
+# What a conversation reads as an answer: a complaint answers the question too
+# (and alerts the salesperson). A possible opt-out waits for its review.
+READ_AS_ANSWER = (*ANSWERS, "complaint")
+# A reply that may be an opt-out: held until a person decides.
+POSSIBLE_STOP = "possible_stop"
 # Bus notification of a customer's SMS thread (see ``ir.websocket``).
 THREAD_CHANNEL = "sms_retention_thread"
 THREAD_UPDATE = "sms_retention/thread_update"
@@ -31,6 +36,7 @@ CLASSIFICATIONS = [
     ("stop", "Opt-out (STOP)"),
     ("start", "Opt-in (START)"),
     ("help", "Help"),
+    (POSSIBLE_STOP, "Possible opt-out"),
     ("complaint", "Complaint"),
     ("text", "Text"),
 ]
@@ -117,7 +123,11 @@ class SmsRetentionInbound(models.Model):
         help="The automatic answer sent to this message, if any.",
     )
     activity_id = fields.Many2one(
-        "mail.activity", string="Complaint Activity", readonly=True, ondelete="set null"
+        "mail.activity",
+        string="Follow-up Activity",
+        readonly=True,
+        ondelete="set null",
+        help="The activity of a complaint or of a possible opt-out to review.",
     )
     handle_state = fields.Selection(
         [("todo", "To do"), ("handled", "Handled")],
@@ -403,6 +413,61 @@ class SmsRetentionInbound(models.Model):
         )
         return True
 
+    def action_confirm_opt_out(self):
+        """The reviewer reads this possible opt-out as one: opt the number
+        out exactly as STOP does (consent log, blacklist, confirmation), and
+        end the customer's open SMS conversations."""
+        self._review_possible_stop("stop")
+        return True
+
+    def action_reject_opt_out(self):
+        """The reviewer reads this reply as no opt-out: it becomes a plain
+        reply, handed to the conversation awaiting it (an SMS survey)."""
+        self._review_possible_stop("text")
+        return True
+
+    def _review_possible_stop(self, classification):
+        pending = self.filtered(lambda r: r.classification == POSSIBLE_STOP)
+        if pending != self:
+            raise UserError(
+                _(
+                    "Only a possible opt-out can be reviewed; this reply was "
+                    "classified already."
+                )
+            )
+        if classification == "stop":
+            decision = _("opted out, as by STOP")
+        else:
+            decision = _("not an opt-out: kept as a reply")
+        reviewer = self.env.user
+        for inbound_sudo in self.sudo():
+            inbound_sudo.classification = classification
+            feedback = _(
+                "Possible opt-out reviewed by %(user)s: %(decision)s",
+                user=reviewer.name,
+                decision=decision,
+            )
+            if inbound_sudo.activity_id:
+                inbound_sudo.activity_id.with_user(reviewer).sudo().action_feedback(
+                    feedback=feedback
+                )
+            elif inbound_sudo.partner_id:
+                inbound_sudo.partner_id.message_post(
+                    body=feedback, message_type="comment", subtype_xmlid="mail.mt_note"
+                )
+            # As the reviewer (the consent log's "by"), with the system's rights.
+            inbound_sudo.with_user(reviewer).sudo()._process_keywords()
+            inbound_sudo._route_reply()
+            if classification == "stop":
+                inbound_sudo.write(
+                    {
+                        "handle_state": "handled",
+                        "handled_by_id": reviewer.id,
+                        "handled_at": fields.Datetime.now(),
+                    }
+                )
+        self._notify_thread()
+
     def action_open_thread(self):
         """The SMS thread of this reply's customer, at this reply."""
         self.ensure_one()
@@ -512,6 +577,28 @@ class SmsRetentionInbound(models.Model):
     def _on_help(self):
         if self.from_number:
             self._send_auto_reply("help")
+
+    def _on_possible_stop(self):
+        """Held for a person: an activity to review the reply, which waits
+        (no conversation reads it) until they decide."""
+        note = plaintext2html(
+            _(
+                "%(customer)s may have asked to receive no more SMS "
+                "(%(number)s): %(body)s",
+                customer=self.partner_id.display_name or self.from_number,
+                number=self.from_number or self.from_number_raw,
+                body=self.body or "",
+            )
+        ) + Markup('<p><a href="%s">%s</a></p>') % (
+            f"/web#model={self._name}&id={self.id}&view_type=form",
+            _("Review the reply: opt out, or keep as a reply"),
+        )
+        self.activity_id = self.partner_id._sms_retention_follow_up(
+            "sms_retention.mail_activity_type_sms_possible_opt_out",
+            note,
+            self.company_id,
+            record=self.outbound_message_id._get_source_record(),
+        )
 
     def _on_complaint(self):
         """An activity for the salesperson, and a flag on the customer."""

@@ -1,5 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SmsRetentionCommon
@@ -134,6 +135,73 @@ class TestKeywordActions(SmsRetentionCommon):
         inbound = self._receive("+8613800138001", "我要投诉")
         self.assertEqual(inbound.activity_id.res_model, "res.partner")
         self.assertEqual(inbound.activity_id.user_id, self.salesperson)
+
+    def test_possible_opt_out_is_held_for_review(self):
+        """ "Not interested" may be an opt-out: the salesperson reviews it, the
+        customer keeps their consent until then and gets no answer."""
+        self.customer_us.sms_retention_consent = "opted_in"
+        inbound = self._receive("+12125550101", "Not interested, who is this?")
+        self.assertEqual(inbound.classification, "possible_stop")
+        self.assertEqual(inbound.handle_state, "todo")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_in")
+        self.assertFalse(self.replies, "a possible opt-out gets no auto-reply")
+        activity = inbound.activity_id
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("sms_retention.mail_activity_type_sms_possible_opt_out"),
+        )
+        self.assertIn("Not interested", activity.note)
+        self.assertIn(f"id={inbound.id}", activity.note)
+
+    def test_confirmed_possible_opt_out_opts_out_like_stop(self):
+        self.customer_us.sms_retention_consent = "opted_in"
+        inbound = self._receive("+12125550101", "不感兴趣")
+        activity = inbound.activity_id
+        with self.mock_sms_providers():
+            inbound.with_user(self.salesperson).action_confirm_opt_out()
+        self.assertEqual(inbound.classification, "stop")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
+        self.assertTrue(
+            self.env["phone.blacklist"].search([("number", "=", "+12125550101")])
+        )
+        log = self.env["sms.retention.consent.log"].search(
+            [("partner_id", "=", self.customer_us.id)], limit=1
+        )
+        self.assertEqual(
+            (log.state, log.source, log.user_id),
+            ("opted_out", "keyword", self.salesperson),
+        )
+        self.assertEqual(inbound.auto_reply, "stop")
+        self.assertEqual(
+            (inbound.handle_state, inbound.handled_by_id),
+            ("handled", self.salesperson),
+        )
+        self.assertFalse(activity.exists(), "the review activity is done")
+        done = self.customer_us.message_ids.filtered(
+            lambda m: "reviewed by" in (m.body or "")
+        )
+        self.assertIn("opted out", done.body)
+
+    def test_rejected_possible_opt_out_stays_a_reply(self):
+        self.customer_us.sms_retention_consent = "opted_in"
+        inbound = self._receive("+12125550101", "wrong number?")
+        inbound.with_user(self.salesperson).action_reject_opt_out()
+        self.assertEqual(inbound.classification, "text")
+        self.assertEqual(inbound.handle_state, "todo")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_in")
+        self.assertFalse(inbound.activity_id)
+        with self.assertRaises(UserError):
+            inbound.action_reject_opt_out()
+
+    def test_complaint_in_plain_words(self):
+        for number, body in (
+            ("+12125550101", "The chair arrived broken, I want a refund"),
+            ("+8613800138001", "东西坏了，我要退款"),
+        ):
+            with self.subTest(body=body):
+                inbound = self._receive(number, body)
+                self.assertEqual(inbound.classification, "complaint")
+                self.assertTrue(inbound.activity_id)
 
     def test_custom_keywords_per_language(self):
         self.env["sms.retention.keyword"].create(

@@ -3,7 +3,10 @@
 from odoo import fields, models
 from odoo.osv import expression
 
-from odoo.addons.sms_retention.models.sms_retention_inbound import ANSWERS
+from odoo.addons.sms_retention.models.sms_retention_inbound import (
+    ANSWERS,
+    POSSIBLE_STOP,
+)
 
 from .survey_user_input import OPEN_STATES
 
@@ -41,12 +44,15 @@ class SmsRetentionInbound(models.Model):
         classified STOP (by a keyword of the admin or by the parser: the
         keyword actions opted the number out) ends every open SMS survey of
         the number; the survey never reads a STOP of its own. A reply is
-        routed once.
+        routed once. A possible opt-out waits for its review, which routes
+        it again as a STOP or as a plain reply.
         """
         res = super()._route_reply()
         for inbound_sudo in self.sudo():
             if inbound_sudo.survey_user_input_id:
                 continue  # already routed
+            if inbound_sudo.classification == POSSIBLE_STOP:
+                continue
             open_sudo = inbound_sudo._open_sms_survey_responses()
             if not open_sudo:
                 continue

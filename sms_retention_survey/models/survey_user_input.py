@@ -9,9 +9,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from odoo.addons.sms_retention.models.sms_retention_inbound import ANSWERS
+from odoo.addons.sms_retention.models.sms_retention_inbound import READ_AS_ANSWER
 from odoo.addons.sms_retention.tools.cron import can_commit
-from odoo.addons.sms_retention.tools.reply_parser import parse_reply
+from odoo.addons.sms_retention.tools.reply_parser import parse_answer
 from odoo.addons.sms_retention.tools.sending_policy import CONSENT_ONLY
 
 _logger = logging.getLogger(__name__)
@@ -237,7 +237,8 @@ class SurveyUserInput(models.Model):
 
         The reply's classification decides what it is (a STOP never comes
         here: ``_route_reply`` ends the surveys): only a reply classified as
-        an answer is read, as an answer to the question.
+        an answer or a complaint is read, as an answer to the question (the
+        keyword rules are not applied again).
         """
         self.ensure_one()
         now = fields.Datetime.now()
@@ -245,14 +246,14 @@ class SurveyUserInput(models.Model):
         if not self.sms_first_reply_at:
             vals["sms_first_reply_at"] = now
         self.write(vals)
-        if inbound.classification not in ANSWERS:
+        if inbound.classification not in READ_AS_ANSWER:
             return  # the keyword actions answered; the question stays open
         question = self._sms_next_question()
         if not question:
             self._sms_finish()
             return
         question = question.with_context(lang=self._sms_lang())
-        result = parse_reply(inbound.body, **question._sms_parse_args())
+        result = parse_answer(inbound.body, **question._sms_parse_args())
         if result.kind != "answer":
             self._sms_failed_parse(question)
             return

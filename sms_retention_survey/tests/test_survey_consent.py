@@ -4,6 +4,8 @@
 the survey follows that classification, so a STOP ends the survey and opts
 the customer out, and anything else leaves both alone."""
 
+from freezegun import freeze_time
+
 from odoo.tests import tagged
 
 from .common import SmsSurveyCommon
@@ -42,6 +44,66 @@ class TestSurveyConsent(SmsSurveyCommon):
         self.assertEqual(user_input.sms_state, "stopped")
         self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
         self.assertEqual(self._rows(), [("unknown", "opted_out", "keyword")])
+
+    def test_possible_opt_out_waits_for_its_review(self):
+        """ "Not interested, 2" may be an opt-out: the survey does not read it
+        until a person decides; kept as a reply, it answers the question."""
+        user_input = self._send_survey(self.csat_survey)
+        inbound = self._reply("Not interested, 2")
+        self.assertEqual(inbound.classification, "possible_stop")
+        self.assertFalse(inbound.survey_user_input_id, "held, not routed")
+        self.assertEqual(user_input.sms_state, "waiting")
+        self.assertEqual(user_input.sms_failed_parses, 0)
+        inbound.action_reject_opt_out()
+        self.assertEqual(inbound.survey_user_input_id, user_input)
+        self.assertEqual(user_input.state, "done")
+        self.assertEqual(self.customer_us.sms_survey_last_score, "2 / 5")
+        self.assertEqual(self.customer_us.sms_retention_consent, "unknown")
+
+    def test_confirmed_possible_opt_out_ends_the_survey(self):
+        user_input = self._send_survey(self.csat_survey)
+        inbound = self._reply("wrong number")
+        with self.mock_sms_providers():
+            inbound.action_confirm_opt_out()
+        self.assertEqual(user_input.sms_state, "stopped")
+        self.assertEqual(self.customer_us.sms_retention_consent, "opted_out")
+        self.assertEqual(self._rows(), [("unknown", "opted_out", "keyword")])
+
+    def test_complaint_with_a_score_answers_and_alerts(self):
+        user_input = self._send_survey(self.csat_survey)
+        inbound = self._reply("2, the chair arrived broken")
+        self.assertEqual(inbound.classification, "complaint")
+        self.assertTrue(inbound.activity_id)
+        self.assertEqual(user_input.state, "done")
+        self.assertEqual(self.customer_us.sms_survey_last_score, "2 / 5")
+        self.assertEqual(inbound.handle_state, "todo", "the complaint needs a person")
+
+    def test_customer_who_cannot_reply_gets_the_web_link(self):
+        """Replies cannot arrive from Thailand (its country rules): the SMS
+        carries the survey's web link instead of its question, and the
+        campaign's preview says so."""
+        customer_th = self._create_customer(
+            "สมชาย ใจดี", "081 234 5678", "th", lang=self._lang("th_TH")
+        )
+        customer_th.sms_retention_consent = "opted_in"
+        rule = self.env.ref("sms_retention.sms_retention_country_rule_th")
+        rule.form_links_allowed = True
+        with freeze_time("2026-03-03 05:00:00"):  # noon in Bangkok
+            user_input = self._send_survey(self.csat_survey, partner=customer_th)
+        body = user_input.sms_message_id.body
+        self.assertIn("/survey/start/", body)
+        self.assertNotIn(
+            user_input.sms_question_id.with_context(lang="th_TH")._sms_render(), body
+        )
+        warnings = self.survey_campaign._sms_retention_country_warnings(
+            rule, "TH", False
+        )
+        self.assertIn("web link instead of its question", warnings[-1])
+        rule.form_links_allowed = False
+        warnings = self.survey_campaign._sms_retention_country_warnings(
+            rule, "TH", False
+        )
+        self.assertIn("links to forms are banned", warnings[-1])
 
     def test_custom_help_keyword_wins_over_the_parser_everywhere(self):
         # TD is an opt-out for the parser (Chinese carriers' code); this
