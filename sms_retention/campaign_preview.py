@@ -25,7 +25,7 @@ from decimal import Decimal
 from odoo import _, fields
 from odoo.tools import SQL, format_amount
 
-from .tools import sending_policy
+from .tools import links, sending_policy
 from .tools.segments import count_segments, estimate_cost
 
 _logger = logging.getLogger(__name__)
@@ -131,9 +131,9 @@ class CampaignPreview:
             column = "id"
         else:
             model = campaign.model_id.model
-            if not model or model not in self.env:
+            records = self._readable(model)
+            if records is None:
                 return None, period
-            records = self.env[model]
             if model != "res.partner" and "partner_id" not in records._fields:
                 return None, period
             domain = [("create_date", ">=", since)]
@@ -228,10 +228,23 @@ class CampaignPreview:
         variants = self.campaign.variant_ids.filtered(lambda v: v.weight > 0)
         return list(variants) or [self.campaign]
 
+    def _readable(self, model):
+        """``model``, empty, when the user may read it; else None (a campaign
+        administrator without access to sales orders sees the preview
+        without its audience and sample)."""
+        if not model or model not in self.env:
+            return None
+        records = self.env[model]
+        if not records.check_access_rights("read", raise_exception=False):
+            return None
+        return records
+
     def sample_record(self, partner):
         """A record of the campaign's model to render on, for ``partner``."""
         model = self.campaign.model_id.model or "res.partner"
-        records = self.env[model]
+        records = self._readable(model)
+        if records is None:
+            return self.env["res.partner"]
         if model == "res.partner":
             return partner or records.search([], limit=1)
         if partner and "partner_id" in records._fields:
@@ -242,9 +255,10 @@ class CampaignPreview:
                 return record
         return records.search([], limit=1, order="id desc")
 
-    def final_sms(self, holder, lang, record):
+    def final_sms(self, holder, lang, record, country=None):
         """``(text, error)``: the SMS ``holder`` (the campaign or a variant)
-        would send in ``lang`` for ``record``, as the customer gets it."""
+        would send in ``lang`` for ``record`` to a customer of ``country``
+        (default: the company's), as the customer gets it."""
         # A language without a text of its own gets the text as written.
         source = holder.with_context(lang=lang).body or holder.body or ""
         if not source.strip():
@@ -267,8 +281,64 @@ class CampaignPreview:
                 error=str(error.args[0] if error.args else error),
             )
         return self.campaign._sms_retention_final_sms(
-            rendered, lang, self.company
+            rendered, lang, self.company, country or self.company.country_id
         ), None
+
+    def _country_warnings(self, audience, texts):
+        """What the rules of the audience's countries say of these SMS: the
+        content refused, links where they are banned, replies that cannot
+        arrive (see ``sms.retention.country.rule``)."""
+        customers = collections.Counter()
+        for (country_id, _lang), count in audience.sendable().items():
+            customers[country_id] += count
+        # The web opt-out link, where it ends an SMS, is the rules' own.
+        has_link = any(
+            "://" in line
+            for text in texts
+            for line in text.splitlines()
+            if links.OPTOUT_PATH not in line
+        )
+        has_short_link = any("/r/" in text for text in texts)
+        classes = self.campaign._sms_retention_content_classes()
+        rules = self.env["sms.retention.country.rule"]
+        warnings = []
+        countries = self.env["res.country"].browse([cid for cid in customers if cid])
+        for country in countries.sorted("name"):
+            rule = rules._of_country(country)
+            if not rule:
+                continue
+            where = _(
+                "%(country)s (customers: %(count)s)",
+                country=country.name,
+                count=customers[country.id],
+            )
+            refused = rule._refused(classes)
+            if refused:
+                warnings.append(
+                    _(
+                        "%(where)s: %(refused_by)s refuse SMS that %(content)s.",
+                        where=where,
+                        refused_by=rule.refused_by or _("carriers"),
+                        content=_(" or ").join(refused),
+                    )
+                )
+            if has_link and not rule.links_allowed:
+                warnings.append(
+                    _("%(where)s: SMS may carry no link there.", where=where)
+                )
+            elif has_short_link and not rule.short_links_allowed:
+                warnings.append(
+                    _(
+                        "%(where)s: link shorteners are banned there, and the "
+                        "links of retention SMS are shortened to be tracked: "
+                        "leave these customers out or write no link.",
+                        where=where,
+                    )
+                )
+            warnings += self.campaign._sms_retention_country_warnings(
+                rule, where, self.company._sms_retention_replies_reach_us(country)
+            )
+        return warnings
 
     def _cost(self, segments, country_id, prices):
         """``(amount, currency)`` of one SMS in the price's currency, and
@@ -305,7 +375,7 @@ class CampaignPreview:
             record = self.sample_record(partner)
             sms = []
             for holder in holders:
-                text, error = self.final_sms(holder, lang, record)
+                text, error = self.final_sms(holder, lang, record, partner.country_id)
                 info = count_segments(text)
                 segments_by[holder, lang] = info.segments
                 cost = self._cost(info.segments, partner.country_id.id, prices)
@@ -365,6 +435,9 @@ class CampaignPreview:
                 )
             )
         warnings += self.campaign._sms_retention_preview_warnings()
+        warnings += self._country_warnings(
+            audience, [row["text"] for card in cards for row in card["sms"]]
+        )
         total_segments, total_cost = 0, Decimal(0)
         weights = {holder: getattr(holder, "weight", 1) for holder in holders}
         weight_sum = sum(weights.values()) or 1

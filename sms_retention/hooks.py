@@ -5,11 +5,15 @@
 def post_init_hook(env):
     """Pick each existing company's SMS provider at install time.
 
-    A company that already sends through an Odoo IAP SMS account keeps it;
-    every other company starts on the sandbox, which needs no network and no
+    A company that already sends through an Odoo IAP SMS account, or through
+    Odoo's own Twilio (``sms_twilio``, newer 17.0 builds), keeps it; every
+    other company starts on the sandbox, which needs no network and no
     credentials. New companies default to the sandbox too.
     """
     companies = env["res.company"].sudo().search([])
+    odoo_providers = companies.filtered(
+        lambda company: company._sms_retention_uses_odoo_provider()
+    )
     accounts = (
         env["iap.account"]
         .sudo()
@@ -20,7 +24,7 @@ def post_init_hook(env):
         companies
         if any(not account.company_ids for account in accounts)
         else accounts.company_ids
-    )
+    ) | odoo_providers
     if iap_companies:
         (companies & iap_companies).write({"sms_retention_provider": "iap"})
     (companies - iap_companies).write({"sms_retention_provider": "sandbox"})

@@ -189,7 +189,7 @@ class RunSettings:
     templates: dict = dataclasses.field(default_factory=dict)
     #: {sms.template id: its prepared rendering} (see ``sms.template``)
     renderings: dict = dataclasses.field(default_factory=dict)
-    #: {(company id, lang): opt-out text}
+    #: {(company id, country id, marketing, lang): opt-out text}
     optout_texts: dict = dataclasses.field(default_factory=dict)
     #: {model name: has a chatter?}
     chatter_models: dict = dataclasses.field(default_factory=dict)
@@ -560,9 +560,12 @@ class SendingRun:
         )
         bodies = {}
         for row in facts:
-            opt_out = ""
-            if settings[row.campaign_id].marketing:
-                opt_out = self._optout_text(row.company_id, row.lang)
+            opt_out = self._optout_text(
+                row.company_id,
+                row.country_id,
+                settings[row.campaign_id].marketing,
+                row.lang,
+            )
             bodies[row.id] = campaigns.browse(row.campaign_id)._sms_retention_compose(
                 texts[row.id], row.lang, opt_out, messages.browse(row.id)
             )
@@ -933,17 +936,22 @@ class SendingRun:
             )
         return known[company_id, country_id]
 
-    def _optout_text(self, company_id, lang):
-        """The company's opt-out text in ``lang`` (else its default)."""
+    def _optout_text(self, company_id, country_id, marketing, lang):
+        """The opt-out text of an SMS of ``company_id`` to a customer of
+        ``country_id`` (see ``res.company._sms_retention_optout_text``)."""
         known = self.settings.optout_texts
-        if (company_id, lang) not in known:
-            texts = (
+        key = (company_id, country_id, marketing, lang)
+        if key not in known:
+            known[key] = (
                 self.env["res.company"]
                 .browse(company_id)
-                ._sms_retention_optout_texts({lang, False})
+                ._sms_retention_optout_text(
+                    self.env["res.country"].browse(country_id),
+                    "marketing" if marketing else "transactional",
+                    lang,
+                )
             )
-            known[company_id, lang] = texts.get(lang) or texts.get(False) or ""
-        return known[company_id, lang]
+        return known[key]
 
     def _recent_sends(self, now, company_ids, partner_ids):
         """``{partner id: [send times]}`` within the longest frequency-cap

@@ -24,7 +24,9 @@
         "views/sms_retention_twilio_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/sms_retention_twilio_menus.xml",
+        "views/sms_retention_country_rule_views.xml",
         "data/ir_cron_data.xml",
+        "data/sms_retention_country_rule_data.xml",
     ],
     "installable": True,
 }

@@ -28,6 +28,7 @@ from . import sms_retention_inbound
 from . import sms_retention_sandbox_message
 from . import ir_actions_server
 from . import sms_retention_conversation
+from . import sms_retention_country_rule
 from . import sms_retention_ratio_report_mixin
 from . import sms_retention_cohort_report
 from . import sms_retention_churn_report

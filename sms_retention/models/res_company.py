@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 
-from ..tools import send_window
+from ..tools import links, send_window
 from ..tools.sms_api_sandbox import SmsApiSandbox
 
 # Usual opt-out wording per language, used until the company translates its own.
@@ -65,6 +65,12 @@ class ResCompany(models.Model):
         help="Sends every SMS of this company: chatter, mass mailing, automation "
         "rules and retention campaigns. The sandbox sends nothing: it stores "
         "each SMS in the Sandbox outbox, where replies can be simulated.",
+    )
+    sms_retention_odoo_provider = fields.Boolean(
+        string="Sends through Odoo's Twilio",
+        compute="_compute_sms_retention_odoo_provider",
+        help="This company sends its SMS through Odoo's own Twilio "
+        "(Settings > SMS): SMS Retention sends through it too.",
     )
     sms_retention_reply_window_days = fields.Integer(
         string="Reply Window (days)",
@@ -238,7 +244,8 @@ class ResCompany(models.Model):
     def _sms_retention_policy(self, country, start=None, end=None):
         """Sending hours, blackouts and holidays for customers of ``country``.
 
-        ``start`` and ``end`` override the company's hours when set.
+        ``start`` and ``end`` override the company's hours when set; the
+        country's own hours (its rules) narrow them, as a blackout.
         """
         self.ensure_one()
         self.sudo().fetch(
@@ -256,6 +263,11 @@ class ResCompany(models.Model):
             for b in self.sudo().sms_retention_blackout_ids
             if not b.country_ids or country in b.country_ids
         )
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        hours = rule._hours() if rule else None
+        outside = send_window.window_outside_hours(*hours) if hours else None
+        if outside:
+            blackouts += ((None, outside),)
         holidays = frozenset()
         if country:
             # The window below has a day of margin for any time zone; the
@@ -305,6 +317,39 @@ class ResCompany(models.Model):
             texts[lang] = text
         return texts
 
+    def _sms_retention_optout_text(self, country, message_class, lang):
+        """The opt-out text that ends a ``message_class`` SMS of this company
+        to a customer of ``country`` in ``lang``: the one rule of the sending
+        run, the preview and the test SMS.
+
+        - Where replies cannot reach us (the country's rules), a marketing
+          SMS ends with the link to its web opt-out page (a sample page, made
+          the message's by ``sms.retention.message._sms_retention_tag_links``);
+        - else with the wording the country requires for its class, if any;
+        - else, a marketing SMS with the company's opt-out text.
+        """
+        self.ensure_one()
+        marketing = message_class == "marketing"
+        if marketing and not self._sms_retention_replies_reach_us(country):
+            return self.with_context(lang=lang)._sms_retention_web_optout_text()
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        text = rule._optout_text(message_class, lang) if rule else ""
+        if text or not marketing:
+            return text
+        return self._sms_retention_optout_texts([lang])[lang]
+
+    def _sms_retention_replies_reach_us(self, country):
+        """Whether customers of ``country`` can answer this company's SMS:
+        their country's rules say so; provider addons narrow it (Twilio has
+        no two-way SMS in some countries)."""
+        self.ensure_one()
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        return not rule or rule.replies_reach_us
+
+    def _sms_retention_web_optout_text(self):
+        # Translated in the context's language (the customer's).
+        return _("Opt out: %(url)s", url=links.optout_url(self.get_base_url()))
+
     def _sms_retention_auto_reply_text(self, kind, lang):
         """The automatic answer ``kind`` (stop, start, help) in ``lang``."""
         self.ensure_one()
@@ -314,8 +359,35 @@ class ResCompany(models.Model):
         contact = self.phone or self.email or self.website or ""
         return text.replace("{company}", self.name or "").replace("{contact}", contact)
 
+    @api.depends(
+        lambda self: ["sms_provider"] if "sms_provider" in self._fields else []
+    )
+    def _compute_sms_retention_odoo_provider(self):
+        for company in self:
+            company.sms_retention_odoo_provider = (
+                company._sms_retention_uses_odoo_provider()
+            )
+
+    def _sms_retention_uses_odoo_provider(self):
+        """Whether this company sends through a provider of Odoo's own other
+        than IAP: Odoo's ``sms_twilio`` (``sms_provider``, on 17.0 builds
+        since August 2025). SMS Retention never takes such a company over."""
+        self.ensure_one()
+        return "sms_provider" in self._fields and self.sms_provider not in (
+            False,
+            "iap",
+        )
+
     def _sms_retention_api_class(self):
-        """The SMS Retention API class for this company, or None for Odoo's own.
+        """The SMS Retention API class for this company, or None for Odoo's
+        own providers (IAP, or Odoo's Twilio)."""
+        self.ensure_one()
+        if self._sms_retention_uses_odoo_provider():
+            return None
+        return self._sms_retention_provider_api_class()
+
+    def _sms_retention_provider_api_class(self):
+        """The API class of ``sms_retention_provider``, None for IAP.
 
         Provider addons extend this for their key.
         """

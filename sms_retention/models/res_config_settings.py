@@ -8,6 +8,9 @@ class ResConfigSettings(models.TransientModel):
 
     _inherit = "res.config.settings"
 
+    sms_retention_odoo_provider = fields.Boolean(
+        related="company_id.sms_retention_odoo_provider"
+    )
     sms_retention_provider = fields.Selection(
         related="company_id.sms_retention_provider", readonly=False
     )

@@ -50,6 +50,14 @@ EnqueueConfig = collections.namedtuple(
     "running model kind delay company_id segments_only segment_codes variants",
 )
 
+# What a campaign of each kind asks of its customers, as countries and
+# providers class the content they refuse (see sms.retention.country.rule).
+CONTENT_OF_KIND = {
+    "post_purchase": "review",
+    "winback": "winback",
+    "exit": "survey",
+}
+
 
 class SmsRetentionCampaign(models.Model):
     """A retention campaign: who gets which SMS, and when.
@@ -694,13 +702,11 @@ class SmsRetentionCampaign(models.Model):
             return self.env["ir.model"].browse(vals["model_id"]).model
         return _model_of_kind(vals.get("kind") or self._fields["kind"].default(self))
 
-    def _sms_retention_final_sms(self, text, lang, company):
-        """The SMS as the customer gets it (see :meth:`_sms_retention_compose`)
-        for the preview and the test SMS."""
+    def _sms_retention_final_sms(self, text, lang, company, country):
+        """The SMS as a customer of ``country`` gets it (see
+        :meth:`_sms_retention_compose`), for the preview and the test SMS."""
         self.ensure_one()
-        opt_out = ""
-        if self.message_class == "marketing":
-            opt_out = company._sms_retention_optout_texts([lang])[lang]
+        opt_out = company._sms_retention_optout_text(country, self.message_class, lang)
         return self._sms_retention_compose(text, lang, opt_out)
 
     def _sms_retention_compose(self, text, lang, opt_out, message=None):
@@ -724,6 +730,29 @@ class SmsRetentionCampaign(models.Model):
         the SMS (counted, not added), for ``message`` when one is being sent
         (else for a sample customer). Nothing here."""
         return text
+
+    def _sms_retention_content_classes(self):
+        """What this campaign asks of its customers, as countries and
+        providers class the content they refuse (``review``, ``survey``,
+        ``winback``); addons add theirs (the survey's questionnaire)."""
+        self.ensure_one()
+        content = CONTENT_OF_KIND.get(self.kind)
+        return {content} if content else set()
+
+    def _sms_retention_country_warnings(self, rule, where, replies):
+        """Warnings of the preview for the customers ``where`` of the country
+        of ``rule``, who can answer an SMS or not (``replies``), beyond
+        content and links; addons add theirs."""
+        self.ensure_one()
+        if not replies and self.message_class == "marketing":
+            return [
+                _(
+                    "%(where)s: customers cannot reply there; the SMS end with "
+                    "a link to a web opt-out page.",
+                    where=where,
+                )
+            ]
+        return []
 
     def _sms_retention_preview_warnings(self):
         """Warnings of the preview beyond texts and segments; addons add

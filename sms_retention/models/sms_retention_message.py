@@ -279,17 +279,84 @@ class SmsRetentionMessage(models.Model):
 
     def _sms_retention_tag_links(self, body):
         """``body`` with this message's tag on each tracked short link of
-        this server (see :mod:`..tools.links`); a sample tag of the same
-        length on a message not yet created (the preview, the test SMS)."""
-        if "/r/" not in body:
+        this server, and its own web opt-out page in the opt-out text (see
+        :mod:`..tools.links`); a sample tag of the same length on a message
+        not yet created (the preview, the test SMS)."""
+        if "/r/" not in body and not (self and links.OPTOUT_PATH in body):
             return body
+        link_tag = links.SAMPLE_TAG
         if self:
             self.ensure_one()
             secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-            tag = links.message_tag(secret, self.id)
-        else:
-            tag = links.SAMPLE_TAG
-        return links.tag_links(body, links.short_link_pattern(self.get_base_url()), tag)
+            link_tag = links.message_tag(secret, self.id)
+            body = links.tag_optout(
+                body, links.message_tag(secret, self.id, links.OPTOUT)
+            )
+        return links.tag_links(
+            body, links.short_link_pattern(self.get_base_url()), link_tag
+        )
+
+    # ------------------------------------------------------------
+    # WEB OPT-OUT PAGE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sms_retention_from_optout_tag(self, tag):
+        """The message (sudo) of the web opt-out page of ``tag``; empty when
+        the tag is forged or its message deleted."""
+        messages_sudo = self.sudo()
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        message_id = links.read_tag(secret, tag, links.OPTOUT)
+        return (
+            messages_sudo.browse(message_id).exists() if message_id else messages_sudo
+        )
+
+    def _sms_retention_page_lang(self):
+        """The language of the opt-out page: the customer's, else the
+        company's."""
+        self.ensure_one()
+        return self.partner_id.lang or self.company_id.partner_id.lang or "en_US"
+
+    def _sms_retention_optout_page_text(self, state):
+        """What the opt-out page says in ``state`` (ask, done, already), in
+        the context's language; the number shows its last four digits only."""
+        self.ensure_one()
+        number = self.number or ""
+        values = {
+            "company": self.company_id.name,
+            "number": "•" * max(len(number) - 4, 0) + number[-4:],
+        }
+        if state == "done":
+            return _(
+                "You are unsubscribed: %(number)s will get no more SMS from "
+                "%(company)s.",
+                **values,
+            )
+        if state == "already":
+            return _("%(number)s already gets no SMS from %(company)s.", **values)
+        return _("Stop receiving SMS from %(company)s on %(number)s?", **values)
+
+    def _sms_retention_number_opted_out(self):
+        self.ensure_one()
+        return bool(
+            self.env["phone.blacklist"]
+            .sudo()
+            .search_count([("number", "=", self.number)], limit=1)
+        )
+
+    def _sms_retention_web_opt_out(self):
+        """Opt this message's number out from its web opt-out page, as STOP
+        does: every customer with the number, Odoo's phone blacklist, the
+        consent log (source: web)."""
+        self.ensure_one()
+        if not self.number:
+            return
+        self.env["res.partner"]._sms_retention_opt_out_number(
+            self.number,
+            "web",
+            note=_("Web opt-out page"),
+            record=self._get_source_record(),
+        )
 
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):

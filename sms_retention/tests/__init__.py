@@ -16,6 +16,7 @@ from . import test_send_now
 from . import test_reply_parser
 from . import test_keywords
 from . import test_consent_paths
+from . import test_country_rules
 from . import test_access
 from . import test_conversation
 from . import test_inline_template
@@ -23,6 +24,7 @@ from . import test_multi_company
 from . import test_settings
 from . import test_ui_tour_company
 from . import test_ui_tour_conversation
+from . import test_ui_tour_languages
 from . import test_thread
 from . import test_i18n
 from . import test_sending_pipeline

@@ -42,6 +42,14 @@ def no_holdout(env):
     env["ir.default"].set("sms.retention.campaign", "holdout_percent", 0)
 
 
+def any_hour(env):
+    """No sending hours of the countries' own (their rules): the tests run
+    at any time of day; the country rule tests set them."""
+    env["sms.retention.country.rule"].search([]).write(
+        {"quiet_start": 0.0, "quiet_end": 0.0}
+    )
+
+
 class MockSmsRetention(common.BaseCase):
     """Record what reaches each provider; IAP never leaves the process."""
 
@@ -230,6 +238,7 @@ class SmsRetentionTourCase(common.HttpCase):
         )
         cls.company.sms_retention_blackout_ids.unlink()
         no_holdout(cls.env)
+        any_hour(cls.env)
         # "Send now" must not depend on today being a public holiday.
         cls.env["sms.retention.holiday"].search([]).active = False
 
@@ -259,6 +268,7 @@ class SmsRetentionCommon(common.TransactionCase, SmsRetentionCase):
         cls.company.write(
             {"sms_retention_quiet_start": 0.0, "sms_retention_quiet_end": 24.0}
         )
+        any_hour(cls.env)
         cls.company.sms_retention_blackout_ids.unlink()
         # The shipped public holidays make "now + 2 days" a holiday on some
         # dates (Thanksgiving): tests that need one create or reactivate it.

@@ -66,6 +66,22 @@ class TestCampaignForm(SmsRetentionCommon):
         with self.assertRaisesRegex(UserError, "cannot be empty"):
             campaign.body = ""
 
+    def test_preview_without_access_to_orders_shows_no_error(self):
+        """Regression: an SMS Retention administrator without Sales rights
+        got an access error opening a post-purchase campaign, whose preview
+        counted and rendered orders."""
+        campaign = self._new_review()
+        admin = new_test_user(
+            self.env,
+            login="sms.admin.nosales",
+            groups="base.group_user,sms_retention.group_sms_retention_manager",
+        )
+        campaign_as_admin = campaign.with_user(admin)
+        self.assertIn("Thank-you note", campaign_as_admin.display_name)
+        preview = campaign_as_admin.preview_html
+        self.assertIn("No record to render on yet", preview)
+        self.assertEqual(campaign_as_admin.audience_count, 0)
+
     def test_placeholder_helper_inserts_the_expression(self):
         with Form(self.env["sms.retention.campaign"]) as form:
             form.name = "Helper"
@@ -149,7 +165,7 @@ class TestCampaignForm(SmsRetentionCommon):
             f"Hi Alice, thanks for {us_order.name}!\nReply STOP to opt out", preview
         )
         self.assertIn("王芳您好", preview)
-        self.assertIn("回复TD退订", preview)
+        self.assertIn("拒收请回复R", preview)
         self.assertIn("GSM-7", preview)
         self.assertIn("UCS-2", preview)
         self.assertIn("Sample: Alice Walker", preview)

@@ -364,7 +364,8 @@ class TestOptOutAndCost(SmsRetentionCommon):
                 ]
             )
         }
-        self.assertTrue(bodies[self.customer_cn].endswith("\n回复TD退订"))
+        # China requires its own wording on marketing SMS (its country rules).
+        self.assertTrue(bodies[self.customer_cn].endswith("\n拒收请回复R"))
         self.assertIn("生日快乐", bodies[self.customer_cn])
         self.assertTrue(bodies[self.customer_us].endswith("\nReply STOP to opt out"))
         self.company.with_context(

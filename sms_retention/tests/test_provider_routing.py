@@ -1,7 +1,10 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
+from ..hooks import post_init_hook
 from ..models.sms_sms import CORE_ROUTES_BY_API
 from ..tools.sms_api_sandbox import SmsApiSandbox
 from .common import SmsRetentionCommon
@@ -114,3 +117,47 @@ class TestProviderRouting(SmsRetentionCommon):
         self.assertEqual(others, [sms_iap])
         if CORE_ROUTES_BY_API:
             self.assertIs(self.company._get_sms_api_class(), SmsApiSandbox)
+
+    def _odoo_twilio(self, company):
+        """``company`` sends through Odoo's own ``sms_twilio``, as it would
+        on a 17.0 build since August 2025 (its ``sms_provider`` is "twilio").
+        That build cannot run here: its field is what is mocked."""
+        return patch.object(
+            type(self.env["res.company"]),
+            "_sms_retention_uses_odoo_provider",
+            lambda record: record == company,
+        )
+
+    def test_company_on_odoos_twilio_is_never_taken_over(self):
+        sms_sandbox = self._sms("+12125550101", self.company)
+        with self._odoo_twilio(self.company):
+            self.assertEqual(self.company.sms_retention_provider, "sandbox")
+            self.assertIsNone(self.company._sms_retention_api_class())
+            self.assertTrue(self.company.sms_retention_odoo_provider)
+            routed = list(sms_sandbox._split_by_api())
+            self.assertFalse(
+                [api for api, _sms in routed if isinstance(api, SmsApiSandbox)],
+                "Odoo's own provider sends it",
+            )
+            self.assertEqual(sms_sandbox, routed[0][1])
+            if CORE_ROUTES_BY_API:
+                self.assertIsNot(self.company._get_sms_api_class(), SmsApiSandbox)
+        self.assertIs(self.company._sms_retention_api_class(), SmsApiSandbox)
+
+    def test_install_keeps_odoos_twilio(self):
+        self.company.sms_retention_provider = "iap"
+        with self._odoo_twilio(self.company):
+            post_init_hook(self.env)
+        self.assertEqual(self.company.sms_retention_provider, "iap")
+        self.assertEqual(self.company_iap.sms_retention_provider, "sandbox")
+
+    def test_odoos_twilio_field_when_the_build_has_it(self):
+        """On a 17.0 build with ``sms_twilio`` installed, the real field."""
+        if "sms_provider" not in self.company._fields:
+            self.skipTest("this 17.0 build has no sms_twilio")
+        self.company.sms_provider = "twilio"
+        self.assertTrue(self.company._sms_retention_uses_odoo_provider())
+        self.assertNotEqual(
+            self.company._get_sms_api_class().__module__,
+            SmsApiSandbox.__module__,
+        )

@@ -30,6 +30,12 @@ SIGNATURE_LENGTH = 7
 # A tag as long as that of a message id of 10 digits, for previews and
 # segment counts of SMS that belong to no message yet.
 SAMPLE_TAG = "z" * 7 + "0" * SIGNATURE_LENGTH
+# What a tag opens: a tracked link, or the message's web opt-out page.
+LINK = "link"
+OPTOUT = "optout"
+# The web opt-out page of a message: ``<base>/sms/optout/<tag>``.
+OPTOUT_PATH = "/sms/optout/"
+
 # A click this close to the send or the delivery is a link preview.
 PREVIEW_SECONDS = 5
 # User agents of link-preview fetchers and robots (lower case). iMessage
@@ -68,9 +74,11 @@ PREVIEW_AGENTS = (
 )
 
 
-def _signature(secret, message_id):
+def _signature(secret, message_id, purpose):
     digest = hmac.new(
-        secret.encode(), f"sms_retention.link:{message_id}".encode(), hashlib.sha256
+        secret.encode(),
+        f"sms_retention.{purpose}:{message_id}".encode(),
+        hashlib.sha256,
     ).digest()
     number = int.from_bytes(digest[:8], "big") % 36**SIGNATURE_LENGTH
     return _base36(number).rjust(SIGNATURE_LENGTH, "0")
@@ -86,14 +94,16 @@ def _base36(number):
             return text
 
 
-def message_tag(secret, message_id):
-    """The tag of ``message_id``: its id in base 36, then its signature."""
-    return _base36(message_id) + _signature(secret, message_id)
+def message_tag(secret, message_id, purpose=LINK):
+    """The tag of ``message_id``: its id in base 36, then its signature for
+    ``purpose`` (:data:`LINK` or :data:`OPTOUT`): a link's tag does not open
+    the opt-out page."""
+    return _base36(message_id) + _signature(secret, message_id, purpose)
 
 
-def read_tag(secret, tag):
+def read_tag(secret, tag, purpose=LINK):
     """The message id of ``tag``, or None if it is not a tag signed with
-    ``secret``."""
+    ``secret`` for ``purpose``."""
     tag = tag or ""
     if len(tag) <= SIGNATURE_LENGTH or len(tag) > len(SAMPLE_TAG):
         return None
@@ -104,7 +114,7 @@ def read_tag(secret, tag):
         return None
     if head != _base36(message_id):  # one spelling per id
         return None
-    if not hmac.compare_digest(_signature(secret, message_id), signature):
+    if not hmac.compare_digest(_signature(secret, message_id, purpose), signature):
         return None
     return message_id
 
@@ -116,6 +126,19 @@ def short_link_pattern(base_url):
     return re.compile(
         re.escape(base_url.rstrip("/")) + r"/r/[A-Za-z0-9]+(?![A-Za-z0-9/])"
     )
+
+
+def optout_url(base_url, tag=SAMPLE_TAG):
+    """The address of the web opt-out page of the message of ``tag`` (an
+    :data:`OPTOUT` tag). The sample tag, as long as any, stands for the
+    message's in an opt-out text, until :func:`tag_optout` sets it."""
+    return f"{base_url.rstrip('/')}{OPTOUT_PATH}{tag}"
+
+
+def tag_optout(text, tag):
+    """``text`` with the sample opt-out page (see :func:`optout_url`) made the
+    page of the message of ``tag``."""
+    return text.replace(OPTOUT_PATH + SAMPLE_TAG, OPTOUT_PATH + tag)
 
 
 def tag_links(text, pattern, tag):

@@ -137,6 +137,19 @@ def window_from_hours(start: float, end: float) -> Window:
     return Window(start_minute, end_minute)
 
 
+def window_outside_hours(start: float, end: float) -> Window | None:
+    """The :class:`Window` outside ``start`` to ``end`` (``float_time``
+    values, an ``end`` of 0 or 24 being midnight), as a blackout that keeps
+    sending within those hours whatever the allowed window; None when the
+    hours span the whole day."""
+    allowed = window_from_hours(start, end)
+    if allowed.start == 0 and allowed.end == _DAY_MINUTES:
+        return None
+    if allowed.end == _DAY_MINUTES:
+        return Window(0, allowed.start)
+    return Window(allowed.end, allowed.start or _DAY_MINUTES)
+
+
 @dataclass(frozen=True)
 class SendingPolicy:
     """When messages may be sent, judged on the recipient's local wall clock.

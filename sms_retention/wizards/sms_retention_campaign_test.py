@@ -80,7 +80,9 @@ class SmsRetentionCampaignTest(models.TransientModel):
             }
             partner = self.env["res.partner"].browse(samples.get(self.lang))
         record = preview.sample_record(partner)
-        return preview.final_sms(self.variant_id or campaign, self.lang, record)
+        return preview.final_sms(
+            self.variant_id or campaign, self.lang, record, partner.country_id
+        )
 
     def action_send(self):
         """Send the test now, whatever the hour; the sending policy refuses

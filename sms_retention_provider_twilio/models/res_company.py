@@ -107,10 +107,21 @@ class ResCompany(models.Model):
                     )
                 )
 
-    def _sms_retention_api_class(self):
+    def _sms_retention_replies_reach_us(self, country):
+        # Twilio carries no reply from some countries (its two-way coverage).
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        if (
+            rule
+            and not rule.twilio_two_way
+            and self._sms_retention_api_class() is SmsApiTwilio
+        ):
+            return False
+        return super()._sms_retention_replies_reach_us(country)
+
+    def _sms_retention_provider_api_class(self):
         if self.sms_retention_provider == PROVIDER:
             return SmsApiTwilio
-        return super()._sms_retention_api_class()
+        return super()._sms_retention_provider_api_class()
 
     def _sms_retention_twilio_webhook_base(self):
         self.ensure_one()

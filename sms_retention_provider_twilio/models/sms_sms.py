@@ -253,7 +253,9 @@ class SmsSms(models.Model):
         ).items():
             if not company or company.sms_retention_provider != PROVIDER:
                 continue
-            api = company._sms_retention_api_class()(self.env)._set_company(company)
+            api = company._sms_retention_provider_api_class()(self.env)._set_company(
+                company
+            )
             config = api._config()
             for attempt_sudo in company_attempts_sudo:
                 sms_sudo = self.sudo().search([("uuid", "=", attempt_sudo.sms_uuid)])

@@ -55,3 +55,21 @@ class TestTwilioOptOutConsent(TwilioCommon):
         self.assertFalse(
             self.env["sms.retention.consent.log"].search([("number", "=", number)])
         )
+
+    def test_no_replies_through_twilio_from_china(self):
+        """Twilio has no two-way SMS in mainland China: a company sending
+        through it ends its marketing SMS there with the web opt-out link,
+        while the sandbox keeps China's reply wording (拒收请回复R)."""
+        china = self.env.ref("base.cn")
+        self.assertFalse(self.company._sms_retention_replies_reach_us(china))
+        self.assertTrue(
+            self.company._sms_retention_replies_reach_us(self.env.ref("base.us"))
+        )
+        text = self.company._sms_retention_optout_text(china, "marketing", "zh_CN")
+        self.assertIn("/sms/optout/", text)
+        self.company.sms_retention_provider = "sandbox"
+        self.assertTrue(self.company._sms_retention_replies_reach_us(china))
+        self.assertEqual(
+            self.company._sms_retention_optout_text(china, "marketing", "zh_CN"),
+            "拒收请回复R",
+        )

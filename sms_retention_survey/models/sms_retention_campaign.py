@@ -48,7 +48,12 @@ class SmsRetentionCampaign(models.Model):
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """The survey's question (the first one, or the response's current
-        one for a message being sent), and its web link when it fits."""
+        one for a message being sent), and its web link when it fits.
+
+        To a customer whose replies cannot reach us (their country's rules),
+        the web link instead of the question, whatever its length: they
+        answer on the web.
+        """
         text = super()._sms_retention_add_parts(text, lang, opt_out, message)
         survey = self.survey_id
         if not survey:
@@ -62,6 +67,16 @@ class SmsRetentionCampaign(models.Model):
             lang = user_input._sms_lang() if user_input else lang
         if not question:
             return text
+        country = message.partner_id.country_id if message else None
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        if (
+            message
+            and not message.company_id._sms_retention_replies_reach_us(country)
+            and (not rule or rule.form_links_allowed)
+        ):
+            # The only way to answer: kept whatever the segments.
+            link = user_input._sms_start_link()
+            return "\n".join(part for part in (text, link) if part)
         link = user_input._sms_start_link() if self.survey_include_link else ""
         return fit_body(
             text,
@@ -70,6 +85,32 @@ class SmsRetentionCampaign(models.Model):
             opt_out,
             MAX_SEGMENTS,
         )[0]
+
+    def _sms_retention_content_classes(self):
+        classes = super()._sms_retention_content_classes()
+        return classes | {"survey"} if self.survey_id else classes
+
+    def _sms_retention_country_warnings(self, rule, where, replies):
+        warnings = super()._sms_retention_country_warnings(rule, where, replies)
+        if not self.survey_id or replies:
+            return warnings
+        if not rule.form_links_allowed:
+            return [
+                *warnings,
+                _(
+                    "%(where)s: customers cannot reply there and links to forms "
+                    "are banned: the survey cannot reach them; leave them out.",
+                    where=where,
+                ),
+            ]
+        return [
+            *warnings,
+            _(
+                "%(where)s: customers cannot reply there: the SMS carries the "
+                "survey's web link instead of its question.",
+                where=where,
+            ),
+        ]
 
     def _sms_retention_preview_warnings(self):
         warnings = super()._sms_retention_preview_warnings()
