@@ -329,9 +329,9 @@ class CampaignPreview:
             elif has_short_link and not rule.short_links_allowed:
                 warnings.append(
                     _(
-                        "%(where)s: link shorteners are banned there, and the "
-                        "links of retention SMS are shortened to be tracked: "
-                        "leave these customers out or write no link.",
+                        "%(where)s: link shorteners are banned there: these "
+                        "customers get each link's full address, untracked "
+                        "(their clicks are not counted).",
                         where=where,
                     )
                 )

@@ -56,10 +56,12 @@ _logger = logging.getLogger(__name__)
 # ``sms.sms`` state of retention SMS waiting for the run's provider call:
 # Odoo's own SMS queue leaves them alone.
 QUEUED_SMS_STATE = "sms_retention_queued"
-# Skip reasons of the messages of a campaign's holdout group, and of a
-# reminder whose SMS was answered or clicked meanwhile.
+# Skip reasons of the messages of a campaign's holdout group, of a reminder
+# whose SMS was answered or clicked meanwhile, and of customers a campaign
+# cannot reach by their country's rules.
 HOLDOUT = "holdout"
 ANSWERED = "answered"
+COUNTRY_RULES = "country_rules"
 # Due messages checked against the policy and rendered per transaction.
 MATERIALISE_BATCH_PARAM = "sms_retention.materialise_batch_size"
 MATERIALISE_BATCH_DEFAULT = 500
@@ -398,6 +400,7 @@ class SendingRun:
             now, company_ids, {row.partner_id for row in facts if row.partner_id}
         )
         policies = self.settings.policies
+        unreachable = {}  # {(campaign id, company id, country id): bool}
         open_now, decisions = {}, {}
 
         def allowed_at(when, tz, key, policy, policy_key):
@@ -458,6 +461,21 @@ class SendingRun:
             ):
                 # It would go now: the holdout group is measured from now.
                 decision = sending_policy.Decision(sending_policy.SKIP, HOLDOUT)
+            if decision.action == sending_policy.SEND:
+                key = (row.campaign_id, row.company_id, row.country_id)
+                if key not in unreachable:
+                    unreachable[key] = (
+                        self.env["sms.retention.campaign"]
+                        .browse(row.campaign_id)
+                        ._sms_retention_unreachable(
+                            self.env["res.company"].browse(row.company_id),
+                            self.env["res.country"].browse(row.country_id),
+                        )
+                    )
+                if unreachable[key]:
+                    decision = sending_policy.Decision(
+                        sending_policy.SKIP, COUNTRY_RULES
+                    )
             decisions[row.id] = decision
             if decision.action == sending_policy.SEND and row.partner_id:
                 recent.setdefault(row.partner_id, []).append(now)
@@ -567,7 +585,11 @@ class SendingRun:
                 row.lang,
             )
             bodies[row.id] = campaigns.browse(row.campaign_id)._sms_retention_compose(
-                texts[row.id], row.lang, opt_out, messages.browse(row.id)
+                texts[row.id],
+                row.lang,
+                opt_out,
+                messages.browse(row.id),
+                self.env["res.country"].browse(row.country_id),
             )
         return bodies
 

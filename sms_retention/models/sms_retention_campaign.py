@@ -16,6 +16,7 @@ from ..campaign_preview import CampaignPreview
 from ..lift import campaign_lifts
 from ..overview import overview
 from ..planning import insert_planned
+from ..tools import links
 from ..tools.cron import can_commit
 from ..tools.customer_tz import effective_tz_sql
 from ..tools.phone import number_or_skip_sql
@@ -707,15 +708,17 @@ class SmsRetentionCampaign(models.Model):
         :meth:`_sms_retention_compose`), for the preview and the test SMS."""
         self.ensure_one()
         opt_out = company._sms_retention_optout_text(country, self.message_class, lang)
-        return self._sms_retention_compose(text, lang, opt_out)
+        return self._sms_retention_compose(text, lang, opt_out, country=country)
 
-    def _sms_retention_compose(self, text, lang, opt_out, message=None):
+    def _sms_retention_compose(self, text, lang, opt_out, message=None, country=None):
         """The body's parts, the one rule of the preview, the test SMS and
         the sending run: the rendered ``text``, what addons add (a survey
         question), then ``opt_out`` once, last.
 
         Its tracked links then carry the message's tag, so that a click
-        belongs to it (a sample tag of the same length without a message).
+        belongs to it (a sample tag of the same length without a message);
+        to a customer of a ``country`` that bans link shorteners (its
+        rules), they are the full addresses instead, untracked.
 
         :param message: the ``sms.retention.message`` being sent, if any
         """
@@ -723,7 +726,13 @@ class SmsRetentionCampaign(models.Model):
             self._sms_retention_add_parts(text, lang, opt_out, message), opt_out
         )
         messages = message or self.env["sms.retention.message"]
-        return messages._sms_retention_tag_links(body)
+        body = messages._sms_retention_tag_links(body)
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        if rule and not rule.short_links_allowed:
+            body = links.expand_short_links(
+                body, self.get_base_url(), self.env["link.tracker"].get_url_from_code
+            )
+        return body
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends
@@ -738,6 +747,13 @@ class SmsRetentionCampaign(models.Model):
         self.ensure_one()
         content = CONTENT_OF_KIND.get(self.kind)
         return {content} if content else set()
+
+    def _sms_retention_unreachable(self, company, country):
+        """Whether this campaign's SMS of ``company`` cannot do their job for
+        customers of ``country``, by its rules: they are skipped. Nothing
+        here; addons add their cases (a survey no one there can answer)."""
+        self.ensure_one()
+        return False
 
     def _sms_retention_country_warnings(self, rule, where, replies):
         """Warnings of the preview for the customers ``where`` of the country

@@ -1,6 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -105,12 +105,30 @@ class SmsRetentionCountryRule(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _rule_id_of_country
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _of_country(self, country):
-        """The rules (sudo) of ``country``, or None."""
-        if not country:
-            return None
-        return self.sudo().search([("country_id", "=", country.id)], limit=1) or None
+        """The rules (sudo) of ``country``, or None. Read for every SMS
+        composed: cached."""
+        rule_id = self._rule_id_of_country(country.id) if country else None
+        return self.sudo().browse(rule_id) if rule_id else None
+
+    @api.model
+    @tools.ormcache("country_id")
+    def _rule_id_of_country(self, country_id):
+        return self.sudo().search([("country_id", "=", country_id)], limit=1).id
 
     def _hours(self):
         """``(start, end)`` of the country's own sending hours, or None."""

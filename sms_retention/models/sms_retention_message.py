@@ -87,6 +87,7 @@ class SmsRetentionMessage(models.Model):
             ("expired", "Expired"),
             ("holdout", "Holdout group"),
             ("answered", "Answered before the reminder"),
+            ("country_rules", "The country's rules"),
         ],
         index="btree_not_null",
         readonly=True,

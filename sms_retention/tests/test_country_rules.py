@@ -101,6 +101,19 @@ class TestCountryRules(HttpCase, SmsRetentionCommon):
         again = self._page(url)
         self.assertIn("alert-info", again.text, "already unsubscribed")
 
+    def test_no_short_link_where_shorteners_are_banned(self):
+        """Thailand bans link shorteners: its customers get the full address
+        (untracked), the others the tracked short link."""
+        shop = "https://shop.example.com/th/sale"
+        campaign = self._create_partner_campaign(
+            "Sale", f"Sale: {{{{ short_url('{shop}') }}}}", message_class="marketing"
+        )
+        to_thailand = self._sent(campaign, self.customer_th)
+        self.assertIn(f"Sale: {shop}\n", to_thailand.body)
+        self.assertNotIn("/r/", to_thailand.body)
+        to_us = self._sent(campaign, self.customer_us)
+        self.assertRegex(to_us.body, r"Sale: https?://\S+/r/\w+/m/\w+")
+
     def test_forged_or_link_tag_opens_no_opt_out(self):
         message = self._sent(self.marketing, self.customer_th)
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")

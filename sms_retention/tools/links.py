@@ -141,6 +141,20 @@ def tag_optout(text, tag):
     return text.replace(OPTOUT_PATH + SAMPLE_TAG, OPTOUT_PATH + tag)
 
 
+def expand_short_links(text, base_url, url_of_code):
+    """``text`` with each short link of the server at ``base_url`` (tagged
+    or not) replaced by the address it redirects to, for countries that ban
+    link shorteners; ``url_of_code(code)`` gives it (None: kept short)."""
+    if "/r/" not in text:
+        return text
+    pattern = re.escape(base_url.rstrip("/")) + r"/r/([A-Za-z0-9]+)(?:/m/[0-9a-z]+)?"
+
+    def full(match):
+        return url_of_code(match.group(1)) or match.group(0)
+
+    return re.sub(pattern, full, text)
+
+
 def tag_links(text, pattern, tag):
     """``text`` with ``tag`` appended to each short link that ``pattern``
     (see :func:`short_link_pattern`) finds."""

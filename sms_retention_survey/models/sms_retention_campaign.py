@@ -90,6 +90,15 @@ class SmsRetentionCampaign(models.Model):
         classes = super()._sms_retention_content_classes()
         return classes | {"survey"} if self.survey_id else classes
 
+    def _sms_retention_unreachable(self, company, country):
+        # Customers who can neither reply nor open the survey's web link.
+        if super()._sms_retention_unreachable(company, country):
+            return True
+        if not self.survey_id or company._sms_retention_replies_reach_us(country):
+            return False
+        rule = self.env["sms.retention.country.rule"]._of_country(country)
+        return bool(rule and not rule.form_links_allowed)
+
     def _sms_retention_country_warnings(self, rule, where, replies):
         warnings = super()._sms_retention_country_warnings(rule, where, replies)
         if not self.survey_id or replies:
@@ -99,7 +108,8 @@ class SmsRetentionCampaign(models.Model):
                 *warnings,
                 _(
                     "%(where)s: customers cannot reply there and links to forms "
-                    "are banned: the survey cannot reach them; leave them out.",
+                    "are banned: the survey cannot reach them, their SMS are "
+                    "skipped.",
                     where=where,
                 ),
             ]

@@ -105,6 +105,22 @@ class TestSurveyConsent(SmsSurveyCommon):
         )
         self.assertIn("links to forms are banned", warnings[-1])
 
+    def test_survey_no_one_can_answer_is_skipped(self):
+        """Thai customers can neither reply nor open links to forms (the
+        shipped rules): their survey SMS is skipped, not sent in vain."""
+        customer_th = self._create_customer(
+            "สมชาย ใจดี", "081 234 5678", "th", lang=self._lang("th_TH")
+        )
+        customer_th.sms_retention_consent = "opted_in"
+        self.survey_campaign.survey_id = self.csat_survey
+        messages = self.survey_campaign._enqueue(customer_th)
+        with freeze_time("2026-03-03 05:00:00"), self.mock_sms_providers():
+            messages.action_send_now()
+        self.assertEqual(
+            (messages.state, messages.skip_reason), ("skipped", "country_rules")
+        )
+        self.assertFalse(self._sandbox_numbers())
+
     def test_custom_help_keyword_wins_over_the_parser_everywhere(self):
         # TD is an opt-out for the parser (Chinese carriers' code); this
         # company's admin made it a help keyword.
