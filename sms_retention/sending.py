@@ -193,6 +193,8 @@ class RunSettings:
     renderings: dict = dataclasses.field(default_factory=dict)
     #: {(company id, country id, marketing, lang): opt-out text}
     optout_texts: dict = dataclasses.field(default_factory=dict)
+    #: {(campaign id, company id, country id): skipped by the country's rules?}
+    unreachable: dict = dataclasses.field(default_factory=dict)
     #: {model name: has a chatter?}
     chatter_models: dict = dataclasses.field(default_factory=dict)
     #: {company id: provider API class, None for Odoo's own}
@@ -400,7 +402,7 @@ class SendingRun:
             now, company_ids, {row.partner_id for row in facts if row.partner_id}
         )
         policies = self.settings.policies
-        unreachable = {}  # {(campaign id, company id, country id): bool}
+        unreachable = self.settings.unreachable
         open_now, decisions = {}, {}
 
         def allowed_at(when, tz, key, policy, policy_key):

@@ -727,6 +727,8 @@ class SmsRetentionCampaign(models.Model):
         )
         messages = message or self.env["sms.retention.message"]
         body = messages._sms_retention_tag_links(body)
+        if "/r/" not in body:
+            return body
         rule = self.env["sms.retention.country.rule"]._of_country(country)
         if rule and not rule.short_links_allowed:
             body = links.expand_short_links(
