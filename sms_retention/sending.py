@@ -195,6 +195,8 @@ class RunSettings:
     optout_texts: dict = dataclasses.field(default_factory=dict)
     #: {(campaign id, company id, country id): skipped by the country's rules?}
     unreachable: dict = dataclasses.field(default_factory=dict)
+    #: {short link code: its address}, for countries that ban shorteners
+    full_urls: dict = dataclasses.field(default_factory=dict)
     #: {model name: has a chatter?}
     chatter_models: dict = dataclasses.field(default_factory=dict)
     #: {company id: provider API class, None for Odoo's own}
@@ -592,6 +594,7 @@ class SendingRun:
                 opt_out,
                 messages.browse(row.id),
                 self.env["res.country"].browse(row.country_id),
+                self.settings.full_urls,
             )
         return bodies
 

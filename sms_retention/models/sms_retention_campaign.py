@@ -710,7 +710,9 @@ class SmsRetentionCampaign(models.Model):
         opt_out = company._sms_retention_optout_text(country, self.message_class, lang)
         return self._sms_retention_compose(text, lang, opt_out, country=country)
 
-    def _sms_retention_compose(self, text, lang, opt_out, message=None, country=None):
+    def _sms_retention_compose(
+        self, text, lang, opt_out, message=None, country=None, full_urls=None
+    ):
         """The body's parts, the one rule of the preview, the test SMS and
         the sending run: the rendered ``text``, what addons add (a survey
         question), then ``opt_out`` once, last.
@@ -721,6 +723,8 @@ class SmsRetentionCampaign(models.Model):
         rules), they are the full addresses instead, untracked.
 
         :param message: the ``sms.retention.message`` being sent, if any
+        :param dict full_urls: ``{short link code: address}``, the caller's
+          memo across SMS (the sending run's), so each code is read once
         """
         body = with_opt_out(
             self._sms_retention_add_parts(text, lang, opt_out, message), opt_out
@@ -730,11 +734,16 @@ class SmsRetentionCampaign(models.Model):
         if "/r/" not in body:
             return body
         rule = self.env["sms.retention.country.rule"]._of_country(country)
-        if rule and not rule.short_links_allowed:
-            body = links.expand_short_links(
-                body, self.get_base_url(), self.env["link.tracker"].get_url_from_code
-            )
-        return body
+        if not rule or rule.short_links_allowed:
+            return body
+        full_urls = {} if full_urls is None else full_urls
+
+        def url_of_code(code):
+            if code not in full_urls:
+                full_urls[code] = self.env["link.tracker"].get_url_from_code(code)
+            return full_urls[code]
+
+        return links.expand_short_links(body, self.get_base_url(), url_of_code)
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends

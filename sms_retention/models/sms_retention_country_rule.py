@@ -135,7 +135,7 @@ class SmsRetentionCountryRule(models.Model):
         self.ensure_one()
         if not (self.quiet_start or self.quiet_end):
             return None
-        return self.quiet_start, self.quiet_end or 24.0
+        return self.quiet_start, self.quiet_end
 
     def _refused(self, classes):
         """What this country refuses among the content ``classes`` (see

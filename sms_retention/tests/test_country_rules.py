@@ -7,6 +7,7 @@ and links a country refuses."""
 
 import re
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -113,6 +114,32 @@ class TestCountryRules(HttpCase, SmsRetentionCommon):
         self.assertNotIn("/r/", to_thailand.body)
         to_us = self._sent(campaign, self.customer_us)
         self.assertRegex(to_us.body, r"Sale: https?://\S+/r/\w+/m/\w+")
+
+    def test_full_addresses_are_read_once_per_run(self):
+        """A run to many customers of such a country reads each short link's
+        address once, not once per SMS."""
+        shop = "https://shop.example.com/th/new"
+        campaign = self._create_partner_campaign(
+            "New", f"New: {{{{ short_url('{shop}') }}}}", message_class="marketing"
+        )
+        customers = self.customer_th | self.customer_th.copy({"name": "สมหญิง"})
+        customers.sms_retention_consent = "opted_in"
+        trackers = type(self.env["link.tracker"])
+        with (
+            freeze_time("2026-03-03 05:00:00"),
+            patch.object(
+                trackers, "get_url_from_code", autospec=True, return_value=shop
+            ) as lookup,
+        ):
+            messages = self._create_message(campaign, customers[0])
+            messages |= self._create_message(campaign, customers[1])
+            with self.mock_sms_providers():
+                self._run_sending_job()
+        self.assertEqual(messages.mapped("state"), ["sent", "sent"])
+        self.assertTrue(
+            all(f"New: {shop}\n" in body for body in messages.mapped("body"))
+        )
+        self.assertEqual(lookup.call_count, 1)
 
     def test_forged_or_link_tag_opens_no_opt_out(self):
         message = self._sent(self.marketing, self.customer_th)
