@@ -3,6 +3,8 @@
 from odoo import http
 from odoo.http import request
 
+from ..optout_page import OptOutPage
+
 
 class SmsRetentionOptOut(http.Controller):
     @http.route(
@@ -13,35 +15,28 @@ class SmsRetentionOptOut(http.Controller):
         sitemap=False,
     )
     def sms_retention_optout(self, tag, **kwargs):
-        """The web opt-out page of one SMS, for customers who cannot reply.
+        """The web opt-out page of one SMS (see :class:`OptOutPage`).
 
         Opening it changes nothing (link previews open it too): the customer
         confirms with its button, a POST, which opts the number out as STOP
         does. A forged tag or a deleted message gets a page saying so.
         """
-        message_sudo = request.env[
-            "sms.retention.message"
-        ]._sms_retention_from_optout_tag(tag)
-        if not message_sudo:
+        page = OptOutPage(request.env, tag)
+        if not page.message_sudo:
             return request.render(
                 "sms_retention.optout_page", {"state": "invalid"}, status=404
             )
-        lang = message_sudo._sms_retention_page_lang()
-        request.update_context(lang=lang)
-        message_sudo = message_sudo.with_context(lang=lang)
+        request.update_context(lang=page.lang)
         if request.httprequest.method == "POST":
-            message_sudo._sms_retention_web_opt_out()
-            state = "done"
-        elif message_sudo._sms_retention_number_opted_out():
-            state = "already"
+            state = page.opt_out()
         else:
-            state = "ask"
+            state = page.state()
         return request.render(
             "sms_retention.optout_page",
             {
                 "state": state,
-                "company": message_sudo.company_id,
-                "text": message_sudo._sms_retention_optout_page_text(state),
+                "company": page.message_sudo.company_id,
+                "text": page.text(state),
                 "tag": tag,
             },
         )

@@ -1,12 +1,11 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import Counter
-
 import pytz
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import SQL, format_date
 
+from ..send_now_report import SendNowReport
 from ..sending import QUEUED_SMS_STATE, SendingRun
 from ..tools import links
 from ..tools.phone import number_or_skip
@@ -297,68 +296,6 @@ class SmsRetentionMessage(models.Model):
             body, links.short_link_pattern(self.get_base_url()), link_tag
         )
 
-    # ------------------------------------------------------------
-    # WEB OPT-OUT PAGE
-    # ------------------------------------------------------------
-
-    @api.model
-    def _sms_retention_from_optout_tag(self, tag):
-        """The message (sudo) of the web opt-out page of ``tag``; empty when
-        the tag is forged or its message deleted."""
-        messages_sudo = self.sudo()
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        message_id = links.read_tag(secret, tag, links.OPTOUT)
-        return (
-            messages_sudo.browse(message_id).exists() if message_id else messages_sudo
-        )
-
-    def _sms_retention_page_lang(self):
-        """The language of the opt-out page: the customer's, else the
-        company's."""
-        self.ensure_one()
-        return self.partner_id.lang or self.company_id.partner_id.lang or "en_US"
-
-    def _sms_retention_optout_page_text(self, state):
-        """What the opt-out page says in ``state`` (ask, done, already), in
-        the context's language; the number shows its last four digits only."""
-        self.ensure_one()
-        number = self.number or ""
-        values = {
-            "company": self.company_id.name,
-            "number": "•" * max(len(number) - 4, 0) + number[-4:],
-        }
-        if state == "done":
-            return _(
-                "You are unsubscribed: %(number)s will get no more SMS from "
-                "%(company)s.",
-                **values,
-            )
-        if state == "already":
-            return _("%(number)s already gets no SMS from %(company)s.", **values)
-        return _("Stop receiving SMS from %(company)s on %(number)s?", **values)
-
-    def _sms_retention_number_opted_out(self):
-        self.ensure_one()
-        return bool(
-            self.env["phone.blacklist"]
-            .sudo()
-            .search_count([("number", "=", self.number)], limit=1)
-        )
-
-    def _sms_retention_web_opt_out(self):
-        """Opt this message's number out from its web opt-out page, as STOP
-        does: every customer with the number, Odoo's phone blacklist, the
-        consent log (source: web)."""
-        self.ensure_one()
-        if not self.number:
-            return
-        self.env["res.partner"]._sms_retention_opt_out_number(
-            self.number,
-            "web",
-            note=_("Web opt-out page"),
-            record=self._get_source_record(),
-        )
-
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):
         for message in self:
@@ -423,83 +360,13 @@ class SmsRetentionMessage(models.Model):
         time; the sending policy still applies. Says what became of them."""
         SendingRun(self.env).send_now(self)
         self.invalidate_recordset()
-        return self._send_now_feedback()
-
-    def _send_now_feedback(self):
-        """A toast: sent, deferred (to when, in the customer's time, and
-        why), skipped or failed (why); the view reloads."""
-        outcomes = [message._send_now_outcome() for message in self]
-        kinds = {kind for kind, _text in outcomes}
-        if len(outcomes) == 1:
-            message = outcomes[0][1]
-        else:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            counts = Counter(labels[message.state] for message in self)
-            message = ", ".join(f"{label}: {count}" for label, count in counts.items())
-        kind = next(k for k in ("danger", "warning", "success") if k in kinds)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": kind,
-                "message": message,
-                "sticky": "danger" in kinds,
-                "next": {"type": "ir.actions.act_window_close"},
-            },
-        }
+        return SendNowReport(self).toast()
 
     @api.model
     def _local_time(self, value, tz):
         """``value`` (UTC) as the customer reads it: date, hour, zone."""
         local = pytz.utc.localize(value).astimezone(pytz.timezone(tz))
         return f"{format_date(self.env, local.date())} {local:%H:%M} {tz}"
-
-    def _send_now_outcome(self):
-        """``(toast type, sentence)`` saying what became of this message."""
-        self.ensure_one()
-        customer = self.partner_id.display_name or self.number or "-"
-        if self.state in ("sent", "queued"):
-            return "success", _(
-                "Sent to %(customer)s (%(number)s).",
-                customer=customer,
-                number=self.number,
-            )
-        if self.state == "scheduled" and self.defer_reason:
-            tz = self.partner_id._sms_retention_effective_tz(self.company_id)
-            reason = {
-                "quiet_hours": _("outside the customer's sending hours"),
-                "cap": _("the frequency cap is reached"),
-            }[self.defer_reason]
-            return "warning", _(
-                "Deferred to %(when)s (%(reason)s): it goes then.",
-                when=self._local_time(self.planned_at, tz),
-                reason=reason,
-            )
-        if self.state == "scheduled":
-            return "warning", _("The sending job is sending it already.")
-        if self.state == "skipped" and self.skip_reason == "consent":
-            opted_out = (
-                self.partner_id.sms_retention_consent == "opted_out"
-                or self.partner_id.phone_sanitized_blacklisted
-            )
-            return "danger", _(
-                "Not sent: %(customer)s opted out of SMS.", customer=customer
-            ) if opted_out else _(
-                "Not sent: %(customer)s gave no consent to marketing SMS.",
-                customer=customer,
-            )
-        if self.state in ("skipped", "expired"):
-            reasons = dict(self._fields["skip_reason"]._description_selection(self.env))
-            return "danger", _(
-                "Not sent: %(reason)s.",
-                reason=reasons.get(self.skip_reason, self.skip_reason or "-"),
-            )
-        if self.state == "failed":
-            return "danger", _(
-                "Failed: %(reason)s.", reason=self.failure_type or _("unknown error")
-            )
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        return "warning", labels[self.state]
 
     def action_cancel(self):
         """Cancel scheduled messages, and queued ones with their SMS."""
