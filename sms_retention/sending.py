@@ -43,7 +43,7 @@ from odoo import fields
 from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL, groupby, mute_logger, plaintext2html
 
-from .tools import sending_policy
+from .tools import links, sending_policy
 from .tools.cron import can_commit
 from .tools.customer_tz import effective_tz
 from .tools.phone import number_facts
@@ -195,8 +195,8 @@ class RunSettings:
     optout_texts: dict = dataclasses.field(default_factory=dict)
     #: {(campaign id, company id, country id): skipped by the country's rules?}
     unreachable: dict = dataclasses.field(default_factory=dict)
-    #: {short link code: its address}, for countries that ban shorteners
-    full_urls: dict = dataclasses.field(default_factory=dict)
+    #: the links of the run's SMS, with its memo of full addresses
+    rewriter: links.LinkRewriter = None
     #: {model name: has a chatter?}
     chatter_models: dict = dataclasses.field(default_factory=dict)
     #: {company id: provider API class, None for Odoo's own}
@@ -580,6 +580,8 @@ class SendingRun:
         campaigns = self.env["sms.retention.campaign"].browse(
             {row.campaign_id for row in facts}
         )
+        if self.settings.rewriter is None:
+            self.settings.rewriter = campaigns._sms_retention_link_rewriter()
         bodies = {}
         for row in facts:
             opt_out = self._optout_text(
@@ -594,7 +596,7 @@ class SendingRun:
                 opt_out,
                 messages.browse(row.id),
                 self.env["res.country"].browse(row.country_id),
-                self.settings.full_urls,
+                self.settings.rewriter,
             )
         return bodies
 

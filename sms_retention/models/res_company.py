@@ -324,7 +324,7 @@ class ResCompany(models.Model):
 
         - Where replies cannot reach us (the country's rules), a marketing
           SMS ends with the link to its web opt-out page (a sample page, made
-          the message's by ``sms.retention.message._sms_retention_tag_links``);
+          the message's by ``sms.retention.campaign._sms_retention_compose``);
         - else with the wording the country requires for its class, if any;
         - else, a marketing SMS with the company's opt-out text.
         """

@@ -711,7 +711,7 @@ class SmsRetentionCampaign(models.Model):
         return self._sms_retention_compose(text, lang, opt_out, country=country)
 
     def _sms_retention_compose(
-        self, text, lang, opt_out, message=None, country=None, full_urls=None
+        self, text, lang, opt_out, message=None, country=None, rewriter=None
     ):
         """The body's parts, the one rule of the preview, the test SMS and
         the sending run: the rendered ``text``, what addons add (a survey
@@ -723,27 +723,27 @@ class SmsRetentionCampaign(models.Model):
         rules), they are the full addresses instead, untracked.
 
         :param message: the ``sms.retention.message`` being sent, if any
-        :param dict full_urls: ``{short link code: address}``, the caller's
-          memo across SMS (the sending run's), so each code is read once
+        :param rewriter: the caller's :class:`~..tools.links.LinkRewriter`
+          across SMS (the sending run's), else one for this SMS
         """
         body = with_opt_out(
             self._sms_retention_add_parts(text, lang, opt_out, message), opt_out
         )
-        messages = message or self.env["sms.retention.message"]
-        body = messages._sms_retention_tag_links(body)
+        rewriter = rewriter or self._sms_retention_link_rewriter()
+        body = rewriter.tag(body, message.id if message else None)
         if "/r/" not in body:
             return body
         rule = self.env["sms.retention.country.rule"]._of_country(country)
         if not rule or rule.short_links_allowed:
             return body
-        full_urls = {} if full_urls is None else full_urls
+        return rewriter.expand(body, self.env["link.tracker"].get_url_from_code)
 
-        def url_of_code(code):
-            if code not in full_urls:
-                full_urls[code] = self.env["link.tracker"].get_url_from_code(code)
-            return full_urls[code]
-
-        return links.expand_short_links(body, self.get_base_url(), url_of_code)
+    @api.model
+    def _sms_retention_link_rewriter(self):
+        """The links of this database's SMS: tags signed with its secret,
+        short links of its web address (see :mod:`..tools.links`)."""
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        return links.LinkRewriter(secret, self.get_base_url())
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends

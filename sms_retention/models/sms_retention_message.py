@@ -7,7 +7,6 @@ from odoo.tools import SQL, format_date
 
 from ..send_now_report import SendNowReport
 from ..sending import QUEUED_SMS_STATE, SendingRun
-from ..tools import links
 from ..tools.phone import number_or_skip
 from .res_partner import SEGMENTS
 
@@ -276,25 +275,6 @@ class SmsRetentionMessage(models.Model):
         if not uuids:
             return messages_sudo
         return messages_sudo.search_fetch([("sms_uuid", "in", uuids)], ["sms_uuid"])
-
-    def _sms_retention_tag_links(self, body):
-        """``body`` with this message's tag on each tracked short link of
-        this server, and its own web opt-out page in the opt-out text (see
-        :mod:`..tools.links`); a sample tag of the same length on a message
-        not yet created (the preview, the test SMS)."""
-        if "/r/" not in body and not (self and links.OPTOUT_PATH in body):
-            return body
-        link_tag = links.SAMPLE_TAG
-        if self:
-            self.ensure_one()
-            secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-            link_tag = links.message_tag(secret, self.id)
-            body = links.tag_optout(
-                body, links.message_tag(secret, self.id, links.OPTOUT)
-            )
-        return links.tag_links(
-            body, links.short_link_pattern(self.get_base_url()), link_tag
-        )
 
     @api.depends("res_model", "res_id")
     def _compute_source_display_name(self):

@@ -30,19 +30,48 @@ class TestLinks(BaseCase):
             self.assertIsNone(links.read_tag("s3cret", junk))
 
     def test_tag_links_of_this_server_only(self):
-        pattern = links.short_link_pattern(BASE + "/")
+        rewriter = links.LinkRewriter("s3cret", BASE + "/")
+        tag = links.message_tag("s3cret", 42)
         text = (
             f"Review: {BASE}/r/aB3. Shop: {BASE}/r/aB3x, other "
             "https://elsewhere.example.com/r/aB3 and "
             f"{BASE}/r/Zz9/m/tagged already"
         )
         self.assertEqual(
-            links.tag_links(text, pattern, "T1"),
-            f"Review: {BASE}/r/aB3/m/T1. Shop: {BASE}/r/aB3x/m/T1, other "
+            rewriter.tag(text, 42),
+            f"Review: {BASE}/r/aB3/m/{tag}. Shop: {BASE}/r/aB3x/m/{tag}, other "
             "https://elsewhere.example.com/r/aB3 and "
             f"{BASE}/r/Zz9/m/tagged already",
         )
-        self.assertEqual(links.tag_links("No link", pattern, "T1"), "No link")
+        self.assertEqual(rewriter.tag("No link", 42), "No link")
+        self.assertEqual(
+            rewriter.tag(f"Go {BASE}/r/aB3"),
+            f"Go {BASE}/r/aB3/m/{links.SAMPLE_TAG}",
+            "no message: the sample tag, as long as a real one",
+        )
+
+    def test_optout_page_of_the_message(self):
+        rewriter = links.LinkRewriter("s3cret", BASE)
+        text = f"Hi. Opt out: {links.optout_url(BASE)}"
+        tagged_text = rewriter.tag(text, 42)
+        tag = tagged_text.rsplit("/", 1)[1]
+        self.assertEqual(links.read_tag("s3cret", tag, links.OPTOUT), 42)
+        self.assertIsNone(links.read_tag("s3cret", tag), "not a link's tag")
+        self.assertEqual(rewriter.tag(text), text, "no message: the sample page")
+
+    def test_expand_reads_each_code_once(self):
+        rewriter = links.LinkRewriter("s3cret", BASE)
+        asked = []
+
+        def url_of_code(code):
+            asked.append(code)
+            return {"aB3": "https://shop.example.com/review?id=3"}.get(code)
+
+        text = f"{BASE}/r/aB3/m/{links.message_tag('s3cret', 7)} and {BASE}/r/Qq1"
+        expected = f"https://shop.example.com/review?id=3 and {BASE}/r/Qq1"
+        self.assertEqual(rewriter.expand(text, url_of_code), expected)
+        self.assertEqual(rewriter.expand(text, url_of_code), expected)
+        self.assertEqual(asked, ["aB3", "Qq1"], "each code read once")
 
     def test_previews_and_robots(self):
         iphone = (

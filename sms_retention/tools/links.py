@@ -16,7 +16,6 @@ message's send or delivery (a phone that fetches the page to draw a
 preview does so as the SMS arrives).
 """
 
-import functools
 import hashlib
 import hmac
 import re
@@ -119,48 +118,67 @@ def read_tag(secret, tag, purpose=LINK):
     return message_id
 
 
-@functools.lru_cache(maxsize=8)
-def short_link_pattern(base_url):
-    """A pattern of the short links of the server at ``base_url``, not
-    already tagged (see :func:`tag_links`)."""
-    return re.compile(
-        re.escape(base_url.rstrip("/")) + r"/r/[A-Za-z0-9]+(?![A-Za-z0-9/])"
-    )
-
-
 def optout_url(base_url, tag=SAMPLE_TAG):
     """The address of the web opt-out page of the message of ``tag`` (an
     :data:`OPTOUT` tag). The sample tag, as long as any, stands for the
-    message's in an opt-out text, until :func:`tag_optout` sets it."""
+    message's in an opt-out text, until :meth:`LinkRewriter.tag` sets it."""
     return f"{base_url.rstrip('/')}{OPTOUT_PATH}{tag}"
 
 
-def tag_optout(text, tag):
-    """``text`` with the sample opt-out page (see :func:`optout_url`) made the
-    page of the message of ``tag``."""
-    return text.replace(OPTOUT_PATH + SAMPLE_TAG, OPTOUT_PATH + tag)
+class LinkRewriter:
+    """The links of the SMS of the server at ``base_url``, for a database
+    whose secret is ``secret``: built once, used for every SMS of a run.
 
+    ``full_urls`` is its memo of ``{short link code: address}``, so each
+    code's address is read once (see :meth:`expand`).
+    """
 
-def expand_short_links(text, base_url, url_of_code):
-    """``text`` with each short link of the server at ``base_url`` (tagged
-    or not) replaced by the address it redirects to, for countries that ban
-    link shorteners; ``url_of_code(code)`` gives it (None: kept short)."""
-    if "/r/" not in text:
-        return text
-    pattern = re.escape(base_url.rstrip("/")) + r"/r/([A-Za-z0-9]+)(?:/m/[0-9a-z]+)?"
+    def __init__(self, secret, base_url):
+        self.secret = secret
+        self.base_url = base_url.rstrip("/")
+        # The server's short links, not already tagged.
+        self._untagged = re.compile(
+            re.escape(self.base_url) + r"/r/[A-Za-z0-9]+(?![A-Za-z0-9/])"
+        )
+        # The server's short links, tagged or not; the code is group 1.
+        self._any = re.compile(
+            re.escape(self.base_url) + r"/r/([A-Za-z0-9]+)(?:/m/[0-9a-z]+)?"
+        )
+        self._sample_optout = OPTOUT_PATH + SAMPLE_TAG
+        self.full_urls = {}
 
-    def full(match):
-        return url_of_code(match.group(1)) or match.group(0)
+    def tag(self, text, message_id=None):
+        """``text`` with the tag of message ``message_id`` appended to each
+        short link of this server, and the message's own web opt-out page
+        in its opt-out text; without a message (the preview, the test SMS),
+        the sample tag of the same length on the links."""
+        if message_id and self._sample_optout in text:
+            text = text.replace(
+                self._sample_optout,
+                OPTOUT_PATH + message_tag(self.secret, message_id, OPTOUT),
+            )
+        if "/r/" not in text:
+            return text
+        link_tag = message_tag(self.secret, message_id) if message_id else SAMPLE_TAG
+        return self._untagged.sub(
+            lambda match: f"{match.group(0)}{TAG_SEGMENT}{link_tag}", text
+        )
 
-    return re.sub(pattern, full, text)
+    def expand(self, text, url_of_code):
+        """``text`` with each short link of this server (tagged or not)
+        replaced by the address it redirects to, for countries that ban
+        link shorteners; ``url_of_code(code)`` gives it (None: kept short),
+        once per code."""
+        if "/r/" not in text:
+            return text
 
+        def full(match):
+            code = match.group(1)
+            if code not in self.full_urls:
+                self.full_urls[code] = url_of_code(code)
+            return self.full_urls[code] or match.group(0)
 
-def tag_links(text, pattern, tag):
-    """``text`` with ``tag`` appended to each short link that ``pattern``
-    (see :func:`short_link_pattern`) finds."""
-    if "/r/" not in text:
-        return text
-    return pattern.sub(lambda match: f"{match.group(0)}{TAG_SEGMENT}{tag}", text)
+        return self._any.sub(full, text)
 
 
 def is_preview_request(method, user_agent):
