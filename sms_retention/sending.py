@@ -199,6 +199,8 @@ class RunSettings:
     rewriter: links.LinkRewriter = None
     #: {model name: has a chatter?}
     chatter_models: dict = dataclasses.field(default_factory=dict)
+    #: {model name: the mail.message id of the run's first log on it}
+    chatter_logs: dict = dataclasses.field(default_factory=dict)
     #: {company id: provider API class, None for Odoo's own}
     api_classes: dict = dataclasses.field(default_factory=dict)
     #: {(company id, country id): price of a segment in the company's currency}
@@ -711,11 +713,12 @@ class SendingRun:
         delivery status is the retention message's, shown in the customer's
         conversation.
 
-        Odoo writes the first log of each model (``_message_log_batch``);
-        the others are copies of its row with their own record and body, in
-        one statement: every column, whoever added it, holds what Odoo
-        wrote (see ``test_campaign_logs_equal_odoos``). Through the ORM, a
-        log cost about a millisecond each.
+        Odoo writes the run's first log of each model
+        (``_message_log_batch``); the others, of this batch and the next,
+        are copies of its row with their own record, body and time, in one
+        statement per batch: every column, whoever added it, holds what
+        Odoo wrote (see ``test_campaign_logs_equal_odoos``). Through the
+        ORM, a log cost about a millisecond each.
         """
         known = self.settings.chatter_models
         for res_model in {row.res_model for row in facts} - set(known):
@@ -733,40 +736,52 @@ class SendingRun:
                 and (row.res_model, row.res_id) != ("res.partner", row.partner_id)
             ):
                 entries.setdefault(row.res_model, []).append((row.res_id, html))
-        mail_messages = self.env["mail.message"]
-        copied = [
-            name
-            for name, field in mail_messages._fields.items()
-            if field.store
-            and field.column_type
-            and name not in ("id", "res_id", "body")
-        ]
-        for model, ((first_id, first_html), *others) in entries.items():
+        logs = self.settings.chatter_logs
+        for model, model_entries in entries.items():
+            if model in logs and self._copy_log(logs[model], model_entries):
+                continue
+            (first_id, first_html), *others = model_entries
             template = (
                 self.env[model]
                 .browse(first_id)
                 ._message_log_batch(bodies={first_id: first_html}, message_type="sms")
             )
             template.sms_retention_kind = "campaign"
-            if not others:
-                continue
-            mail_messages.flush_model()
-            self.env.cr.execute(
-                SQL(
-                    """INSERT INTO mail_message (res_id, body, %(columns)s)
-                       SELECT v.res_id, v.body, %(values)s
-                         FROM unnest(%(res_ids)s::int[], %(bodies)s::text[])
-                              AS v(res_id, body),
-                              mail_message t
-                        WHERE t.id = %(template)s""",
-                    columns=SQL(", ").join(map(SQL.identifier, copied)),
-                    values=SQL(", ").join(SQL.identifier("t", name) for name in copied),
-                    res_ids=[res_id for res_id, _html in others],
-                    bodies=[str(html) for _res_id, html in others],
-                    template=template.id,
-                )
+            logs[model] = template.id
+            if others:
+                self._copy_log(template.id, others)
+        self.env["mail.message"].invalidate_model()
+
+    def _copy_log(self, template_id, entries):
+        """Insert a copy of the log ``template_id`` per ``(res_id, html)`` of
+        ``entries``, with its record, body and time; return how many (none
+        when the template is gone)."""
+        mail_messages = self.env["mail.message"]
+        own = ("id", "res_id", "body", "date", "create_date", "write_date")
+        copied = [
+            name
+            for name, field in mail_messages._fields.items()
+            if field.store and field.column_type and name not in own
+        ]
+        mail_messages.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO mail_message (res_id, body, date, create_date,
+                                             write_date, %(columns)s)
+                   SELECT v.res_id, v.body, %(now)s, %(now)s, %(now)s, %(values)s
+                     FROM unnest(%(res_ids)s::int[], %(bodies)s::text[])
+                          AS v(res_id, body),
+                          mail_message t
+                    WHERE t.id = %(template)s""",
+                columns=SQL(", ").join(map(SQL.identifier, copied)),
+                values=SQL(", ").join(SQL.identifier("t", name) for name in copied),
+                res_ids=[res_id for res_id, _html in entries],
+                bodies=[str(html) for _res_id, html in entries],
+                template=template_id,
+                now=self.env.cr.now(),
             )
-        mail_messages.invalidate_model()
+        )
+        return self.env.cr.rowcount
 
     # ------------------------------------------------------------
     # 5. SEND

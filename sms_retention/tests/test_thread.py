@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
+from ..sending import SendingRun
 from .common import SmsRetentionCommon
 
 NUMBER = "+12125550101"
@@ -99,6 +100,39 @@ class TestThread(SmsRetentionCommon):
         for order in orders:
             log = self._sms_logs(order)
             self.assertIn(order.name, log.body, "each log has its own text")
+
+    def test_later_batches_copy_the_runs_first_log(self):
+        """A run's later batches copy its first log of each model; when that
+        log is gone (deleted, or its batch rolled back), Odoo writes one."""
+        customers = self._create_us_customers("Batch", range(770, 776))
+        orders = self.env["sale.order"].browse(
+            [self._create_order(customer).id for customer in customers]
+        )
+        run = SendingRun(self.env)
+        logs = self.env["mail.message"]
+        for batch in (orders[:2], orders[2:4], orders[4:]):
+            self._materialise(self._messages_of(batch), run)
+            batch_logs = self.env["mail.message"].search(
+                [
+                    ("model", "=", "sale.order"),
+                    ("res_id", "in", batch.ids),
+                    ("message_type", "=", "sms"),
+                ]
+            )
+            self.assertEqual(sorted(batch_logs.mapped("res_id")), sorted(batch.ids))
+            logs |= batch_logs
+            if batch == orders[2:4]:
+                template = self.env["mail.message"].browse(
+                    run.settings.chatter_logs["sale.order"]
+                )
+                self.assertIn(template.res_id, orders[:2].ids, "the first log")
+                template.unlink()
+        self.assertNotIn(
+            template.id,
+            run.settings.chatter_logs.values(),
+            "a new first log once the old one is gone",
+        )
+        self.assertEqual(len(logs.exists()), 5)
 
     def test_a_failed_campaign_sms_says_why_in_the_thread(self):
         order = self._create_order(self.customer_us)
