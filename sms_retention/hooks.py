@@ -9,6 +9,10 @@ def post_init_hook(env):
     Odoo's own Twilio (``sms_twilio``, newer 17.0 builds), keeps it; every
     other company starts on the sandbox, which needs no network and no
     credentials. New companies default to the sandbox too.
+
+    Then the customers' order statistics and segments are computed from
+    their confirmed orders, and the history of their segments replayed from
+    them, so that churn is measured over the years before the install too.
     """
     companies = env["res.company"].sudo().search([])
     odoo_providers = companies.filtered(
@@ -30,3 +34,4 @@ def post_init_hook(env):
     (companies - iap_companies).write({"sms_retention_provider": "sandbox"})
     companies._sms_retention_create_default_blackouts()
     env["res.partner"]._sms_retention_rebuild_order_stats()
+    env["sms.retention.segment.history"]._replay_from_orders()

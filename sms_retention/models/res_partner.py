@@ -24,6 +24,14 @@ SEGMENTS = [
     ("dormant", "Dormant"),
     ("lost", "Lost"),
 ]
+# The confirmed orders of the reports and of the replayed segment history:
+# their customer (the commercial entity), company and date.
+CUSTOMER_ORDERS = SQL(
+    """SELECT p.commercial_partner_id AS customer, o.company_id, o.date_order
+         FROM sale_order o
+         JOIN res_partner p ON p.id = o.partner_id
+        WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL"""
+)
 # The origin of a consent change, ``(source, note)``, in the context of the
 # write that makes it (as ``import_file`` marks an import's): given by
 # ``_sms_retention_set_consent`` to its own write. Without it, the change is

@@ -3,8 +3,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .res_partner import SEGMENTS
-from .sms_retention_cohort_report import CUSTOMER_ORDERS, TEXTED
+from .res_partner import CUSTOMER_ORDERS, SEGMENTS
+from .sms_retention_cohort_report import TEXTED
 
 # Segments of a customer who buys, and of one who stopped.
 ACTIVE_SEGMENTS = ("new", "active")
@@ -22,9 +22,9 @@ class SmsRetentionChurnReport(models.Model):
     * repeat purchases, from confirmed orders: customers who ordered during
       the month, those of them who had ordered before, and their share.
 
-    A customer is a commercial entity. The history starts when the addon is
-    installed: the first months count only the customers whose segment
-    changed since (and have no segment at the start). Read-only; the rates
+    A customer is a commercial entity. The history before the install is
+    replayed from confirmed orders at install (see
+    ``sms.retention.segment.history._replay_from_orders``). Read-only; the rates
     of grouped rows are ratios of the sums.
     """
 

@@ -3,18 +3,11 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from .res_partner import CUSTOMER_ORDERS
+
 # Whether the customers of a report's row were texted: a selection, so that
 # a pivot's headers say it (a boolean shows a bare "Yes" or "No").
 TEXTED = [("texted", "Texted by SMS"), ("not_texted", "Not texted")]
-
-# The confirmed orders of the reports: their customer (the commercial
-# entity), company and date.
-CUSTOMER_ORDERS = SQL(
-    """SELECT p.commercial_partner_id AS customer, o.company_id, o.date_order
-         FROM sale_order o
-         JOIN res_partner p ON p.id = o.partner_id
-        WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL"""
-)
 
 
 class SmsRetentionCohortReport(models.Model):

@@ -7,7 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.phone import PhoneNumberError, to_e164
+from ..tools.phone import PhoneNumberError, region_of, to_e164
 
 SQL_PHONE_SANITIZED = SQL.identifier("res_partner", "phone_sanitized")
 # Numbers already in E.164 are stored as they are.
@@ -128,6 +128,7 @@ class SmsRetentionSandboxMessage(models.Model):
             raise UserError(_("Enter the number the reply comes from."))
         if isinstance(company, int):
             company = self.env["res.company"].browse(company)
+        self._check_replies_reach_us(number, company)
         return self.env["sms.retention.inbound"]._receive(
             provider="sandbox",
             from_number=number,
@@ -135,3 +136,22 @@ class SmsRetentionSandboxMessage(models.Model):
             provider_message_id=f"SB{uuid.uuid4().hex}",
             company=company,
         )
+
+    @api.model
+    def _check_replies_reach_us(self, number, company):
+        """The sandbox stands for a real provider: no reply comes from a
+        country whose SMS are one-way for ``company`` (its country rules)."""
+        try:
+            region = region_of(to_e164(number, company.country_id.code))
+        except PhoneNumberError:
+            return  # the inbound pipeline keeps it and says why
+        country = self.env["res.country"].search([("code", "=", region)], limit=1)
+        if country and not company._sms_retention_replies_reach_us(country):
+            raise UserError(
+                _(
+                    "No reply can come from %(country)s: SMS there are one-way "
+                    "(SMS Retention > Configuration > Country Rules). Customers "
+                    "there opt out on the web page their SMS link to.",
+                    country=country.name,
+                )
+            )

@@ -1,8 +1,9 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
-from .res_partner import SEGMENTS
+from .res_partner import CUSTOMER_ORDERS, SEGMENTS
 
 
 class SmsRetentionSegmentHistory(models.Model):
@@ -26,3 +27,110 @@ class SmsRetentionSegmentHistory(models.Model):
     changed_at = fields.Datetime(required=True, index=True)
     from_segment = fields.Selection(SEGMENTS, string="From")
     to_segment = fields.Selection(SEGMENTS, string="To", required=True)
+
+    @api.model
+    def _replay_from_orders(self):
+        """Write the past of the history from confirmed orders, at install.
+
+        The segment update records changes from the day the addon runs; a
+        business installing it has years of orders, and churn over them.
+        For each customer with orders, the segment is replayed at every
+        moment it can change (an order, the end of the new period after the
+        first order, the end of the active period after each order, the
+        day the customer was marked lost), by the rule of
+        ``res.partner._sms_retention_update_segments``; the changes replace
+        the customer's history, which at install holds only the rows the
+        install wrote. A customer whose replay does not end in their
+        current segment (an order dated in the future) keeps those.
+
+        :return: number of customers whose history was replayed
+        """
+        self.env.flush_all()
+        default = self.env.company
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH customer AS (
+                SELECT p.id, p.sms_retention_segment AS segment,
+                       p.sms_retention_lost_date AS lost_date,
+                       make_interval(days => COALESCE(
+                           c.sms_retention_new_days, %(new_days)s)) AS new_period,
+                       make_interval(days => COALESCE(
+                           c.sms_retention_active_days, %(active_days)s))
+                           AS active_period
+                  FROM res_partner p
+                  LEFT JOIN res_company c ON c.id = p.company_id
+            ), orders AS (
+                SELECT o.customer, o.date_order
+                  FROM (%(orders)s) o
+                 WHERE o.date_order <= %(now)s
+            ), firsts AS (
+                SELECT customer, min(date_order) AS first_order
+                  FROM orders GROUP BY customer
+            ), moments AS (
+                -- When a segment can change; a period ends a second after
+                -- its last day, as the update sees it.
+                SELECT customer, date_order AS at, TRUE AS is_order FROM orders
+                 UNION ALL
+                SELECT o.customer,
+                       o.date_order + c.active_period + interval '1 second', FALSE
+                  FROM orders o JOIN customer c ON c.id = o.customer
+                 UNION ALL
+                SELECT f.customer,
+                       f.first_order + c.new_period + interval '1 second', FALSE
+                  FROM firsts f JOIN customer c ON c.id = f.customer
+                 UNION ALL
+                SELECT c.id, c.lost_date, FALSE
+                  FROM customer c JOIN firsts f ON f.customer = c.id
+                 WHERE c.lost_date IS NOT NULL
+            ), timeline AS (
+                SELECT m.customer, m.at, m.is_order,
+                       max(m.at) FILTER (WHERE m.is_order) OVER (
+                           PARTITION BY m.customer ORDER BY m.at, m.is_order DESC
+                           ROWS UNBOUNDED PRECEDING) AS last_order
+                  FROM moments m
+                 WHERE m.at <= %(now)s
+            ), states AS (
+                SELECT t.customer, t.at, t.is_order, CASE
+                    WHEN c.lost_date <= t.at THEN 'lost'
+                    WHEN t.last_order IS NULL THEN 'potential'
+                    WHEN f.first_order >= t.at - c.new_period THEN 'new'
+                    WHEN t.last_order >= t.at - c.active_period THEN 'active'
+                    ELSE 'dormant' END AS segment
+                  FROM timeline t
+                  JOIN customer c ON c.id = t.customer
+                  JOIN firsts f ON f.customer = t.customer
+            ), changes AS (
+                SELECT customer, at, segment, lag(segment) OVER (
+                           PARTITION BY customer ORDER BY at, is_order DESC)
+                           AS from_segment,
+                       row_number() OVER (
+                           PARTITION BY customer ORDER BY at DESC, is_order)
+                           AS from_last
+                  FROM states
+            ), replayed AS (
+                -- Customers whose replay ends in their current segment.
+                SELECT ch.customer
+                  FROM changes ch JOIN customer c ON c.id = ch.customer
+                 WHERE ch.from_last = 1 AND ch.segment = c.segment
+            ), removed AS (
+                DELETE FROM sms_retention_segment_history h
+                 USING replayed r
+                 WHERE h.partner_id = r.customer
+            )
+            INSERT INTO sms_retention_segment_history
+                   (partner_id, changed_at, from_segment, to_segment)
+            SELECT ch.customer, ch.at, ch.from_segment, ch.segment
+              FROM changes ch JOIN replayed r ON r.customer = ch.customer
+             WHERE ch.from_segment IS DISTINCT FROM ch.segment
+            RETURNING partner_id
+            """,
+                now=fields.Datetime.now(),
+                new_days=default.sms_retention_new_days,
+                active_days=default.sms_retention_active_days,
+                orders=CUSTOMER_ORDERS,
+            )
+        )
+        replayed = {row[0] for row in self.env.cr.fetchall()}
+        self.invalidate_model()
+        return len(replayed)

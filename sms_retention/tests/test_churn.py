@@ -128,3 +128,46 @@ class TestChurn(SmsRetentionCommon):
             ["buyer_count:sum", "repeat_buyer_count:sum"],
         )
         self.assertEqual((buyers, repeat), (2, 0), "first orders are not repeats")
+
+    def test_history_replayed_from_orders_at_install(self):
+        """A customer with years of orders gets the segment changes those
+        orders tell (new for 30 days, active for 180 days after an order),
+        ending in their current segment; one with no order keeps the row
+        the install wrote."""
+        company = self.env.company
+        company.write({"sms_retention_new_days": 30, "sms_retention_active_days": 180})
+        partner = self._create_customer("Replay", "+1 212 555 0177", "us")
+        partner.company_id = company
+        prospect = self._create_customer("Prospect", "+1 212 555 0176", "us")
+        days = ("2024-01-10 09:00:00", "2024-03-01 09:00:00", "2025-06-01 09:00:00")
+        for day in days:
+            with freeze_time(day):
+                self._create_order(partner)
+        history = self.env["sms.retention.segment.history"]
+        with freeze_time("2025-07-01 09:00:00"):
+            (partner | prospect)._sms_retention_update_segments()
+            prospect_rows = prospect.sms_retention_segment_history_ids
+            replayed = history._replay_from_orders()
+        self.assertGreaterEqual(replayed, 1)
+        at = fields.Datetime.to_datetime
+        self.assertEqual(
+            [
+                (row.changed_at, row.from_segment, row.to_segment)
+                for row in partner.sms_retention_segment_history_ids.sorted(
+                    "changed_at"
+                )
+            ],
+            [
+                (at("2024-01-10 09:00:00"), False, "new"),
+                (at("2024-02-09 09:00:01"), "new", "active"),
+                (at("2024-08-28 09:00:01"), "active", "dormant"),
+                (at("2025-06-01 09:00:00"), "dormant", "active"),
+            ],
+        )
+        self.assertEqual(partner.sms_retention_segment, "active")
+        self.assertEqual(prospect.sms_retention_segment_history_ids, prospect_rows)
+        self.env.flush_all()
+        rows = self.env["sms.retention.churn.report"]._read_group(
+            [("month", "=", date(2024, 8, 1))], [], ["churned_count:sum"]
+        )
+        self.assertGreaterEqual(rows[0][0], 1, "churn measured before the install")

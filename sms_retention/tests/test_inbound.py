@@ -169,6 +169,32 @@ class TestInbound(SmsRetentionCommon):
         self.assertEqual(inbound.res_id, order.id)
         self.assertIn(inbound, outbox.reply_ids)
 
+    def test_sandbox_sends_no_reply_from_a_one_way_country(self):
+        """Thailand's SMS are one-way (its country rules): the sandbox, which
+        stands for a provider, refuses a reply from there and stores none."""
+        wizard = self.env["sms.retention.simulate.reply"].create(
+            {
+                "number": "+66 81 234 5678",
+                "body": "ยกเลิก",
+                "company_id": self.company.id,
+            }
+        )
+        with self.assertRaises(UserError) as ctx:
+            wizard.action_simulate()
+        self.assertIn("No reply can come from Thailand", str(ctx.exception))
+        self.assertFalse(
+            self.env["sms.retention.inbound"].search(
+                [("from_number_raw", "=", "+66 81 234 5678")]
+            )
+        )
+        self.env.ref(
+            "sms_retention.sms_retention_country_rule_th"
+        ).replies_reach_us = True
+        inbound = self.env["sms.retention.sandbox.message"]._simulate_inbound(
+            "+66812345678", "ยกเลิก", self.company
+        )
+        self.assertEqual(inbound.classification, "stop", "a two-way provider there")
+
     def test_simulate_reply_wizard_rejects_unreadable_number(self):
         wizard = self.env["sms.retention.simulate.reply"].create(
             {"number": "12ab", "body": "hi", "company_id": self.company.id}

@@ -1,5 +1,6 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 
@@ -80,3 +81,20 @@ class TestInstall(TransactionCase):
             self.assertLess(
                 max(filter(None, touches)), message.conversion_order_id.date_order
             )
+
+    def test_demo_churn_has_a_past(self):
+        """On a demo database, churn is measured over the demo's two years of
+        orders, not only from the install: the segment history is replayed
+        from them."""
+        if not self.env.ref("sms_retention.sale_order_demo_9", False):
+            self.skipTest("no demo data")
+        this_month = fields.Date.today().replace(day=1)
+        rows = self.env["sms.retention.churn.report"]._read_group(
+            [("month", "<", this_month)],
+            [],
+            ["churned_count:sum", "active_count:sum", "month:count_distinct"],
+        )
+        churned, active, months = rows[0]
+        self.assertGreater(months, 12)
+        self.assertGreater(active, 0)
+        self.assertGreater(churned, 0)
