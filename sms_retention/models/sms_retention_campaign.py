@@ -743,7 +743,7 @@ class SmsRetentionCampaign(models.Model):
         """The links of this database's SMS: tags signed with its secret,
         short links of its web address (see :mod:`..tools.links`)."""
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        return links.LinkRewriter(secret, self.get_base_url())
+        return links.LinkRewriter(secret, self.browse().get_base_url())
 
     def _sms_retention_add_parts(self, text, lang, opt_out, message=None):
         """What addons add after the text, given the opt-out text that ends

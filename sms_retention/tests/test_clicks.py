@@ -72,6 +72,21 @@ class TestClicks(HttpCase, SmsRetentionCommon):
         self.assertEqual(links.read_tag(secret, tag), message.id)
         self.assertSandboxOutbox(message.number, message.body)
 
+    def test_one_batch_of_two_campaigns_tags_each_message(self):
+        """A batch holding the SMS of two campaigns (the demo's "Send now"
+        failed on it) tags each with its own message."""
+        other = self.link_campaign.copy({"name": "Links again"})
+        messages = self._create_message(
+            self.link_campaign, self.customer_us
+        ) | self._create_message(other, self.customer_cn)
+        with self.mock_sms_providers():
+            messages.action_send_now()
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        for message in messages:
+            self.assertEqual(message.state, "sent")
+            tag = self._link(message).rsplit("/", 1)[1]
+            self.assertEqual(links.read_tag(secret, tag), message.id)
+
     def test_click_is_recorded_once_per_message(self):
         message = self._sent_message()
         url = self._link(message)
