@@ -20,18 +20,18 @@ during a run do not affect it), or the working tree with ``--worktree``.
 Defaults: 1,000,000 partners, 100,000 messages, 300 orders per configuration.
 What each figure includes, and every run measured so far, are in
 ``tests/bench/README.md``. Full run on the project's 2-core machine (commit
-320b23d with the working tree of 2026-12-07, 11 minutes, a quiet machine;
-ours / Odoo's; targets of issues 23 and 24):
+0d316ab, 11 minutes, a quiet machine; ours / Odoo's; targets of issues 23
+and 24; attribution and screens from the run at 03f10ef):
 
-    daily birthday selection, 1M partners  0.096 s, lookup 11.6 ms      PASS
-    enqueue 100,000, tracked link          6,225 / 649 rec/s (9.59x)    FAIL (15x)
-    enqueue 100,000, no link               7,445 / 830 rec/s (8.97x)    FAIL (10x)
-    peak RSS of our enqueue + send         158.1 MB                     PASS
-    SQL queries per batch, 100/500/1,000   25+5, 25+5, 25+5             PASS
-    send 100,000, same zero-latency API    36,796 / 8,480 msg/s (4.34x) PASS (3x)
-    send 100,000 to the sandbox outbox     15,036 msg/s (1.77x)         information
-    order confirmation, added per order    17.7 / 15.8 ms (1.12x)       FAIL (1.0x)
-      (empty blacklist; with 45,011 opt-outs blacklisted 18.5 / 333 ms)
+    daily birthday selection, 1M partners  0.105 s, lookup 14.0 ms      PASS
+    enqueue 100,000, tracked link          5,868 / 644 rec/s (9.11x)    FAIL (15x)
+    enqueue 100,000, no link               7,246 / 885 rec/s (8.19x)    FAIL (10x)
+    peak RSS of our enqueue + send         157.7 MB                     PASS
+    SQL queries per batch, 100/500/1,000   26+5, 26+5, 26+5             PASS
+    send 100,000, same zero-latency API    37,339 / 8,057 msg/s (4.63x) PASS (3x)
+    send 100,000 to the sandbox outbox     15,356 msg/s (1.91x)         information
+    order confirmation, added per order    17.0 / 22.0 ms (0.77x)       PASS (1.0x)
+      (empty blacklist; with 45,011 opt-outs blacklisted 16.7 / 330 ms)
     attribution, 100k orders vs 1M SMS     9.82 s, 6 queries per batch  PASS (60 s)
     overview / campaign form, 1M SMS       0.38 s / 0.75 s              PASS (1 s)
 """
