@@ -98,3 +98,17 @@ class TestInstall(TransactionCase):
         self.assertGreater(months, 12)
         self.assertGreater(active, 0)
         self.assertGreater(churned, 0)
+
+    def test_demo_sms_speak_the_customers_language(self):
+        """The demo installs its languages as Settings would (Odoo's terms
+        too), before its SMS go out: Somchai's review request is Thai, not
+        the English source, and Thailand is named in Thai."""
+        message = self.env.ref(
+            "sms_retention.sms_retention_message_demo_4", raise_if_not_found=False
+        )
+        if not message:
+            self.skipTest("no demo data")
+        self.assertEqual(message.partner_id.lang, "th_TH")
+        self.assertTrue(message.body.startswith("คำสั่งซื้อ"), message.body)
+        thailand = self.env.ref("base.th").with_context(lang="th_TH")
+        self.assertEqual(thailand.name, "ประเทศไทย")
