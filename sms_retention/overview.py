@@ -4,8 +4,9 @@
 
 Everything is read from stored columns with the user's access: the
 campaigns' earnings and lift (``sms.retention.earnings.mixin``,
-:mod:`.lift`) for the messages sent in the period, and the consent log
-for opt-outs. Amounts are in the user's company currency, each campaign's
+:mod:`.lift`) for the messages sent in the period, the consent log for
+opt-outs, and the segment history for churn in the period and the one
+before. Amounts are in the user's company currency, each campaign's
 converted at today's rate. Each figure comes with the action that opens its
 records.
 """
@@ -83,6 +84,13 @@ def overview(env, days):
         ("create_date", ">=", since),
     ]
     totals["opt_outs"] = env["sms.retention.consent.log"].search_count(opt_outs)
+    periods = [(since - timedelta(days=days), since), (since, None)]
+    for key, (active, churned) in zip(
+        ("churn_previous", "churn"),
+        env["sms.retention.segment.history"]._churn_in_periods(periods),
+        strict=True,
+    ):
+        totals[key] = 100.0 * churned / active if active else 0.0
     rows.sort(key=lambda row: (-row["revenue"], -row["texted"], row["name"]))
     return {
         "days": days,
@@ -113,6 +121,9 @@ def _actions(env, since, opt_outs):
         ),
         "revenue": of_messages(_("Revenue"), [("conversion_order_id", "!=", False)]),
         "cost": of_messages(_("Cost"), []),
+        "churn": env["ir.actions.act_window"]._for_xml_id(
+            "sms_retention.sms_retention_churn_report_action"
+        ),
         "opt_outs": {
             "type": "ir.actions.act_window",
             "name": _("Opt-outs"),

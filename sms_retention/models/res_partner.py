@@ -24,6 +24,10 @@ SEGMENTS = [
     ("dormant", "Dormant"),
     ("lost", "Lost"),
 ]
+# Segments of a customer who buys, and of one who stopped: churn is a move
+# from the first to the second.
+ACTIVE_SEGMENTS = ("new", "active")
+CHURNED_SEGMENTS = ("dormant", "lost")
 # The confirmed orders of the reports and of the replayed segment history:
 # their customer (the commercial entity), company and date.
 CUSTOMER_ORDERS = SQL(

@@ -3,12 +3,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from .res_partner import CUSTOMER_ORDERS, SEGMENTS
+from .res_partner import ACTIVE_SEGMENTS, CHURNED_SEGMENTS, CUSTOMER_ORDERS, SEGMENTS
 from .sms_retention_cohort_report import TEXTED
-
-# Segments of a customer who buys, and of one who stopped.
-ACTIVE_SEGMENTS = ("new", "active")
-CHURNED_SEGMENTS = ("dormant", "lost")
 
 
 class SmsRetentionChurnReport(models.Model):
@@ -128,7 +124,8 @@ class SmsRetentionChurnReport(models.Model):
             ), rows AS (
                 SELECT COALESCE(a.month, b.month) AS month,
                        COALESCE(a.partner_id, b.partner_id) AS partner_id,
-                       a.segment,
+                       -- No segment yet at the start: no order before it.
+                       COALESCE(a.segment, 'potential') AS segment,
                        COALESCE(a.segment IN %(active)s, FALSE) AS active,
                        c.partner_id IS NOT NULL AS churned,
                        b.partner_id IS NOT NULL AS bought,

@@ -3,7 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import CUSTOMER_ORDERS, SEGMENTS
+from .res_partner import ACTIVE_SEGMENTS, CHURNED_SEGMENTS, CUSTOMER_ORDERS, SEGMENTS
 
 
 class SmsRetentionSegmentHistory(models.Model):
@@ -134,3 +134,79 @@ class SmsRetentionSegmentHistory(models.Model):
         replayed = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_model()
         return len(replayed)
+
+    @api.model
+    def _churn_in_periods(self, periods):
+        """Churn in each ``(start, end)`` of ``periods``, contiguous, the
+        last one up to now (its end None), as the churn report counts it:
+        customers new or active at the start, and those of them who became
+        dormant or lost before the end. Customers of the user's companies
+        and shared ones.
+
+        Who was active at a start is told by the moves in and out of the
+        active segments since (each move flips it), from the customers
+        active now: the moves of the periods are read through the index on
+        their date, never the whole history.
+
+        :return: ``[(active at start, churned)]``, in the order of ``periods``
+        """
+        self.env["res.partner"].flush_model(["sms_retention_segment"])
+        self.flush_model()
+        companies = SQL(
+            "(p.company_id IS NULL OR p.company_id = ANY(%s))", self.env.companies.ids
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM res_partner p"
+                " WHERE p.sms_retention_segment IN %s AND %s",
+                ACTIVE_SEGMENTS,
+                companies,
+            )
+        )
+        active = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH windows AS (
+                SELECT * FROM unnest(%(starts)s::timestamp[], %(ends)s::timestamp[])
+                       WITH ORDINALITY AS w(start_at, end_at, rank)
+            ), moves AS (
+                SELECT w.rank, h.id, h.partner_id, h.changed_at,
+                       COALESCE(h.from_segment IN %(active)s, FALSE) AS was_active,
+                       h.to_segment IN %(active)s AS is_active,
+                       h.to_segment IN %(churned)s AS churns
+                  FROM windows w
+                  JOIN sms_retention_segment_history h
+                       ON h.changed_at >= w.start_at
+                      AND h.changed_at < COALESCE(w.end_at, 'infinity')
+                  JOIN res_partner p ON p.id = h.partner_id
+                 WHERE %(companies)s
+            ), firsts AS (
+                SELECT DISTINCT ON (rank, partner_id) rank, partner_id, was_active
+                  FROM moves ORDER BY rank, partner_id, changed_at, id
+            )
+            SELECT w.rank,
+                   (SELECT count(*) FILTER (WHERE m.is_active AND NOT m.was_active)
+                         - count(*) FILTER (WHERE m.was_active AND NOT m.is_active)
+                      FROM moves m WHERE m.rank = w.rank),
+                   (SELECT count(DISTINCT m.partner_id)
+                      FROM moves m
+                      JOIN firsts f ON f.rank = m.rank AND f.partner_id = m.partner_id
+                     WHERE m.rank = w.rank AND f.was_active AND m.was_active
+                       AND m.churns)
+              FROM windows w ORDER BY w.rank DESC
+            """,
+                starts=[start for start, _end in periods],
+                ends=[end for _start, end in periods],
+                active=ACTIVE_SEGMENTS,
+                churned=CHURNED_SEGMENTS,
+                companies=companies,
+            )
+        )
+        results = []
+        for _rank, net_entered, churned in self.env.cr.fetchall():
+            # Walking back from now: active at a start = active at its end,
+            # less those who became active in it, plus those who left.
+            active -= net_entered
+            results.append((active, churned))
+        return results[::-1]

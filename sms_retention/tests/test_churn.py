@@ -1,8 +1,9 @@
 # Copyright 2026 SMS Retention developers
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
 
 from odoo import fields
 from odoo.tests import tagged
@@ -128,6 +129,23 @@ class TestChurn(SmsRetentionCommon):
             ["buyer_count:sum", "repeat_buyer_count:sum"],
         )
         self.assertEqual((buyers, repeat), (2, 0), "first orders are not repeats")
+        segments = report._read_group(
+            [("month", "in", [date(2026, 2, 1), date(2026, 3, 1)])], ["segment"]
+        )
+        self.assertNotIn(
+            (False,), segments, "a buyer with no order before has a segment"
+        )
+
+    def test_rate_graphs_are_not_stacked(self):
+        """Rates of two series (texted or not) do not add up: a stacked line
+        showed 105% churn for a month of 100% and 5%."""
+        for xmlid in (
+            "sms_retention.sms_retention_churn_report_view_graph",
+            "sms_retention.sms_retention_cohort_report_view_graph",
+            "sms_retention.sms_retention_message_report_view_graph",
+        ):
+            arch = etree.fromstring(self.env.ref(xmlid).arch)
+            self.assertEqual(arch.get("stacked"), "0", xmlid)
 
     def test_history_replayed_from_orders_at_install(self):
         """A customer with years of orders gets the segment changes those
@@ -171,3 +189,43 @@ class TestChurn(SmsRetentionCommon):
             [("month", "=", date(2024, 8, 1))], [], ["churned_count:sum"]
         )
         self.assertGreaterEqual(rows[0][0], 1, "churn measured before the install")
+
+    def test_churn_in_the_overview(self):
+        """The overview's churn: of the customers new or active when the
+        period starts, those who became dormant or lost in it; and the same
+        for the period before."""
+        history = self.env["sms.retention.segment.history"]
+        now = fields.Datetime.now()
+        periods = [
+            (now - timedelta(days=60), now - timedelta(days=30)),
+            (now - timedelta(days=30), None),
+        ]
+        before = history._churn_in_periods(periods)
+        customers = self._create_us_customers("Trend", range(5))
+        for partner in customers[:4]:
+            self._change(partner, now - timedelta(days=100), "new", "active")
+        self._change(customers[1], now - timedelta(days=40), "active", "dormant")
+        self._change(customers[0], now - timedelta(days=10), "active", "dormant")
+        self._change(customers[4], now - timedelta(days=5), "potential", "new")
+        for partner, segment in zip(
+            customers, ("dormant", "dormant", "active", "active", "new"), strict=True
+        ):
+            partner.sms_retention_segment = segment
+        after = history._churn_in_periods(periods)
+        deltas = [
+            (active - active_before, churned - churned_before)
+            for (active, churned), (active_before, churned_before) in zip(
+                after, before, strict=True
+            )
+        ]
+        self.assertEqual(deltas, [(4, 1), (3, 1)])
+        data = self.env["sms.retention.campaign"].get_overview(30)
+        active, churned = after[1]
+        self.assertAlmostEqual(data["totals"]["churn"], 100.0 * churned / active)
+        active, churned = after[0]
+        self.assertAlmostEqual(
+            data["totals"]["churn_previous"], 100.0 * churned / active
+        )
+        self.assertEqual(
+            data["actions"]["churn"]["res_model"], "sms.retention.churn.report"
+        )

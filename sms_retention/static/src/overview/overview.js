@@ -3,7 +3,9 @@
  * License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl). */
 import {Component, onWillStart, useState} from "@odoo/owl";
 import {formatFloat, formatMonetary} from "@web/views/fields/formatters";
+import {_t} from "@web/core/l10n/translation";
 import {registry} from "@web/core/registry";
+import {sprintf} from "@web/core/utils/strings";
 import {useService} from "@web/core/utils/hooks";
 
 /**
@@ -45,6 +47,17 @@ export class SmsRetentionOverview extends Component {
 
     percent(value) {
         return `${formatFloat(value, {digits: [16, 1]})}%`;
+    }
+
+    /** A change of a rate, in percentage points, without its sign. */
+    points(value) {
+        return sprintf(_t("%(points)s pts"), {
+            points: formatFloat(Math.abs(value), {digits: [16, 1]}),
+        });
+    }
+
+    previousPeriodTitle() {
+        return sprintf(_t("Against the %(days)s days before"), {days: this.state.days});
     }
 
     open(figure) {

@@ -142,6 +142,22 @@ registry.category("web_tour.tours").add("sms_retention_overview_tour", {
             trigger: '.o_data_row:contains("Earnings Customer")',
             isCheck: true,
         },
+        ...openMenu("sms_retention_overview_menu"),
+        {
+            content: "Churn shows its change from the period before",
+            trigger:
+                '.o_sms_retention_overview_card[data-figure="churn"] .o_sms_retention_overview_trend',
+            isCheck: true,
+        },
+        {
+            content: "Open churn per month",
+            trigger: '.o_sms_retention_overview_card[data-figure="churn"]',
+        },
+        {
+            content: "The churn report is drawn",
+            trigger: ".o_graph_renderer canvas",
+            isCheck: true,
+        },
     ],
 });
 
