@@ -25,6 +25,11 @@ class TestReviewConversationOverHttp(HttpCase):
         self.env["res.lang"]._activate_lang("th_TH")
         self.env["ir.module.module"]._load_module_terms(["sms_retention"], ["th_TH"])
         self.env.company.country_id = self.env.ref("base.th")
+        # A Thai business whose provider takes replies (a two-way short
+        # code): SMS to Thailand are one-way by the shipped country rules.
+        self.env.ref(
+            "sms_retention.sms_retention_country_rule_th"
+        ).replies_reach_us = True
         # The reply is sent three days from today, whatever today is: not on
         # a shipped public holiday.
         self.env["sms.retention.holiday"].search([]).active = False
