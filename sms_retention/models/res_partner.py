@@ -36,6 +36,48 @@ CUSTOMER_ORDERS = SQL(
          JOIN res_partner p ON p.id = o.partner_id
         WHERE o.state = 'sale' AND p.commercial_partner_id IS NOT NULL"""
 )
+
+
+def company_periods(company, default):
+    """The new and active periods, as SQL intervals, of the company joined
+    as ``company`` (an SQL alias), else of the ``default`` company."""
+    return (
+        SQL(
+            "make_interval(days => COALESCE(%s, %s))",
+            SQL.identifier(company, "sms_retention_new_days"),
+            default.sms_retention_new_days,
+        ),
+        SQL(
+            "make_interval(days => COALESCE(%s, %s))",
+            SQL.identifier(company, "sms_retention_active_days"),
+            default.sms_retention_active_days,
+        ),
+    )
+
+
+def segment_sql(at, lost, no_orders, first_order, last_order, periods):
+    """The rule of the lifecycle segment at ``at``, as SQL, from the SQL
+    expressions of a customer's facts then: lost, no order yet, first and
+    last order, and ``periods`` (see :func:`company_periods`). New for the
+    new period after the first order, active for the active period after
+    each order, then dormant; lost once marked lost."""
+    new_period, active_period = periods
+    return SQL(
+        """CASE WHEN %(lost)s THEN 'lost'
+                WHEN %(no_orders)s THEN 'potential'
+                WHEN %(first_order)s >= %(at)s - %(new_period)s THEN 'new'
+                WHEN %(last_order)s >= %(at)s - %(active_period)s THEN 'active'
+                ELSE 'dormant' END""",
+        at=at,
+        lost=lost,
+        no_orders=no_orders,
+        first_order=first_order,
+        last_order=last_order,
+        new_period=new_period,
+        active_period=active_period,
+    )
+
+
 # The origin of a consent change, ``(source, note)``, in the context of the
 # write that makes it (as ``import_file`` marks an import's): given by
 # ``_sms_retention_set_consent`` to its own write. Without it, the change is
@@ -892,7 +934,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _sms_retention_update_segments(self, partner_ids=None, id_range=None):
-        """Recompute lifecycle segments in SQL; only changed rows are written.
+        """Recompute lifecycle segments in SQL (the rule: :func:`segment_sql`);
+        only changed rows are written, each change with its history row.
 
         :param partner_ids: restrict to these partners (after an order change)
         :param id_range: ``(first_id, last_id)`` slice, for the daily cron
@@ -904,7 +947,7 @@ class ResPartner(models.Model):
         self.env["res.company"].flush_model(
             ["sms_retention_new_days", "sms_retention_active_days"]
         )
-        default = self.env.company
+        now = fields.Datetime.now()
         where = [SQL("TRUE")]
         if partner_ids is not None:
             where.append(SQL("p.id = ANY(%s)", list(partner_ids) or [0]))
@@ -914,16 +957,8 @@ class ResPartner(models.Model):
             SQL(
                 """
             WITH target AS (
-                SELECT p.id, p.sms_retention_segment AS previous, CASE
-                    WHEN p.sms_retention_lost_date IS NOT NULL THEN 'lost'
-                    WHEN COALESCE(p.sms_retention_order_count, 0) <= 0 THEN 'potential'
-                    WHEN p.sms_retention_first_order_date >= %(now)s - make_interval(
-                        days => COALESCE(c.sms_retention_new_days, %(new_days)s))
-                        THEN 'new'
-                    WHEN p.sms_retention_last_order_date >= %(now)s - make_interval(
-                        days => COALESCE(c.sms_retention_active_days, %(active_days)s))
-                        THEN 'active'
-                    ELSE 'dormant' END AS segment
+                SELECT p.id, p.sms_retention_segment AS previous,
+                       %(segment)s AS segment
                   FROM res_partner p
                   LEFT JOIN res_company c ON c.id = p.company_id
                  WHERE %(where)s
@@ -942,9 +977,15 @@ class ResPartner(models.Model):
             )
             SELECT id FROM changed
             """,
-                now=fields.Datetime.now(),
-                new_days=default.sms_retention_new_days,
-                active_days=default.sms_retention_active_days,
+                now=now,
+                segment=segment_sql(
+                    SQL("%s", now),
+                    SQL("p.sms_retention_lost_date IS NOT NULL"),
+                    SQL("COALESCE(p.sms_retention_order_count, 0) <= 0"),
+                    SQL("p.sms_retention_first_order_date"),
+                    SQL("p.sms_retention_last_order_date"),
+                    company_periods("c", self.env.company),
+                ),
                 where=SQL(" AND ").join(where),
             )
         )

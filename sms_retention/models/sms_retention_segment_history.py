@@ -3,7 +3,14 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .res_partner import ACTIVE_SEGMENTS, CHURNED_SEGMENTS, CUSTOMER_ORDERS, SEGMENTS
+from .res_partner import (
+    ACTIVE_SEGMENTS,
+    CHURNED_SEGMENTS,
+    CUSTOMER_ORDERS,
+    SEGMENTS,
+    company_periods,
+    segment_sql,
+)
 
 
 class SmsRetentionSegmentHistory(models.Model):
@@ -37,8 +44,8 @@ class SmsRetentionSegmentHistory(models.Model):
         For each customer with orders, the segment is replayed at every
         moment it can change (an order, the end of the new period after the
         first order, the end of the active period after each order, the
-        day the customer was marked lost), by the rule of
-        ``res.partner._sms_retention_update_segments``; the changes replace
+        day the customer was marked lost), by the segment update's rule
+        (``res_partner.segment_sql``); the changes replace
         the customer's history, which at install holds only the rows the
         install wrote. A customer whose replay does not end in their
         current segment (an order dated in the future) keeps those.
@@ -46,18 +53,15 @@ class SmsRetentionSegmentHistory(models.Model):
         :return: number of customers whose history was replayed
         """
         self.env.flush_all()
-        default = self.env.company
+        new_period, active_period = company_periods("c", self.env.company)
         self.env.cr.execute(
             SQL(
                 """
             WITH customer AS (
                 SELECT p.id, p.sms_retention_segment AS segment,
                        p.sms_retention_lost_date AS lost_date,
-                       make_interval(days => COALESCE(
-                           c.sms_retention_new_days, %(new_days)s)) AS new_period,
-                       make_interval(days => COALESCE(
-                           c.sms_retention_active_days, %(active_days)s))
-                           AS active_period
+                       %(new_period)s AS new_period,
+                       %(active_period)s AS active_period
                   FROM res_partner p
                   LEFT JOIN res_company c ON c.id = p.company_id
             ), orders AS (
@@ -91,12 +95,7 @@ class SmsRetentionSegmentHistory(models.Model):
                   FROM moments m
                  WHERE m.at <= %(now)s
             ), states AS (
-                SELECT t.customer, t.at, t.is_order, CASE
-                    WHEN c.lost_date <= t.at THEN 'lost'
-                    WHEN t.last_order IS NULL THEN 'potential'
-                    WHEN f.first_order >= t.at - c.new_period THEN 'new'
-                    WHEN t.last_order >= t.at - c.active_period THEN 'active'
-                    ELSE 'dormant' END AS segment
+                SELECT t.customer, t.at, t.is_order, %(segment)s AS segment
                   FROM timeline t
                   JOIN customer c ON c.id = t.customer
                   JOIN firsts f ON f.customer = t.customer
@@ -126,8 +125,16 @@ class SmsRetentionSegmentHistory(models.Model):
             RETURNING partner_id
             """,
                 now=fields.Datetime.now(),
-                new_days=default.sms_retention_new_days,
-                active_days=default.sms_retention_active_days,
+                new_period=new_period,
+                active_period=active_period,
+                segment=segment_sql(
+                    SQL("t.at"),
+                    SQL("c.lost_date <= t.at"),
+                    SQL("t.last_order IS NULL"),
+                    SQL("f.first_order"),
+                    SQL("t.last_order"),
+                    (SQL("c.new_period"), SQL("c.active_period")),
+                ),
                 orders=CUSTOMER_ORDERS,
             )
         )
