@@ -95,17 +95,20 @@ class SmsRetentionChurnReport(models.Model):
                                (SELECT min(date_order) FROM orders))),
                            date_trunc('month', now()),
                            interval '1 month')::date AS month
+            ), spans AS (
+                -- Each segment a customer held, from its change to the next.
+                SELECT h.partner_id, h.to_segment AS segment, h.changed_at AS since,
+                       lead(h.changed_at) OVER (
+                           PARTITION BY h.partner_id ORDER BY h.changed_at, h.id
+                       ) AS until
+                  FROM sms_retention_segment_history h
             ), at_start AS (
-                -- Each customer's segment when the month starts: its last
-                -- change before it.
-                SELECT m.month, last.partner_id, last.to_segment AS segment
-                  FROM months m
-                 CROSS JOIN LATERAL (
-                       SELECT DISTINCT ON (h.partner_id) h.partner_id, h.to_segment
-                         FROM sms_retention_segment_history h
-                        WHERE h.changed_at < m.month
-                        ORDER BY h.partner_id, h.changed_at DESC, h.id DESC
-                 ) last
+                -- Each customer's segment when the month starts: the span
+                -- of its last change before it.
+                SELECT m.month, s.partner_id, s.segment
+                  FROM spans s
+                  JOIN months m ON m.month > s.since
+                               AND (s.until IS NULL OR m.month <= s.until)
             ), churned AS (
                 SELECT DISTINCT date_trunc('month', h.changed_at)::date AS month,
                        h.partner_id
@@ -136,14 +139,17 @@ class SmsRetentionChurnReport(models.Model):
                   LEFT JOIN churned c ON c.month = a.month
                                      AND c.partner_id = a.partner_id
                                      AND a.segment IN %(active)s
+            ), first_texts AS (
+                -- When each customer got their first retention SMS.
+                SELECT msg.partner_id, min(msg.sent_at) AS first_sent
+                  FROM sms_retention_message msg
+                 WHERE msg.state = 'sent'
+                 GROUP BY msg.partner_id
             ), texted_rows AS (
-                SELECT r.*, CASE WHEN EXISTS (
-                           SELECT 1 FROM sms_retention_message msg
-                            WHERE msg.partner_id = r.partner_id
-                              AND msg.state = 'sent'
-                              AND msg.sent_at < r.month + interval '1 month'
-                       ) THEN 'texted' ELSE 'not_texted' END AS texted
+                SELECT r.*, CASE WHEN t.first_sent < r.month + interval '1 month'
+                                 THEN 'texted' ELSE 'not_texted' END AS texted
                   FROM rows r
+                  LEFT JOIN first_texts t ON t.partner_id = r.partner_id
                  WHERE r.active OR r.bought
             )
             SELECT row_number() OVER (ORDER BY month, texted, segment) AS id,
