@@ -112,3 +112,22 @@ class TestInstall(TransactionCase):
         self.assertTrue(message.body.startswith("คำสั่งซื้อ"), message.body)
         thailand = self.env.ref("base.th").with_context(lang="th_TH")
         self.assertEqual(thailand.name, "ประเทศไทย")
+
+    def test_demo_sends_at_any_hour_and_keeps_the_countries_hours(self):
+        """The demo's SMS go out whatever the hour of the install (at 20:30 in
+        Bangkok they were deferred, and the story lost its replies and
+        orders), and the countries' own hours are as shipped afterwards."""
+        message = self.env.ref(
+            "sms_retention.sms_retention_message_demo_4", raise_if_not_found=False
+        )
+        if not message:
+            self.skipTest("no demo data")
+        self.assertEqual(message.state, "sent")
+        hours = {
+            code: self.env.ref(f"sms_retention.sms_retention_country_rule_{code}")
+            for code in ("cn", "th", "fr")
+        }
+        self.assertEqual(
+            {code: (rule.quiet_start, rule.quiet_end) for code, rule in hours.items()},
+            {"cn": (8.0, 21.0), "th": (8.0, 20.0), "fr": (8.0, 20.0)},
+        )
