@@ -185,7 +185,7 @@ class RunSettings:
     campaigns: dict = dataclasses.field(default_factory=dict)
     #: {company id: CompanySettings}
     companies: dict = dataclasses.field(default_factory=dict)
-    #: {(company id, campaign id, country id): send window policy}
+    #: {(campaign id, company id, country id): send window policy}
     policies: dict = dataclasses.field(default_factory=dict)
     #: {("campaign" or "variant", id): sms.template id}
     templates: dict = dataclasses.field(default_factory=dict)
@@ -421,17 +421,8 @@ class SendingRun:
             return sending_policy.next_allowed(policy, when, tz, key=key)
 
         for row in facts:
-            policy_key = (row.company_id, row.campaign_id, row.country_id)
-            if policy_key not in policies:
-                policies[policy_key] = (
-                    self.env["sms.retention.campaign"]
-                    .browse(row.campaign_id)
-                    ._sms_retention_policy(
-                        self.env["res.company"].browse(row.company_id),
-                        self.env["res.country"].browse(row.country_id),
-                    )
-                )
-            policy = policies[policy_key]
+            policy_key = (row.campaign_id, row.company_id, row.country_id)
+            policy = self._per_country(policies, "_sms_retention_policy", row)
             company = companies[row.company_id]
             number_ok, landline = row.number_facts()
             campaign = campaigns[row.campaign_id]
@@ -467,26 +458,28 @@ class SendingRun:
             ):
                 # It would go now: the holdout group is measured from now.
                 decision = sending_policy.Decision(sending_policy.SKIP, HOLDOUT)
-            if decision.action == sending_policy.SEND:
-                key = (row.campaign_id, row.company_id, row.country_id)
-                if key not in unreachable:
-                    unreachable[key] = (
-                        self.env["sms.retention.campaign"]
-                        .browse(row.campaign_id)
-                        ._sms_retention_unreachable(
-                            self.env["res.company"].browse(row.company_id),
-                            self.env["res.country"].browse(row.country_id),
-                        )
-                    )
-                if unreachable[key]:
-                    decision = sending_policy.Decision(
-                        sending_policy.SKIP, COUNTRY_RULES
-                    )
+            if decision.action == sending_policy.SEND and self._per_country(
+                unreachable, "_sms_retention_unreachable", row
+            ):
+                decision = sending_policy.Decision(sending_policy.SKIP, COUNTRY_RULES)
             decisions[row.id] = decision
             if decision.action == sending_policy.SEND and row.partner_id:
                 recent.setdefault(row.partner_id, []).append(now)
         self._write_decisions(decisions)
         return [row for row in facts if decisions[row.id].action == sending_policy.SEND]
+
+    def _per_country(self, memo, method, row):
+        """The campaign's ``method(company, country)`` for ``row``'s campaign,
+        company and customer's country, read once per run in ``memo`` (one
+        of :class:`RunSettings`' dicts)."""
+        key = (row.campaign_id, row.company_id, row.country_id)
+        if key not in memo:
+            campaign = self.env["sms.retention.campaign"].browse(row.campaign_id)
+            memo[key] = getattr(campaign, method)(
+                self.env["res.company"].browse(row.company_id),
+                self.env["res.country"].browse(row.country_id),
+            )
+        return memo[key]
 
     def _write_decisions(self, decisions):
         """Store deferrals in one statement and other outcomes per reason.
