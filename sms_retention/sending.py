@@ -35,13 +35,14 @@ import time
 from datetime import datetime
 from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from psycopg2 import errors as pg_errors
 from werkzeug.urls import url_join
 
 from odoo import fields
 from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL, groupby, mute_logger, plaintext2html
+from odoo.tools.mail import html_keep_url
 
 from .tools import links, sending_policy
 from .tools.cron import can_commit
@@ -111,9 +112,9 @@ FACTS_JOINS = SQL(
              FROM sms_retention_message WHERE id = m.reminder_of_id
        ) r ON TRUE"""
 )
-# What ``plaintext2html`` turns into more than escaped text and line breaks:
-# links, paragraphs (see :func:`sms_html`).
-_RICH_TEXT = re.compile(r"://|www\.|\r|\n\s*\n")
+# What ``plaintext2html`` turns into more than escaped text, line breaks and
+# links: paragraphs (see :func:`sms_html`).
+_PARAGRAPHS = re.compile(r"\r|\n\s*\n")
 
 
 class MessageFacts(NamedTuple):
@@ -201,6 +202,8 @@ class RunSettings:
     chatter_models: dict = dataclasses.field(default_factory=dict)
     #: {model name: the mail.message id of the run's first log on it}
     chatter_logs: dict = dataclasses.field(default_factory=dict)
+    #: the ``sms.sms`` columns the run's SMS take from field defaults
+    sms_defaults: dict = None
     #: {company id: provider API class, None for Odoo's own}
     api_classes: dict = dataclasses.field(default_factory=dict)
     #: {(company id, country id): price of a segment in the company's currency}
@@ -208,11 +211,14 @@ class RunSettings:
 
 
 def sms_html(text):
-    """The chatter body of an SMS, as ``plaintext2html`` gives it (links and
-    paragraphs), without its cost for the usual text: no link, no blank line."""
-    if _RICH_TEXT.search(text):
+    """The chatter body of an SMS, as ``plaintext2html`` gives it, without its
+    cost for the usual text: one paragraph, its links made clickable."""
+    if _PARAGRAPHS.search(text):
         return plaintext2html(text)
-    return (Markup("<p>%s</p>") % text).replace("\n", Markup("<br/>"))
+    html = str(escape(text)).replace("\n", "<br/>")
+    if "://" in html:
+        html = html_keep_url(html)
+    return Markup(f"<p>{html}</p>")
 
 
 class SendingRun:
@@ -614,9 +620,12 @@ class SendingRun:
         in one statement whatever the batch size (see ``sms.sms`` for the
         contract of these rows). The SMS and trackers are the job's rows,
         not a user's: they carry no author, which spares a foreign-key check
-        per column and row. Their sending company is their message's, not a
-        copy."""
-        extra = self._sms_insert_defaults()
+        per column and row. Their number and customer are their message's,
+        read by the statement; their sending company is their message's,
+        not a copy."""
+        if self.settings.sms_defaults is None:
+            self.settings.sms_defaults = self._sms_insert_defaults()
+        extra = self.settings.sms_defaults
         self.env.flush_all()
         now = fields.Datetime.now()
         ids = [row.id for row in facts]
@@ -624,10 +633,12 @@ class SendingRun:
             SQL(
                 """
                 WITH v AS (
-                    SELECT * FROM unnest(%(ids)s::int[], %(uuids)s::varchar[],
-                                         %(numbers)s::varchar[], %(bodies)s::text[],
-                                         %(partners)s::int[])
-                           AS v(id, uuid, number, body, partner_id)
+                    SELECT v.*, m.number, m.partner_id
+                      FROM unnest(%(ids)s::int[], %(uuids)s::varchar[],
+                                  %(bodies)s::text[], %(segments)s::int[],
+                                  %(costs)s::numeric[])
+                           AS v(id, uuid, body, segments, cost)
+                      JOIN sms_retention_message m ON m.id = v.id
                 ), sms AS (
                     INSERT INTO sms_sms (uuid, number, body, partner_id, state,
                                          to_delete, create_date, write_date
@@ -641,22 +652,17 @@ class SendingRun:
                 )
                 UPDATE sms_retention_message m
                    SET state = 'queued', sms_uuid = v.uuid, body = v.body,
-                       segment_count = c.segments, cost_amount = c.cost,
+                       segment_count = v.segments, cost_amount = v.cost,
                        write_uid = COALESCE(%(author)s, write_uid),
                        write_date = %(now)s
                   FROM v
-                  JOIN unnest(%(ids)s::int[], %(segments)s::int[],
-                              %(costs)s::numeric[]) AS c(id, segments, cost)
-                       ON c.id = v.id
                  WHERE m.id = v.id
                 """,
                 ids=ids,
+                uuids=new_sms_uuids(len(ids)),
+                bodies=[bodies[message_id] for message_id in ids],
                 segments=[costs[message_id][0] for message_id in ids],
                 costs=[costs[message_id][1] for message_id in ids],
-                uuids=new_sms_uuids(len(ids)),
-                numbers=[row.number for row in facts],
-                bodies=[bodies[message_id] for message_id in ids],
-                partners=[row.partner_id for row in facts],
                 state=QUEUED_SMS_STATE,
                 author=self.messages._job_author(),
                 now=now,

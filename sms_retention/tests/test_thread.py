@@ -8,9 +8,10 @@ from lxml import etree
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import plaintext2html
 from odoo.tools.safe_eval import safe_eval
 
-from ..sending import SendingRun
+from ..sending import SendingRun, sms_html
 from .common import SmsRetentionCommon
 
 NUMBER = "+12125550101"
@@ -59,6 +60,22 @@ class TestThread(SmsRetentionCommon):
             self.assertEqual(log.author_id, self.env.ref("base.partner_root"))
         item = self._thread()["items"][0]
         self.assertEqual((item["kind"], item["state_label"]), ("campaign", "Delivered"))
+
+    def test_log_bodies_are_odoos_html_of_the_sms(self):
+        """A log's body is what ``plaintext2html`` makes of the SMS: escaped,
+        links clickable, lines and paragraphs kept."""
+        for text in (
+            "Hi Ann, thanks!",
+            "Hi <Ann> & co\nSTOP to opt out",
+            "Rate us: https://example.com/r/Ab1/m/4h9b0y5m4c4\nSTOP",
+            "a http://x.io/p?q=1&r=2 and ftp://files.example.com/a b",
+            "Two\n\nparagraphs http://x.io",
+            "Windows\r\nlines",
+            "line\n \nbreak with spaces",
+            "謝謝 ขอบคุณ www.example.com",
+            "",
+        ):
+            self.assertEqual(sms_html(text), plaintext2html(text), text)
 
     def test_campaign_logs_equal_odoos(self):
         """The copies of Odoo's first log hold what Odoo writes for a log."""
