@@ -20,20 +20,23 @@ during a run do not affect it), or the working tree with ``--worktree``.
 Defaults: 1,000,000 partners, 100,000 messages, 300 orders per configuration.
 What each figure includes, and every run measured so far, are in
 ``tests/bench/README.md``. Full run on the project's 2-core machine (commit
-0d316ab, 11 minutes, a quiet machine; ours / Odoo's; targets of issues 23
-and 24; attribution and screens from the run at 03f10ef):
+f237d06, the median of three runs, 11 minutes, a quiet machine; ours /
+Odoo's; targets of issues 23 and 24; attribution and screens from the run
+at 6119b4a). The commit before issue 23 (5e06a92), the same afternoon:
+13.25x with a link, 10.02x without; the three runs of f237d06 gave
+10.82x to 12.02x with a link, 7.54x to 10.96x without.
 
-    daily birthday selection, 1M partners  0.105 s, lookup 14.0 ms      PASS
-    enqueue 100,000, tracked link          5,868 / 644 rec/s (9.11x)    FAIL (15x)
-    enqueue 100,000, no link               7,246 / 885 rec/s (8.19x)    FAIL (10x)
-    peak RSS of our enqueue + send         157.7 MB                     PASS
-    SQL queries per batch, 100/500/1,000   26+5, 26+5, 26+5             PASS
-    send 100,000, same zero-latency API    37,339 / 8,057 msg/s (4.63x) PASS (3x)
-    send 100,000 to the sandbox outbox     15,356 msg/s (1.91x)         information
-    order confirmation, added per order    17.0 / 22.0 ms (0.77x)       PASS (1.0x)
-      (empty blacklist; with 45,011 opt-outs blacklisted 16.7 / 330 ms)
-    attribution, 100k orders vs 1M SMS     9.82 s, 6 queries per batch  PASS (60 s)
-    overview / campaign form, 1M SMS       0.38 s / 0.75 s              PASS (1 s)
+    daily birthday selection, 1M partners  0.120 s, lookup 12.9 ms      PASS
+    enqueue 100,000, tracked link          7,572 / 679 rec/s (11.15x)   FAIL (15x)
+    enqueue 100,000, no link               8,589 / 860 rec/s (9.99x)    FAIL (10x)
+    peak RSS of our enqueue + send         157.4 MB                     PASS
+    SQL queries per batch, 100/500/1,000   constant                     PASS
+    send 100,000, same zero-latency API    36,527 / 10,201 msg/s (3.58x) PASS (3x)
+    send 100,000 to the sandbox outbox     18,775 msg/s (1.84x)         information
+    order confirmation, added per order    14.6 / 23.0 ms (0.63x)       PASS (1.0x)
+      (empty blacklist; with 45,012 opt-outs blacklisted 15.3 / 309 ms)
+    attribution, 100k orders vs 1M SMS     12.9 s, 6 queries per batch  PASS (60 s)
+    overview / campaign form, 1M SMS       0.47-0.51 s / 0.86 s         PASS (1 s)
 """
 
 import argparse
