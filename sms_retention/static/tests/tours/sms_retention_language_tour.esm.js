@@ -93,8 +93,20 @@ registry.category("web_tour.tours").add("sms_retention_language_tour", {
                 content: `Open the campaign's tab ${tab}`,
                 trigger: `.o_notebook .nav-link[name='${tab}']`,
             },
+            {
+                // Its fields are drawn (and their data read) before the
+                // check, and before the tour leaves the form.
+                content: `The campaign's tab ${tab} is shown`,
+                trigger: `.o_notebook .nav-link.active[name='${tab}']`,
+                isCheck: true,
+            },
             noEnglish(`Campaign, tab ${tab}`),
         ]),
+        {
+            content: "The campaign's variants are listed",
+            trigger: ".o_notebook .o_field_widget[name='variant_ids'] .o_list_renderer",
+            isCheck: true,
+        },
         ...openMenu("sms_retention_replies_menu", "sms_retention_inbound_menu"),
         {
             content: "The replies are listed",
